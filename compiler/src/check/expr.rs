@@ -1,0 +1,969 @@
+//! Typing one expression: names resolved, types and units checked, `selon` checked for
+//! exhaustiveness. Produces the typed tree and diagnostics (item-relative spans).
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::scope::{DefKind, Lookup, Scope};
+use super::{enum_info, item_type, struct_info, table_signature};
+use crate::db::{Db, ItemKey, SourceFile};
+use crate::diagnostics::{codes, suggest, Diagnostic};
+use crate::syntax::ast::{BinOp, Expr, ExprKind, Pattern, Span, Suffix, UnOp};
+use crate::types::{Arith, Builtin, Const, DefRef, Duration, TExpr, TKind, Ty};
+use crate::units::{Dim, Unit};
+
+/// The name of the evaluation date in expressions.
+pub const EVAL_DATE: &str = "date_d_évaluation";
+
+pub struct ExprChecker<'a> {
+    pub db: &'a dyn Db,
+    pub file: SourceFile,
+    pub scope: &'a Scope,
+    pub locals: Vec<(String, Ty)>,
+    pub diags: Vec<Diagnostic>,
+    /// Whether references to definitions are allowed (not in default values).
+    pub allow_refs: bool,
+}
+
+fn te(kind: TKind, ty: Ty, span: Span) -> TExpr {
+    TExpr { kind, ty, span }
+}
+
+impl<'a> ExprChecker<'a> {
+    pub fn new(db: &'a dyn Db, file: SourceFile, scope: &'a Scope) -> Self {
+        ExprChecker {
+            db,
+            file,
+            scope,
+            locals: Vec::new(),
+            diags: Vec::new(),
+            allow_refs: true,
+        }
+    }
+
+    fn err(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// Checks `e` and reports a mismatch with `expected`.
+    pub fn check_against(&mut self, e: &Expr, expected: &Ty, what: &str) -> TExpr {
+        let t = self.check(e, Some(expected));
+        if !t.ty.fits(expected) {
+            let mut d = Diagnostic::error(
+                codes::TYPE_MISMATCH,
+                format!("{what} doit être de type {expected}, mais cette expression est de type {}", t.ty),
+                e.span,
+            )
+            .with_label(format!("de type {}", t.ty));
+            if let (Some(u1), Some(u2)) = (t.ty.unit(), expected.unit()) {
+                if u1 != u2 && !(u1.is_dimensionless() && u2.is_dimensionless()) {
+                    d.code = codes::UNITS;
+                    d = d.with_help(format!(
+                        "les unités ne concordent pas : {} au lieu de {}",
+                        u1, u2
+                    ));
+                }
+            }
+            self.err(d);
+        }
+        t
+    }
+
+    pub fn check(&mut self, e: &Expr, expected: Option<&Ty>) -> TExpr {
+        let span = e.span;
+        match &e.kind {
+            ExprKind::Paren(inner) => self.check(inner, expected),
+            ExprKind::Number {
+                value,
+                text,
+                suffix,
+            } => self.number(*value, text, suffix, span),
+            ExprKind::Bool(b) => te(TKind::Const(Const::Bool(*b)), Ty::Bool, span),
+            ExprKind::Text(t) => te(
+                TKind::Const(Const::Text(Arc::from(t.as_str()))),
+                Ty::Text,
+                span,
+            ),
+            ExprKind::Date(d) => te(TKind::Const(Const::Date(*d)), Ty::Date, span),
+            ExprKind::Name(n) => self.name(n, span, expected),
+            ExprKind::Field(base, field) => {
+                let b = self.check(base, None);
+                match &b.ty {
+                    Ty::Error => TExpr::error(span),
+                    Ty::Struct(def) => {
+                        let info = struct_info(self.db, ItemKey::new(self.db, def.file, def.name.to_string()));
+                        match info.fields.iter().position(|f| f.name == field.text) {
+                            Some(i) => {
+                                let ty = info.fields[i].ty.clone();
+                                te(TKind::Field(Box::new(b), i as u32), ty, span)
+                            }
+                            None => {
+                                let mut d = Diagnostic::error(
+                                    codes::UNKNOWN_FIELD,
+                                    format!("la structure {} n'a pas de champ « {} »", def.name, field.text),
+                                    field.span,
+                                )
+                                .with_label("champ inconnu");
+                                if let Some(s) = suggest(&field.text, info.fields.iter().map(|f| f.name.as_str())) {
+                                    d = d.with_help(format!("voulez-vous dire « {s} » ?"));
+                                } else {
+                                    let names: Vec<_> = info.fields.iter().map(|f| f.name.as_str()).collect();
+                                    d = d.with_help(format!("champs de {} : {}", def.name, names.join(", ")));
+                                }
+                                self.err(d);
+                                TExpr::error(span)
+                            }
+                        }
+                    }
+                    other => {
+                        self.err(
+                            Diagnostic::error(
+                                codes::UNKNOWN_FIELD,
+                                format!("une valeur de type {other} n'a pas de champs"),
+                                field.span,
+                            )
+                            .with_label(format!("« .{} » sur une valeur de type {other}", field.text)),
+                        );
+                        TExpr::error(span)
+                    }
+                }
+            }
+            ExprKind::Call(callee, args) => self.call(callee, args, span, expected),
+            ExprKind::Unary(UnOp::Not, x) => {
+                let x = self.check_against(x, &Ty::Bool, "l'opérande de « non »");
+                te(TKind::Not(Box::new(x)), Ty::Bool, span)
+            }
+            ExprKind::Unary(UnOp::Neg, x) => {
+                let x = self.check(x, expected);
+                if !x.ty.is_numeric() && !matches!(x.ty, Ty::Error | Ty::Duration) {
+                    self.err(
+                        Diagnostic::error(
+                            codes::TYPE_MISMATCH,
+                            format!("on ne peut pas prendre l'opposé d'une valeur de type {}", x.ty),
+                            span,
+                        )
+                        .with_label(format!("de type {}", x.ty)),
+                    );
+                    return TExpr::error(span);
+                }
+                let ty = x.ty.clone();
+                te(TKind::Neg(Box::new(x)), ty, span)
+            }
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b, span),
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+                ..
+            } => {
+                let c = self.check_against(cond, &Ty::Bool, "la condition d'un « si »");
+                let t = self.check(then, expected);
+                let o = self.check(otherwise, expected.or(Some(&t.ty)));
+                let ty = self.join_branches(&t, &o, otherwise.span);
+                te(TKind::If(Box::new(c), Box::new(t), Box::new(o)), ty, span)
+            }
+            ExprKind::Selon {
+                scrutinee,
+                arms,
+                default,
+            } => self.selon(scrutinee, arms, default.as_deref(), span, expected),
+            ExprKind::List(items) => {
+                let elem_expected = match expected {
+                    Some(Ty::List(t)) => Some(t.as_ref().clone()),
+                    _ => None,
+                };
+                let mut out = Vec::new();
+                let mut ty: Option<Ty> = elem_expected.clone();
+                for it in items {
+                    let x = self.check(it, ty.as_ref());
+                    ty = match &ty {
+                        None => Some(x.ty.clone()),
+                        Some(t) => match t.join(&x.ty) {
+                            Some(j) => Some(j),
+                            None => {
+                                self.err(
+                                    Diagnostic::error(
+                                        codes::TYPE_MISMATCH,
+                                        format!("les éléments d'une liste doivent avoir le même type : {t} et {}", x.ty),
+                                        it.span,
+                                    )
+                                    .with_label(format!("de type {}", x.ty)),
+                                );
+                                Some(t.clone())
+                            }
+                        },
+                    };
+                    out.push(x);
+                }
+                let ty = ty.unwrap_or(Ty::Error);
+                te(TKind::List(out), Ty::List(Box::new(ty)), span)
+            }
+            ExprKind::Comprehension {
+                body,
+                var,
+                list,
+                filter,
+            } => {
+                let l = self.check(list, None);
+                let elem = match &l.ty {
+                    Ty::List(t) => t.as_ref().clone(),
+                    Ty::Error => Ty::Error,
+                    other => {
+                        self.err(
+                            Diagnostic::error(
+                                codes::TYPE_MISMATCH,
+                                format!("« pour chaque … dans » attend une liste, pas une valeur de type {other}"),
+                                list.span,
+                            )
+                            .with_label(format!("de type {other}")),
+                        );
+                        Ty::Error
+                    }
+                };
+                self.locals.push((var.text.clone(), elem));
+                let f = filter
+                    .as_ref()
+                    .map(|f| Box::new(self.check_against(f, &Ty::Bool, "le filtre « où »")));
+                let b = self.check(body, None);
+                self.locals.pop();
+                let ty = Ty::List(Box::new(b.ty.clone()));
+                te(
+                    TKind::Comprehension {
+                        list: Box::new(l),
+                        filter: f,
+                        body: Box::new(b),
+                    },
+                    ty,
+                    span,
+                )
+            }
+        }
+    }
+
+    fn number(&mut self, value: Decimal, text: &str, suffix: &Suffix, span: Span) -> TExpr {
+        let has_fraction = text.contains([',', '.']);
+        match suffix {
+            Suffix::None => {
+                let ty = if has_fraction { Ty::Dec } else { Ty::Int };
+                te(TKind::Const(Const::Num(value)), ty, span)
+            }
+            Suffix::Percent => te(
+                TKind::Const(Const::Num(value / Decimal::ONE_HUNDRED)),
+                Ty::Pct,
+                span,
+            ),
+            Suffix::Unit(u, _) => {
+                if let Some(dim) = u.as_duration_dim() {
+                    if has_fraction || value.fract() != Decimal::ZERO {
+                        self.err(
+                            Diagnostic::error(
+                                codes::NUMBER,
+                                "une durée s'exprime en nombre entier de jours, de mois ou d'années",
+                                span,
+                            )
+                            .with_label("durée fractionnaire"),
+                        );
+                        return TExpr::error(span);
+                    }
+                    let n = i32::try_from(value.mantissa()).unwrap_or(i32::MAX);
+                    let d = match dim {
+                        Dim::Day => Duration { months: 0, days: n },
+                        Dim::Month => Duration { months: n, days: 0 },
+                        _ => Duration {
+                            months: n.saturating_mul(12),
+                            days: 0,
+                        },
+                    };
+                    return te(TKind::Const(Const::Duration(d)), Ty::Duration, span);
+                }
+                if u.is_money() && value.scale() > 2 {
+                    self.err(
+                        Diagnostic::error(
+                            codes::NUMBER,
+                            format!("un montant d'argent a au plus deux décimales : {text} $"),
+                            span,
+                        )
+                        .with_label("plus de deux décimales")
+                        .with_help("pour un tarif plus fin, utilisez une unité composée, par exemple 0,005 $/kg"),
+                    );
+                }
+                te(TKind::Const(Const::Num(value)), Ty::Qty(u.clone()), span)
+            }
+        }
+    }
+
+    fn def_ref(&self, def: &DefRef) -> ItemKey<'a> {
+        ItemKey::new(self.db, def.file, def.name.to_string())
+    }
+
+    fn unknown_name(&mut self, n: &str, span: Span, what: &str) {
+        let mut candidates: Vec<&str> = self.scope.names.keys().map(String::as_str).collect();
+        candidates.extend(self.scope.variants.keys().map(String::as_str));
+        candidates.extend(self.locals.iter().map(|(n, _)| n.as_str()));
+        let mut d = Diagnostic::error(codes::UNKNOWN_NAME, format!("{what} « {n} » est inconnu"), span)
+            .with_label("nom inconnu");
+        if let Some(s) = suggest(n, candidates) {
+            d = d.with_help(format!("voulez-vous dire « {s} » ?"));
+        }
+        self.err(d);
+    }
+
+    fn name(&mut self, n: &str, span: Span, expected: Option<&Ty>) -> TExpr {
+        if let Some(level) = self.locals.iter().rposition(|(l, _)| l == n) {
+            let ty = self.locals[level].1.clone();
+            return te(TKind::Local(level as u32), ty, span);
+        }
+        if n == EVAL_DATE {
+            return te(TKind::EvalDate, Ty::Date, span);
+        }
+        match self.scope.lookup(n) {
+            Lookup::Found(b) if b.kind.is_value() => {
+                if !self.allow_refs {
+                    self.err(
+                        Diagnostic::error(
+                            codes::TYPE_MISMATCH,
+                            format!("une valeur par défaut doit être une constante ; elle ne peut pas lire {} « {n} »", b.kind.noun()),
+                            span,
+                        )
+                        .with_label("référence interdite ici"),
+                    );
+                    return TExpr::error(span);
+                }
+                let ty = match b.kind {
+                    DefKind::Condition => Ty::Bool,
+                    DefKind::Decision => Ty::Decision,
+                    _ => item_type(self.db, self.def_ref(&b.def)),
+                };
+                return te(TKind::Ref(b.def.clone()), ty, span);
+            }
+            Lookup::Found(b) => {
+                if b.kind == DefKind::Table {
+                    self.err(
+                        Diagnostic::error(
+                            codes::NOT_CALLABLE,
+                            format!("la table « {n} » s'utilise avec ses clés : {n}(…)"),
+                            span,
+                        )
+                        .with_label("table sans arguments"),
+                    );
+                    return TExpr::error(span);
+                }
+                // A type name: maybe it is a variant as well; fall through.
+                if self.scope.variants.get(n).is_none() {
+                    self.err(
+                        Diagnostic::error(
+                            codes::TYPE_MISMATCH,
+                            format!("{} « {n} » n'est pas une valeur", b.kind.noun()),
+                            span,
+                        )
+                        .with_label("pas une valeur"),
+                    );
+                    return TExpr::error(span);
+                }
+            }
+            Lookup::Ambiguous(bs) => {
+                let files: Vec<String> = bs
+                    .iter()
+                    .map(|b| b.def.file.path(self.db).display().to_string())
+                    .collect();
+                self.err(
+                    Diagnostic::error(
+                        codes::AMBIGUOUS,
+                        format!("le nom « {n} » est défini dans plusieurs modules importés : {}", files.join(", ")),
+                        span,
+                    )
+                    .with_label("nom ambigu")
+                    .with_help("renommez l'une des définitions"),
+                );
+                return TExpr::error(span);
+            }
+            Lookup::Missing => {}
+        }
+        if let Some(cands) = self.scope.variants.get(n) {
+            let chosen = match expected {
+                Some(Ty::Enum(e)) => cands.iter().find(|(d, _)| d == e).or(if cands.len() == 1 {
+                    cands.first()
+                } else {
+                    None
+                }),
+                _ if cands.len() == 1 => cands.first(),
+                _ => None,
+            };
+            if let Some((def, i)) = chosen {
+                return te(TKind::Variant(def.clone(), *i), Ty::Enum(def.clone()), span);
+            }
+            let enums: Vec<&str> = cands.iter().map(|(d, _)| &*d.name).collect();
+            self.err(
+                Diagnostic::error(
+                    codes::AMBIGUOUS,
+                    format!("la valeur « {n} » appartient à plusieurs énumérations : {}", enums.join(", ")),
+                    span,
+                )
+                .with_label("valeur ambiguë")
+                .with_help("comparez-la à une expression du type voulu, par exemple demandeur.type = {n}"),
+            );
+            return TExpr::error(span);
+        }
+        if Builtin::from_name(n).is_some() {
+            self.err(
+                Diagnostic::error(
+                    codes::NOT_CALLABLE,
+                    format!("la fonction « {n} » s'utilise avec des arguments : {n}(…)"),
+                    span,
+                )
+                .with_label("fonction sans arguments"),
+            );
+            return TExpr::error(span);
+        }
+        self.unknown_name(n, span, "le nom");
+        TExpr::error(span)
+    }
+
+    fn join_branches(&mut self, a: &TExpr, b: &TExpr, span: Span) -> Ty {
+        match a.ty.join(&b.ty) {
+            Some(t) => t,
+            None => {
+                self.err(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("les branches doivent avoir le même type : {} et {}", a.ty, b.ty),
+                        span,
+                    )
+                    .with_label(format!("de type {}", b.ty))
+                    .with_secondary(a.span, format!("de type {}", a.ty)),
+                );
+                Ty::Error
+            }
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr, span: Span) -> TExpr {
+        match op {
+            BinOp::And | BinOp::Or => {
+                let word = if op == BinOp::And { "et" } else { "ou" };
+                let x = self.check_against(a, &Ty::Bool, &format!("l'opérande de « {word} »"));
+                let y = self.check_against(b, &Ty::Bool, &format!("l'opérande de « {word} »"));
+                let k = if op == BinOp::And {
+                    TKind::And(Box::new(x), Box::new(y))
+                } else {
+                    TKind::Or(Box::new(x), Box::new(y))
+                };
+                te(k, Ty::Bool, span)
+            }
+            BinOp::In => {
+                let x = self.check(a, None);
+                let l = self.check(b, Some(&Ty::List(Box::new(x.ty.clone()))));
+                match &l.ty {
+                    Ty::List(t) if x.ty.join(t).is_some() => {}
+                    Ty::Error => {}
+                    other => self.err(
+                        Diagnostic::error(
+                            codes::TYPE_MISMATCH,
+                            format!("« dans » attend une liste de {}, pas une valeur de type {other}", x.ty),
+                            b.span,
+                        )
+                        .with_label(format!("de type {other}")),
+                    ),
+                }
+                te(TKind::In(Box::new(x), Box::new(l)), Ty::Bool, span)
+            }
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let x = self.check(a, None);
+                let y = self.check(b, Some(&x.ty));
+                let ordered = !matches!(op, BinOp::Eq | BinOp::Ne);
+                let ok = match (&x.ty, &y.ty) {
+                    (Ty::Error, _) | (_, Ty::Error) => true,
+                    (p, q) if p.is_numeric() && q.is_numeric() => {
+                        p.unit() == q.unit() && (matches!(p, Ty::Pct) == matches!(q, Ty::Pct))
+                    }
+                    (Ty::Date, Ty::Date) | (Ty::Duration, Ty::Duration) => true,
+                    (p, q) => !ordered && p.join(q).is_some(),
+                };
+                if !ok {
+                    let mut d = Diagnostic::error(
+                        if x.ty.is_numeric() && y.ty.is_numeric() {
+                            codes::UNITS
+                        } else {
+                            codes::TYPE_MISMATCH
+                        },
+                        if ordered && x.ty.join(&y.ty).is_some() {
+                            format!("les valeurs de type {} ne s'ordonnent pas ; seules = et ≠ s'appliquent", x.ty)
+                        } else {
+                            format!("on ne peut pas comparer une valeur de type {} à une valeur de type {}", x.ty, y.ty)
+                        },
+                        span,
+                    )
+                    .with_label(format!("{} {} {}", x.ty, op.symbol(), y.ty));
+                    if matches!((&x.ty, &y.ty), (Ty::Pct, Ty::Dec | Ty::Int) | (Ty::Dec | Ty::Int, Ty::Pct)) {
+                        d = d.with_help("écrivez le pourcentage avec %, par exemple 15 %");
+                    }
+                    self.err(d);
+                }
+                te(TKind::Compare(op, Box::new(x), Box::new(y)), Ty::Bool, span)
+            }
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => self.arith(op, a, b, span),
+        }
+    }
+
+    fn arith(&mut self, op: BinOp, a: &Expr, b: &Expr, span: Span) -> TExpr {
+        let x = self.check(a, None);
+        let y = self.check(b, None);
+        let mk = |how: Arith, ty: Ty, x: TExpr, y: TExpr| {
+            let round_cents = ty.is_money() && matches!(op, BinOp::Mul | BinOp::Div);
+            te(
+                TKind::Arith {
+                    op,
+                    how,
+                    lhs: Box::new(x),
+                    rhs: Box::new(y),
+                    round_cents,
+                },
+                ty,
+                span,
+            )
+        };
+        if x.ty.is_error() || y.ty.is_error() {
+            return mk(Arith::Num, Ty::Error, x, y);
+        }
+        let additive = matches!(op, BinOp::Add | BinOp::Sub);
+        match (&x.ty, &y.ty, op) {
+            (Ty::Date, Ty::Duration, BinOp::Add) => return mk(Arith::DatePlusDuration, Ty::Date, x, y),
+            (Ty::Duration, Ty::Date, BinOp::Add) => return mk(Arith::DurationPlusDate, Ty::Date, x, y),
+            (Ty::Date, Ty::Duration, BinOp::Sub) => return mk(Arith::DateMinusDuration, Ty::Date, x, y),
+            (Ty::Date, Ty::Date, BinOp::Sub) => return mk(Arith::DateMinusDate, Ty::Duration, x, y),
+            (Ty::Duration, Ty::Duration, BinOp::Add | BinOp::Sub) => {
+                return mk(Arith::Durations, Ty::Duration, x, y)
+            }
+            (Ty::Duration, Ty::Int, BinOp::Mul) => return mk(Arith::DurationTimesInt, Ty::Duration, x, y),
+            (Ty::Int, Ty::Duration, BinOp::Mul) => return mk(Arith::IntTimesDuration, Ty::Duration, x, y),
+            _ => {}
+        }
+        if !(x.ty.is_numeric() && y.ty.is_numeric()) {
+            self.err(
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!("l'opération « {} » ne s'applique pas à {} et {}", op.symbol(), x.ty, y.ty),
+                    span,
+                )
+                .with_label(format!("{} {} {}", x.ty, op.symbol(), y.ty)),
+            );
+            return mk(Arith::Num, Ty::Error, x, y);
+        }
+        let (ux, uy) = (x.ty.unit().unwrap_or_default(), y.ty.unit().unwrap_or_default());
+        let ty = if additive {
+            if ux != uy {
+                self.err(
+                    Diagnostic::error(
+                        codes::UNITS,
+                        format!("on ne peut pas {} des {} et des {}", if op == BinOp::Add { "additionner" } else { "soustraire" }, unit_words(&x.ty), unit_words(&y.ty)),
+                        span,
+                    )
+                    .with_label(format!("{} {} {}", x.ty, op.symbol(), y.ty))
+                    .with_help("les deux opérandes doivent avoir la même unité"),
+                );
+                Ty::Error
+            } else {
+                match (&x.ty, &y.ty) {
+                    (Ty::Int, Ty::Int) => Ty::Int,
+                    (Ty::Pct, Ty::Pct) => Ty::Pct,
+                    (Ty::Pct, _) | (_, Ty::Pct) => {
+                        self.err(
+                            Diagnostic::error(
+                                codes::UNITS,
+                                format!("on ne peut pas {} un pourcentage et un nombre", if op == BinOp::Add { "additionner" } else { "soustraire" }),
+                                span,
+                            )
+                            .with_label(format!("{} {} {}", x.ty, op.symbol(), y.ty))
+                            .with_help("écrivez le nombre en pourcentage, par exemple 15 %"),
+                        );
+                        Ty::Error
+                    }
+                    (Ty::Qty(u), _) => Ty::Qty(u.clone()),
+                    _ => Ty::Dec,
+                }
+            }
+        } else {
+            let unit = if op == BinOp::Mul { ux.mul(&uy) } else { ux.div(&uy) };
+            let int = op == BinOp::Mul && x.ty == Ty::Int && y.ty == Ty::Int;
+            let pct = op == BinOp::Mul && x.ty == Ty::Pct && y.ty == Ty::Pct;
+            Ty::from_unit(unit, int, pct)
+        };
+        mk(Arith::Num, ty, x, y)
+    }
+
+    fn selon(
+        &mut self,
+        scrutinee: &Expr,
+        arms: &[crate::syntax::ast::SelonArm],
+        default: Option<&Expr>,
+        span: Span,
+        expected: Option<&Ty>,
+    ) -> TExpr {
+        let s = self.check(scrutinee, None);
+        let (names, enum_name): (Vec<String>, String) = match &s.ty {
+            Ty::Enum(def) => {
+                let info = enum_info(self.db, self.def_ref(def));
+                (info.variants.clone(), def.name.to_string())
+            }
+            Ty::Bool | Ty::Decision => (vec!["faux".into(), "vrai".into()], "booléen".into()),
+            Ty::Error => (Vec::new(), String::new()),
+            other => {
+                self.err(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("« selon » s'applique à une énumération ou à un booléen, pas à une valeur de type {other}"),
+                        scrutinee.span,
+                    )
+                    .with_label(format!("de type {other}")),
+                );
+                (Vec::new(), String::new())
+            }
+        };
+        let known = !names.is_empty();
+        let mut covered: Vec<Option<Span>> = vec![None; names.len()];
+        let mut out_arms = Vec::new();
+        let mut ty: Option<Ty> = expected.cloned().filter(|t| !t.is_error());
+        let mut result_ty: Option<Ty> = None;
+        for arm in arms {
+            let mut idxs = Vec::new();
+            for p in &arm.patterns {
+                let (label, pspan) = match p {
+                    Pattern::Variant(n) => (n.text.clone(), n.span),
+                    Pattern::Bool(b, sp) => (if *b { "vrai" } else { "faux" }.to_string(), *sp),
+                };
+                if !known {
+                    continue;
+                }
+                match names.iter().position(|n| *n == label) {
+                    Some(i) => {
+                        if let Some(prev) = covered[i] {
+                            self.err(
+                                Diagnostic::error(
+                                    codes::REDUNDANT_ARM,
+                                    format!("le cas « {label} » est déjà traité"),
+                                    pspan,
+                                )
+                                .with_label("cas répété")
+                                .with_secondary(prev, "traité ici"),
+                            );
+                        } else {
+                            covered[i] = Some(pspan);
+                        }
+                        idxs.push(i as u32);
+                    }
+                    None => {
+                        let mut d = Diagnostic::error(
+                            codes::UNKNOWN_NAME,
+                            format!("« {label} » n'est pas une valeur de {enum_name}"),
+                            pspan,
+                        )
+                        .with_label("valeur inconnue");
+                        if let Some(sug) = suggest(&label, names.iter().map(String::as_str)) {
+                            d = d.with_help(format!("voulez-vous dire « {sug} » ?"));
+                        } else {
+                            d = d.with_help(format!("valeurs de {enum_name} : {}", names.join(", ")));
+                        }
+                        self.err(d);
+                    }
+                }
+            }
+            let body = self.check(&arm.body, ty.as_ref());
+            result_ty = Some(match &result_ty {
+                None => body.ty.clone(),
+                Some(t) => match t.join(&body.ty) {
+                    Some(j) => j,
+                    None => {
+                        self.err(
+                            Diagnostic::error(
+                                codes::TYPE_MISMATCH,
+                                format!("les cas d'un « selon » doivent avoir le même type : {t} et {}", body.ty),
+                                arm.body.span,
+                            )
+                            .with_label(format!("de type {}", body.ty)),
+                        );
+                        Ty::Error
+                    }
+                },
+            });
+            if ty.is_none() {
+                ty = Some(body.ty.clone());
+            }
+            out_arms.push((idxs, body));
+        }
+        let default = default.map(|d| {
+            let body = self.check(d, ty.as_ref());
+            if let Some(t) = &result_ty {
+                if t.join(&body.ty).is_none() {
+                    self.err(
+                        Diagnostic::error(
+                            codes::TYPE_MISMATCH,
+                            format!("le cas « sinon » doit avoir le type des autres cas : {t} et {}", body.ty),
+                            d.span,
+                        )
+                        .with_label(format!("de type {}", body.ty)),
+                    );
+                } else {
+                    result_ty = t.join(&body.ty);
+                }
+            } else {
+                result_ty = Some(body.ty.clone());
+            }
+            Box::new(body)
+        });
+        let missing: Vec<&str> = names
+            .iter()
+            .zip(&covered)
+            .filter(|(_, c)| c.is_none())
+            .map(|(n, _)| n.as_str())
+            .collect();
+        if known && default.is_none() && !missing.is_empty() {
+            self.err(
+                Diagnostic::error(
+                    codes::NON_EXHAUSTIVE,
+                    format!(
+                        "ce « selon » ne traite pas {} : {}",
+                        if missing.len() == 1 { "le cas" } else { "les cas" },
+                        missing.join(", ")
+                    ),
+                    Span {
+                        start: span.start,
+                        end: scrutinee.span.end,
+                    },
+                )
+                .with_label("cas manquants")
+                .with_help(format!(
+                    "ajoutez {} ou un cas « sinon : … »",
+                    missing.iter().map(|m| format!("« cas {m} : … »")).collect::<Vec<_>>().join(", ")
+                )),
+            );
+        }
+        if known && default.is_some() && missing.is_empty() {
+            if let Some(d) = default.as_ref() {
+                self.err(
+                    Diagnostic::warning(
+                        codes::REDUNDANT_ARM,
+                        "le cas « sinon » ne peut jamais s'appliquer : tous les cas sont déjà traités",
+                        d.span,
+                    )
+                    .with_label("inutile"),
+                );
+            }
+        }
+        te(
+            TKind::Selon {
+                scrutinee: Box::new(s),
+                arms: out_arms,
+                default,
+            },
+            result_ty.unwrap_or(Ty::Error),
+            span,
+        )
+    }
+
+    fn call(&mut self, callee: &Expr, args: &[Expr], span: Span, expected: Option<&Ty>) -> TExpr {
+        let ExprKind::Name(n) = &callee.kind else {
+            self.err(
+                Diagnostic::error(codes::NOT_CALLABLE, "seules les fonctions et les tables s'appellent avec (…)", callee.span)
+                    .with_label("pas une fonction"),
+            );
+            return TExpr::error(span);
+        };
+        if let Lookup::Found(b) = self.scope.lookup(n) {
+            if b.kind == DefKind::Table {
+                let def = b.def.clone();
+                return self.table_call(def, args, span);
+            }
+            self.err(
+                Diagnostic::error(
+                    codes::NOT_CALLABLE,
+                    format!("{} « {n} » ne prend pas d'arguments", b.kind.noun()),
+                    callee.span,
+                )
+                .with_label("pas une fonction ni une table"),
+            );
+            return TExpr::error(span);
+        }
+        let Some(builtin) = Builtin::from_name(n) else {
+            let mut d = Diagnostic::error(codes::UNKNOWN_NAME, format!("la fonction « {n} » est inconnue"), callee.span)
+                .with_label("fonction inconnue");
+            let mut cands: Vec<&str> = Builtin::ALL.iter().map(|(n, _)| *n).collect();
+            cands.extend(
+                self.scope
+                    .names
+                    .iter()
+                    .filter(|(_, b)| b.iter().any(|b| b.kind == DefKind::Table))
+                    .map(|(n, _)| n.as_str()),
+            );
+            if let Some(s) = suggest(n, cands) {
+                d = d.with_help(format!("voulez-vous dire « {s} » ?"));
+            }
+            self.err(d);
+            return TExpr::error(span);
+        };
+        self.builtin(builtin, n, args, span, expected)
+    }
+
+    fn arity(&mut self, name: &str, want: &str, span: Span) -> TExpr {
+        self.err(
+            Diagnostic::error(codes::ARITY, format!("« {name} » attend {want}"), span).with_label("nombre d'arguments incorrect"),
+        );
+        TExpr::error(span)
+    }
+
+    fn builtin(&mut self, b: Builtin, name: &str, args: &[Expr], span: Span, expected: Option<&Ty>) -> TExpr {
+        let targs: Vec<TExpr> = args.iter().map(|a| self.check(a, expected)).collect();
+        let is_list = |t: &Ty| matches!(t, Ty::List(_));
+        let elem = |t: &Ty| match t {
+            Ty::List(e) => e.as_ref().clone(),
+            Ty::Error => Ty::Error,
+            other => other.clone(),
+        };
+        match b {
+            Builtin::Min | Builtin::Max => {
+                let ty = if targs.len() == 1 && is_list(&targs[0].ty) {
+                    elem(&targs[0].ty)
+                } else if targs.len() >= 2 {
+                    let mut ty = targs[0].ty.clone();
+                    for (a, ta) in args.iter().zip(&targs).skip(1) {
+                        match ty.join(&ta.ty) {
+                            Some(j) => ty = j,
+                            None => {
+                                self.err(
+                                    Diagnostic::error(
+                                        if ty.is_numeric() && ta.ty.is_numeric() { codes::UNITS } else { codes::TYPE_MISMATCH },
+                                        format!("les arguments de « {name} » doivent avoir le même type : {ty} et {}", ta.ty),
+                                        a.span,
+                                    )
+                                    .with_label(format!("de type {}", ta.ty)),
+                                );
+                                ty = Ty::Error;
+                            }
+                        }
+                    }
+                    ty
+                } else {
+                    return self.arity(name, "une liste, ou au moins deux valeurs", span);
+                };
+                if !(ty.is_numeric() || matches!(ty, Ty::Date | Ty::Duration | Ty::Error)) {
+                    self.err(
+                        Diagnostic::error(codes::TYPE_MISMATCH, format!("« {name} » s'applique à des nombres ou des dates, pas à {ty}"), span)
+                            .with_label(format!("de type {ty}")),
+                    );
+                }
+                te(TKind::Builtin(b, targs), ty, span)
+            }
+            Builtin::Sum | Builtin::Count | Builtin::All | Builtin::Any => {
+                if targs.len() != 1 {
+                    return self.arity(name, "une seule liste", span);
+                }
+                let t = &targs[0].ty;
+                if !is_list(t) && !t.is_error() {
+                    self.err(
+                        Diagnostic::error(codes::TYPE_MISMATCH, format!("« {name} » attend une liste, pas une valeur de type {t}"), args[0].span)
+                            .with_label(format!("de type {t}")),
+                    );
+                    return TExpr::error(span);
+                }
+                let e = elem(t);
+                let ty = match b {
+                    Builtin::Sum => {
+                        if !(e.is_numeric() || e.is_error()) {
+                            self.err(
+                                Diagnostic::error(codes::TYPE_MISMATCH, format!("« somme » additionne des nombres, pas des valeurs de type {e}"), args[0].span)
+                                    .with_label(format!("liste de {e}")),
+                            );
+                        }
+                        e
+                    }
+                    Builtin::Count => Ty::Int,
+                    _ => {
+                        if !e.is_boolish() {
+                            self.err(
+                                Diagnostic::error(codes::TYPE_MISMATCH, format!("« {name} » attend une liste de booléens, pas de {e}"), args[0].span)
+                                    .with_label(format!("liste de {e}")),
+                            );
+                        }
+                        Ty::Bool
+                    }
+                };
+                te(TKind::Builtin(b, targs), ty, span)
+            }
+            Builtin::Round | Builtin::RoundDown | Builtin::RoundUp => {
+                if targs.len() != 2 {
+                    return self.arity(name, "deux arguments : la valeur et le nombre de décimales", span);
+                }
+                if !(targs[0].ty.is_numeric() || targs[0].ty.is_error()) {
+                    self.err(
+                        Diagnostic::error(codes::TYPE_MISMATCH, format!("« {name} » arrondit un nombre, pas une valeur de type {}", targs[0].ty), args[0].span)
+                            .with_label(format!("de type {}", targs[0].ty)),
+                    );
+                }
+                let places_ok = matches!(&targs[1].kind, TKind::Const(Const::Num(d)) if d.fract().is_zero() && *d >= Decimal::ZERO && *d <= Decimal::from(20))
+                    && targs[1].ty == Ty::Int;
+                if !places_ok {
+                    self.err(
+                        Diagnostic::error(codes::TYPE_MISMATCH, "le nombre de décimales doit être un entier écrit tel quel, de 0 à 20", args[1].span)
+                            .with_label("nombre de décimales"),
+                    );
+                }
+                let ty = targs[0].ty.clone();
+                te(TKind::Builtin(b, targs), ty, span)
+            }
+            Builtin::Year => {
+                if targs.len() != 1 {
+                    return self.arity(name, "une date", span);
+                }
+                if !targs[0].ty.fits(&Ty::Date) {
+                    self.err(
+                        Diagnostic::error(codes::TYPE_MISMATCH, format!("« année » attend une date, pas {}", targs[0].ty), args[0].span)
+                            .with_label(format!("de type {}", targs[0].ty)),
+                    );
+                }
+                te(TKind::Builtin(b, targs), Ty::Int, span)
+            }
+            Builtin::Abs => {
+                if targs.len() != 1 {
+                    return self.arity(name, "un nombre", span);
+                }
+                let ty = targs[0].ty.clone();
+                te(TKind::Builtin(b, targs), ty, span)
+            }
+        }
+    }
+
+    fn table_call(&mut self, def: DefRef, args: &[Expr], span: Span) -> TExpr {
+        let sig = table_signature(self.db, self.def_ref(&def));
+        if args.len() != sig.params.len() {
+            return self.arity(
+                &def.name,
+                &format!("{} clé{} : {}", sig.params.len(), if sig.params.len() > 1 { "s" } else { "" }, sig.params.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")),
+                span,
+            );
+        }
+        let targs: Vec<TExpr> = args
+            .iter()
+            .zip(&sig.params)
+            .map(|(a, t)| self.check_against(a, t, &format!("la clé de la table « {} »", def.name)))
+            .collect();
+        te(TKind::Table(def, targs), sig.result.clone(), span)
+    }
+}
+
+fn unit_words(t: &Ty) -> String {
+    match t {
+        Ty::Qty(u) if u.is_money() => "$".into(),
+        Ty::Qty(u) => u.to_string(),
+        Ty::Pct => "pourcentages".into(),
+        _ => "nombres sans unité".into(),
+    }
+}
+
+/// A type for a unit written in a type position (`$/ha`, `m³`).
+pub fn unit_type(u: &Unit) -> Ty {
+    if u.is_dimensionless() {
+        Ty::Dec
+    } else {
+        Ty::Qty(u.clone())
+    }
+}

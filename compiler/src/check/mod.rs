@@ -1,0 +1,714 @@
+//! Checking: types and units, exhaustiveness, tables, exceptions, decisions, versions and
+//! rule cycles, as per-item salsa queries.
+
+pub mod expr;
+pub mod scope;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use crate::db::{item_ast, item_offset, parse_file, Db, ItemKey, SourceFile};
+use crate::diagnostics::{codes, suggest, Diagnostic};
+use crate::syntax::ast::{Cell, DecisionBody, ItemKind, Span, TypeExpr};
+use crate::types::{Const, DefRef, TExpr, TKind, Ty};
+use expr::{unit_type, ExprChecker};
+use scope::{file_defs, import_candidates, module_scope, resolved_imports, DefKind, Lookup, Scope};
+
+/// The built-in type names.
+pub const BUILTIN_TYPES: &[&str] = &[
+    "booléen",
+    "entier",
+    "décimal",
+    "argent",
+    "pourcentage",
+    "texte",
+    "date",
+    "durée",
+];
+
+/// Resolves a written type in a file's scope.
+pub fn resolve_type(db: &dyn Db, scope: &Scope, t: &TypeExpr, diags: &mut Vec<Diagnostic>) -> Ty {
+    match t {
+        TypeExpr::Unit(u, _) => unit_type(u),
+        TypeExpr::List(inner, _) => Ty::List(Box::new(resolve_type(db, scope, inner, diags))),
+        TypeExpr::Named(n) => match n.text.as_str() {
+            "booléen" => Ty::Bool,
+            "entier" => Ty::Int,
+            "décimal" => Ty::Dec,
+            "argent" => Ty::money(),
+            "pourcentage" => Ty::Pct,
+            "texte" => Ty::Text,
+            "date" => Ty::Date,
+            "durée" => Ty::Duration,
+            name => match scope.lookup(name) {
+                Lookup::Found(b) if b.kind == DefKind::Enum => Ty::Enum(b.def.clone()),
+                Lookup::Found(b) if b.kind == DefKind::Struct => Ty::Struct(b.def.clone()),
+                Lookup::Found(b) => {
+                    diags.push(
+                        Diagnostic::error(
+                            codes::UNKNOWN_TYPE,
+                            format!("{} « {name} » n'est pas un type", b.kind.noun()),
+                            n.span,
+                        )
+                        .with_label("pas un type"),
+                    );
+                    Ty::Error
+                }
+                _ => {
+                    let mut cands: Vec<&str> = BUILTIN_TYPES.to_vec();
+                    cands.extend(
+                        scope
+                            .names
+                            .iter()
+                            .filter(|(_, b)| b.iter().any(|b| b.kind.is_type()))
+                            .map(|(n, _)| n.as_str()),
+                    );
+                    let mut d = Diagnostic::error(
+                        codes::UNKNOWN_TYPE,
+                        format!("le type « {name} » est inconnu"),
+                        n.span,
+                    )
+                    .with_label("type inconnu");
+                    if let Some(s) = suggest(name, cands) {
+                        d = d.with_help(format!("voulez-vous dire « {s} » ?"));
+                    }
+                    diags.push(d);
+                    Ty::Error
+                }
+            },
+        },
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct EnumInfo {
+    pub variants: Vec<String>,
+    pub labels: Vec<Option<String>>,
+}
+
+#[salsa::tracked(returns(clone))]
+pub fn enum_info<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<EnumInfo> {
+    let mut info = EnumInfo::default();
+    if let Some(item) = item_ast(db, key) {
+        if let ItemKind::Enum(e) = &item.kind {
+            for v in &e.variants {
+                info.variants.push(v.name.text.clone());
+                info.labels.push(v.label.clone());
+            }
+        }
+    }
+    Arc::new(info)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FieldInfo {
+    pub name: String,
+    pub ty: Ty,
+    pub default: Option<TExpr>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct StructInfo {
+    pub fields: Vec<FieldInfo>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[salsa::tracked(returns(clone))]
+pub fn struct_info<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<StructInfo> {
+    let mut info = StructInfo::default();
+    let Some(item) = item_ast(db, key) else {
+        return Arc::new(info);
+    };
+    let ItemKind::Struct(s) = &item.kind else {
+        return Arc::new(info);
+    };
+    let file = key.file(db);
+    let scope = module_scope(db, file);
+    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+    for f in &s.fields {
+        if let Some(prev) = seen.insert(&f.name.text, f.name.span) {
+            info.diagnostics.push(
+                Diagnostic::error(
+                    codes::DUPLICATE,
+                    format!("le champ « {} » est défini deux fois", f.name.text),
+                    f.name.span,
+                )
+                .with_label("deuxième définition")
+                .with_secondary(prev, "première définition"),
+            );
+        }
+        let ty = resolve_type(db, scope, &f.ty, &mut info.diagnostics);
+        let default = f.default.as_ref().map(|d| {
+            let mut c = ExprChecker::new(db, file, scope);
+            c.allow_refs = false;
+            let t = c.check_against(d, &ty, &format!("la valeur par défaut de « {} »", f.name.text));
+            info.diagnostics.append(&mut c.diags);
+            t
+        });
+        info.fields.push(FieldInfo {
+            name: f.name.text.clone(),
+            ty,
+            default,
+        });
+    }
+    Arc::new(info)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct TableSig {
+    pub params: Vec<Ty>,
+    pub result: Ty,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Default for Ty {
+    fn default() -> Ty {
+        Ty::Error
+    }
+}
+
+#[salsa::tracked(returns(clone))]
+pub fn table_signature<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<TableSig> {
+    let mut sig = TableSig::default();
+    if let Some(item) = item_ast(db, key) {
+        if let ItemKind::Table(t) = &item.kind {
+            let scope = module_scope(db, key.file(db));
+            for (_, ty) in &t.params {
+                let ty = resolve_type(db, scope, ty, &mut sig.diagnostics);
+                sig.params.push(ty);
+            }
+            sig.result = resolve_type(db, scope, &t.ty, &mut sig.diagnostics);
+        }
+    }
+    Arc::new(sig)
+}
+
+fn item_type_cycle<'db>(_db: &'db dyn Db, _id: salsa::Id, _key: ItemKey<'db>) -> Ty {
+    Ty::Error
+}
+
+/// The type of a definition: declared, or inferred from the body of a rule written without
+/// one. A cycle between unannotated rules gives `Ty::Error` here; the cycle itself is
+/// reported by `file_diagnostics`.
+#[salsa::tracked(returns(clone), cycle_result = item_type_cycle)]
+pub fn item_type<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Ty {
+    let Some(item) = item_ast(db, key) else {
+        return Ty::Error;
+    };
+    let scope = module_scope(db, key.file(db));
+    let mut sink = Vec::new();
+    match &item.kind {
+        ItemKind::Rule(r) => match &r.ty {
+            Some(t) => resolve_type(db, scope, t, &mut sink),
+            None => check_item(db, key).ty.clone(),
+        },
+        ItemKind::Input(i) => resolve_type(db, scope, &i.ty, &mut sink),
+        ItemKind::Condition(_) => Ty::Bool,
+        ItemKind::Decision(_) => Ty::Decision,
+        ItemKind::Table(_) => table_signature(db, key).result.clone(),
+        _ => Ty::Error,
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CheckedCell {
+    Any,
+    Eq(TExpr),
+    Range(TExpr, TExpr),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CheckedRow {
+    pub keys: Vec<CheckedCell>,
+    pub value: TExpr,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Detail {
+    #[default]
+    None,
+    Exception {
+        target: Option<DefRef>,
+        condition: TExpr,
+    },
+    Table {
+        rows: Vec<CheckedRow>,
+    },
+    Decision {
+        conditions: Vec<DefRef>,
+    },
+    Programme {
+        outputs: Vec<DefRef>,
+    },
+}
+
+/// One item, checked: its type, its typed body, details per kind, and its diagnostics
+/// (item-relative spans).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct CheckedItem {
+    pub ty: Ty,
+    pub body: Option<TExpr>,
+    pub detail: Detail,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CheckedItem {
+    /// Every definition the item reads (body, exception condition, table cells, decision).
+    pub fn refs(&self) -> Vec<DefRef> {
+        let mut out = Vec::new();
+        let mut push = |d: &DefRef, _: Span| out.push(d.clone());
+        if let Some(b) = &self.body {
+            b.visit_refs(&mut push);
+        }
+        match &self.detail {
+            Detail::Exception { condition, .. } => condition.visit_refs(&mut push),
+            Detail::Table { rows } => {
+                for r in rows {
+                    r.value.visit_refs(&mut push);
+                    for k in &r.keys {
+                        match k {
+                            CheckedCell::Eq(e) => e.visit_refs(&mut push),
+                            CheckedCell::Range(a, b) => {
+                                a.visit_refs(&mut push);
+                                b.visit_refs(&mut push);
+                            }
+                            CheckedCell::Any => {}
+                        }
+                    }
+                }
+            }
+            Detail::Decision { conditions } => out.extend(conditions.iter().cloned()),
+            Detail::None | Detail::Programme { .. } => {}
+        }
+        out
+    }
+}
+
+#[salsa::tracked(returns(clone))]
+pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
+    let Some(item) = item_ast(db, key) else {
+        return Arc::default();
+    };
+    let file = key.file(db);
+    let scope = module_scope(db, file);
+    let mut out = CheckedItem::default();
+    let mut c = ExprChecker::new(db, file, scope);
+    match &item.kind {
+        ItemKind::Rule(r) => {
+            let declared = r.ty.as_ref().map(|t| resolve_type(db, scope, t, &mut c.diags));
+            let body = match &declared {
+                Some(t) => c.check_against(&r.body, t, &format!("la règle « {} »", r.name.text)),
+                None => c.check(&r.body, None),
+            };
+            out.ty = declared.unwrap_or_else(|| body.ty.clone());
+            out.body = Some(body);
+        }
+        ItemKind::Condition(cd) => {
+            out.ty = Ty::Bool;
+            out.body = Some(c.check_against(&cd.body, &Ty::Bool, &format!("la condition « {} »", cd.name.text)));
+        }
+        ItemKind::Input(i) => {
+            out.ty = resolve_type(db, scope, &i.ty, &mut c.diags);
+            if let Some(d) = &i.default {
+                c.allow_refs = false;
+                out.body = Some(c.check_against(d, &out.ty, &format!("la valeur par défaut de « {} »", i.name.text)));
+            }
+        }
+        ItemKind::Decision(d) => {
+            out.ty = Ty::Decision;
+            let conditions = match &d.body {
+                DecisionBody::All(span) => {
+                    if scope.conditions.is_empty() {
+                        c.diags.push(
+                            Diagnostic::warning(codes::TYPE_MISMATCH, "aucune condition n'est définie : cette décision est toujours favorable", *span)
+                                .with_label("aucune condition"),
+                        );
+                    }
+                    scope.conditions.clone()
+                }
+                DecisionBody::Listed(names) => names
+                    .iter()
+                    .filter_map(|n| match scope.lookup(&n.text) {
+                        Lookup::Found(b) if b.kind == DefKind::Condition => Some(b.def.clone()),
+                        Lookup::Found(b) => {
+                            c.diags.push(
+                                Diagnostic::error(codes::TYPE_MISMATCH, format!("{} « {} » n'est pas une condition", b.kind.noun(), n.text), n.span)
+                                    .with_label("pas une condition"),
+                            );
+                            None
+                        }
+                        _ => {
+                            let mut dg = Diagnostic::error(codes::UNKNOWN_NAME, format!("la condition « {} » est inconnue", n.text), n.span)
+                                .with_label("condition inconnue");
+                            if let Some(s) = suggest(&n.text, scope.conditions.iter().map(|d| &*d.name)) {
+                                dg = dg.with_help(format!("voulez-vous dire « {s} » ?"));
+                            }
+                            c.diags.push(dg);
+                            None
+                        }
+                    })
+                    .collect(),
+            };
+            out.detail = Detail::Decision { conditions };
+        }
+        ItemKind::Exception(e) => {
+            let target = match scope.lookup(&e.target.text) {
+                Lookup::Found(b) if b.kind == DefKind::Rule => Some(b.def.clone()),
+                Lookup::Found(b) => {
+                    c.diags.push(
+                        Diagnostic::error(codes::EXCEPTION, format!("une exception s'applique à une règle, pas à {} « {} »", b.kind.noun(), e.target.text), e.target.span)
+                            .with_label("pas une règle"),
+                    );
+                    None
+                }
+                _ => {
+                    let mut dg = Diagnostic::error(codes::UNKNOWN_NAME, format!("la règle « {} » est inconnue", e.target.text), e.target.span)
+                        .with_label("règle inconnue");
+                    let rules = scope.names.iter().filter(|(_, b)| b.iter().any(|b| b.kind == DefKind::Rule)).map(|(n, _)| n.as_str());
+                    if let Some(s) = suggest(&e.target.text, rules) {
+                        dg = dg.with_help(format!("voulez-vous dire « {s} » ?"));
+                    }
+                    c.diags.push(dg);
+                    None
+                }
+            };
+            let ty = match &target {
+                Some(t) => item_type(db, ItemKey::new(db, t.file, t.name.to_string())),
+                None => Ty::Error,
+            };
+            let condition = c.check_against(&e.condition, &Ty::Bool, "la condition d'une exception");
+            out.body = Some(c.check_against(&e.body, &ty, &format!("l'exception à « {} »", e.target.text)));
+            out.ty = ty;
+            out.detail = Detail::Exception { target, condition };
+        }
+        ItemKind::Table(t) => {
+            let sig = table_signature(db, key);
+            c.diags.extend(sig.diagnostics.iter().cloned());
+            out.ty = sig.result.clone();
+            let mut rows = Vec::new();
+            for row in &t.rows {
+                if row.keys.len() != sig.params.len() {
+                    c.diags.push(
+                        Diagnostic::error(
+                            codes::TABLE,
+                            format!("cette ligne a {} clé{} ; la table « {} » en attend {}", row.keys.len(), if row.keys.len() > 1 { "s" } else { "" }, t.name.text, sig.params.len()),
+                            row.span,
+                        )
+                        .with_label("nombre de cellules incorrect"),
+                    );
+                    continue;
+                }
+                let mut keys = Vec::new();
+                for (cell, (pty, (pname, _))) in row.keys.iter().zip(sig.params.iter().zip(&t.params)) {
+                    let what = format!("la clé « {} »", pname.text);
+                    keys.push(match cell {
+                        Cell::Any(_) => CheckedCell::Any,
+                        Cell::Value(e) => CheckedCell::Eq(c.check_against(e, pty, &what)),
+                        Cell::Range(a, b) => {
+                            if !(pty.is_numeric() || matches!(pty, Ty::Date | Ty::Error)) {
+                                c.diags.push(
+                                    Diagnostic::error(codes::TABLE, format!("un intervalle « a à b » ne s'applique qu'à des nombres ou des dates, pas à {pty}"), Span { start: a.span.start, end: b.span.end })
+                                        .with_label("intervalle"),
+                                );
+                            }
+                            CheckedCell::Range(c.check_against(a, pty, &what), c.check_against(b, pty, &what))
+                        }
+                    });
+                }
+                let value = c.check_against(&row.value, &sig.result, &format!("la valeur de la table « {} »", t.name.text));
+                rows.push(CheckedRow { keys, value, span: row.span });
+            }
+            table_row_checks(db, &sig.params, &rows, &t.name.text, &mut c.diags);
+            out.detail = Detail::Table { rows };
+        }
+        ItemKind::Struct(_) => {
+            c.diags.extend(struct_info(db, key).diagnostics.iter().cloned());
+        }
+        ItemKind::Enum(e) => {
+            let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+            for v in &e.variants {
+                if let Some(prev) = seen.insert(&v.name.text, v.name.span) {
+                    c.diags.push(
+                        Diagnostic::error(codes::DUPLICATE, format!("la valeur « {} » est définie deux fois", v.name.text), v.name.span)
+                            .with_label("deuxième définition")
+                            .with_secondary(prev, "première définition"),
+                    );
+                }
+            }
+        }
+        ItemKind::Programme(p) => {
+            if let Some((a, b, span)) = p.period {
+                if a > b {
+                    c.diags.push(
+                        Diagnostic::error(codes::PROGRAMME, format!("la période d'application finit ({b}) avant de commencer ({a})"), span)
+                            .with_label("période vide"),
+                    );
+                }
+            }
+            let outputs = p
+                .outputs
+                .iter()
+                .filter_map(|n| match scope.lookup(&n.text) {
+                    Lookup::Found(b) if b.kind.is_value() => Some(b.def.clone()),
+                    _ => {
+                        c.diags.push(
+                            Diagnostic::error(codes::UNKNOWN_NAME, format!("la sortie « {} » n'est ni une règle, ni une condition, ni une décision connue", n.text), n.span)
+                                .with_label("sortie inconnue"),
+                        );
+                        None
+                    }
+                })
+                .collect();
+            out.detail = Detail::Programme { outputs };
+        }
+        ItemKind::Version(_) | ItemKind::Import(_) => {}
+    }
+    out.diagnostics = c.diags;
+    Arc::new(out)
+}
+
+/// Duplicate rows and, for tables whose keys all have finitely many values, missing rows.
+fn table_row_checks(db: &dyn Db, params: &[Ty], rows: &[CheckedRow], name: &str, diags: &mut Vec<Diagnostic>) {
+    // Domain of each key, when finite and every cell is a constant or `_`.
+    let mut domains: Vec<Vec<String>> = Vec::new();
+    for p in params {
+        match p {
+            Ty::Bool => domains.push(vec!["faux".into(), "vrai".into()]),
+            Ty::Enum(def) => domains.push(enum_info(db, ItemKey::new(db, def.file, def.name.to_string())).variants.clone()),
+            _ => domains.clear(),
+        }
+        if domains.is_empty() {
+            break;
+        }
+    }
+    let cell_key = |c: &CheckedCell| -> Option<Option<u32>> {
+        match c {
+            CheckedCell::Any => Some(None),
+            CheckedCell::Eq(e) => match &e.kind {
+                TKind::Variant(_, i) => Some(Some(*i)),
+                TKind::Const(Const::Bool(b)) => Some(Some(u32::from(*b))),
+                _ => None,
+            },
+            CheckedCell::Range(..) => None,
+        }
+    };
+    let mut seen: BTreeMap<Vec<Option<u32>>, Span> = BTreeMap::new();
+    let mut all_const = domains.len() == params.len();
+    let mut patterns = Vec::new();
+    for r in rows {
+        let keys: Option<Vec<Option<u32>>> = r.keys.iter().map(cell_key).collect();
+        match keys {
+            Some(k) => {
+                if let Some(prev) = seen.get(&k) {
+                    diags.push(
+                        Diagnostic::error(codes::TABLE, format!("cette ligne de la table « {name} » répète les clés d'une ligne précédente"), r.span)
+                            .with_label("ligne en double")
+                            .with_secondary(*prev, "première ligne"),
+                    );
+                } else {
+                    seen.insert(k.clone(), r.span);
+                }
+                patterns.push(k);
+            }
+            None => all_const = false,
+        }
+    }
+    if !all_const || params.is_empty() {
+        return;
+    }
+    let total: usize = domains.iter().map(Vec::len).product();
+    if total > 10_000 {
+        return;
+    }
+    let mut missing = Vec::new();
+    for n in 0..total {
+        let mut idx = Vec::with_capacity(domains.len());
+        let mut rest = n;
+        for d in domains.iter().rev() {
+            idx.push((rest % d.len()) as u32);
+            rest /= d.len();
+        }
+        idx.reverse();
+        let covered = patterns
+            .iter()
+            .any(|p| p.iter().zip(&idx).all(|(c, i)| c.is_none_or(|c| c == *i)));
+        if !covered {
+            missing.push(
+                idx.iter()
+                    .zip(&domains)
+                    .map(|(i, d)| d[*i as usize].clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+        }
+    }
+    if !missing.is_empty() {
+        let shown: Vec<String> = missing.iter().take(5).map(|m| format!("({m})")).collect();
+        let more = if missing.len() > 5 { format!(" et {} autres", missing.len() - 5) } else { String::new() };
+        let span = rows.first().map(|r| r.span).unwrap_or_default();
+        diags.push(
+            Diagnostic::warning(codes::TABLE, format!("la table « {name} » n'a pas de ligne pour {}{more}", shown.join(", ")), span)
+                .with_label("table incomplète")
+                .with_help("ajoutez les lignes manquantes, ou une ligne avec « _ » pour les autres cas"),
+        );
+    }
+}
+
+/// The rules, conditions and decisions reachable from `def` that lead back to it, if any.
+fn find_cycle(db: &dyn Db, start: &DefRef) -> Option<Vec<DefRef>> {
+    fn deps(db: &dyn Db, d: &DefRef) -> Vec<DefRef> {
+        let key = ItemKey::new(db, d.file, d.name.to_string());
+        let mut out = check_item(db, key).refs();
+        // Exceptions to a rule, in the rule's own file, are part of its definition.
+        for (ex, target) in &file_defs(db, d.file).exceptions {
+            if **target == *d.name {
+                out.extend(check_item(db, ItemKey::new(db, d.file, ex.clone())).refs());
+            }
+        }
+        out.retain(|r| {
+            file_defs(db, r.file)
+                .defs
+                .iter()
+                .any(|(n, k, _)| **n == *r.name && matches!(k, DefKind::Rule | DefKind::Condition | DefKind::Decision))
+        });
+        out.sort();
+        out.dedup();
+        out
+    }
+    // Iterative DFS with an explicit path, bounded by the number of definitions visited.
+    let mut visited: BTreeSet<DefRef> = BTreeSet::new();
+    let mut stack: Vec<(DefRef, Vec<DefRef>, usize)> = vec![(start.clone(), deps(db, start), 0)];
+    while let Some((_, children, next)) = stack.last_mut() {
+        if *next >= children.len() {
+            stack.pop();
+            continue;
+        }
+        let child = children[*next].clone();
+        *next += 1;
+        if child == *start {
+            return Some(stack.iter().map(|(d, _, _)| d.clone()).collect());
+        }
+        if visited.insert(child.clone()) {
+            let ds = deps(db, &child);
+            stack.push((child, ds, 0));
+        }
+    }
+    None
+}
+
+fn sort_key(db: &dyn Db, d: &DefRef) -> (String, String) {
+    (d.file.path(db).display().to_string(), d.name.to_string())
+}
+
+/// Every diagnostic of a file, with file-absolute spans, in source order.
+#[salsa::tracked(returns(ref))]
+pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+    let parsed = parse_file(db, file);
+    let mut out: Vec<Diagnostic> = parsed.errors.clone();
+    let defs = file_defs(db, file);
+    let names = crate::db::item_names(db, file);
+    let scope = module_scope(db, file);
+
+    // Imports.
+    let resolved = resolved_imports(db, file);
+    let mut first_def: BTreeMap<&str, (Span, &'static str)> = BTreeMap::new();
+    let mut version_seen: Option<Span> = None;
+    for (pi, key_name) in parsed.items.iter().zip(names) {
+        let item = &pi.item;
+        let offset = pi.offset;
+        match &item.kind {
+            ItemKind::Import(imp) => {
+                let idx = defs.imports.iter().position(|p| *p == imp.path);
+                if let Some(None) = idx.map(|i| resolved.get(i).copied().flatten()) {
+                    let tried: Vec<String> = import_candidates(db, file, &imp.path).iter().map(|p| p.display().to_string()).collect();
+                    out.push(
+                        Diagnostic::error(codes::IMPORT_NOT_FOUND, format!("le module « {} » est introuvable", imp.path.join(".")), imp.span.shift(offset))
+                            .with_label("module introuvable")
+                            .with_help(format!("fichiers cherchés : {}", tried.join(", "))),
+                    );
+                }
+            }
+            ItemKind::Version(v) => {
+                if let Some(prev) = version_seen {
+                    out.push(
+                        Diagnostic::error(codes::VERSION, "un fichier ne déclare qu'une version", item.span.shift(offset))
+                            .with_label("deuxième version")
+                            .with_secondary(prev, "première version"),
+                    );
+                }
+                version_seen = Some(v.date_span.shift(offset));
+            }
+            _ => {}
+        }
+        if let Some(n) = item.kind.defined_name() {
+            let abs = n.span.shift(offset);
+            if item.replaces {
+                if defs.version.is_none() {
+                    out.push(
+                        Diagnostic::error(codes::VERSION, format!("« remplace » n'a de sens que dans un fichier qui déclare sa version (version AAAA-MM-JJ) : à partir de quelle date « {} » est-elle remplacée ?", n.text), abs)
+                            .with_label("remplacement sans date"),
+                    );
+                }
+                let imported = resolved.iter().flatten().any(|f| *f != file && file_defs(db, *f).defs.iter().any(|(m, _, r)| *m == n.text && !r));
+                if !imported {
+                    out.push(
+                        Diagnostic::error(codes::VERSION, format!("« {} » ne remplace rien : aucun module importé ne la définit", n.text), abs)
+                            .with_label("rien à remplacer")
+                            .with_help("importez le module qui définit la règle d'origine"),
+                    );
+                }
+            } else if let Some((prev, noun)) = first_def.get(n.text.as_str()) {
+                out.push(
+                    Diagnostic::error(codes::DUPLICATE, format!("« {} » est déjà défini dans ce fichier ({noun})", n.text), abs)
+                        .with_label("deuxième définition")
+                        .with_secondary(*prev, "première définition"),
+                );
+            } else {
+                first_def.insert(&n.text, (abs, item.kind.noun()));
+                if let Some(bs) = scope.names.get(&n.text) {
+                    if let Some(other) = bs.iter().find(|b| b.def.file != file) {
+                        out.push(
+                            Diagnostic::error(
+                                codes::DUPLICATE,
+                                format!("« {} » est déjà défini dans le module importé {}", n.text, other.def.file.path(db).display()),
+                                abs,
+                            )
+                            .with_label("définition en double")
+                            .with_help("renommez l'une des deux définitions, ou écrivez « remplace » dans un fichier de version"),
+                        );
+                    }
+                }
+            }
+        }
+        let key = ItemKey::new(db, file, key_name.clone());
+        out.extend(check_item(db, key).diagnostics.iter().map(|d| d.clone().shifted(offset)));
+    }
+
+    // Rule cycles, reported once, at the member that sorts first.
+    for (name, kind, _) in &defs.defs {
+        if !matches!(kind, DefKind::Rule | DefKind::Condition | DefKind::Decision) {
+            continue;
+        }
+        let def = DefRef { file, name: Arc::from(name.as_str()) };
+        if let Some(cycle) = find_cycle(db, &def) {
+            let min = cycle.iter().min_by_key(|d| sort_key(db, d)).cloned();
+            if min.as_ref() == Some(&def) {
+                let offset = item_offset(db, file, name);
+                let span = item_ast(db, ItemKey::new(db, file, name.clone()))
+                    .and_then(|i| i.kind.defined_name().map(|n| n.span))
+                    .unwrap_or_default()
+                    .shift(offset);
+                let mut path: Vec<String> = cycle.iter().map(|d| d.name.to_string()).collect();
+                path.push(name.clone());
+                out.push(
+                    Diagnostic::error(codes::CYCLE, format!("« {name} » dépend d'elle-même : {}", path.join(" → ")), span)
+                        .with_label("définition circulaire")
+                        .with_help("une règle ne peut pas dépendre, même indirectement, de sa propre valeur"),
+                );
+            }
+        }
+    }
+    out.sort_by_key(|d| (d.primary.span.start, d.primary.span.end));
+    out
+}

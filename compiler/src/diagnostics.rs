@@ -1,0 +1,263 @@
+//! The compiler's own diagnostic type, and its rendering with miette.
+//!
+//! Every diagnostic has a stable code (`pol::type::unités`…), a French message, a primary
+//! span with a label, optional secondary labels and an optional help line. Spans are byte
+//! offsets into one file's (NFC-normalised) text; converting them to editor positions is the
+//! language server's business.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::syntax::ast::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub primary: Label,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>, span: Span) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            primary: Label {
+                span,
+                message: String::new(),
+            },
+            labels: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>, span: Span) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message, span)
+        }
+    }
+
+    /// The text under the primary span.
+    pub fn with_label(mut self, message: impl Into<String>) -> Diagnostic {
+        self.primary.message = message.into();
+        self
+    }
+
+    pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Moves every span by `by` bytes (item-relative to file-absolute).
+    pub fn shifted(mut self, by: u32) -> Diagnostic {
+        self.primary.span = self.primary.span.shift(by);
+        for l in &mut self.labels {
+            l.span = l.span.shift(by);
+        }
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// The stable codes, in one place, so that documentation and tests can list them.
+pub mod codes {
+    pub const SYNTAX: &str = "pol::syntaxe";
+    pub const NUMBER: &str = "pol::syntaxe::nombre";
+    pub const DATE: &str = "pol::syntaxe::date";
+    pub const DEPTH: &str = "pol::syntaxe::imbrication";
+    pub const UNKNOWN_NAME: &str = "pol::nom::inconnu";
+    pub const UNKNOWN_TYPE: &str = "pol::nom::type_inconnu";
+    pub const UNKNOWN_FIELD: &str = "pol::nom::champ_inconnu";
+    pub const DUPLICATE: &str = "pol::nom::doublon";
+    pub const AMBIGUOUS: &str = "pol::nom::ambigu";
+    pub const TYPE_MISMATCH: &str = "pol::type::incompatible";
+    pub const UNITS: &str = "pol::type::unités";
+    pub const NOT_CALLABLE: &str = "pol::type::appel";
+    pub const ARITY: &str = "pol::type::arguments";
+    pub const NON_EXHAUSTIVE: &str = "pol::selon::non_exhaustif";
+    pub const REDUNDANT_ARM: &str = "pol::selon::cas_répété";
+    pub const TABLE: &str = "pol::table";
+    pub const CYCLE: &str = "pol::règle::cycle";
+    pub const EXCEPTION: &str = "pol::exception";
+    pub const EXCEPTION_CONFLICT: &str = "pol::exception::conflit";
+    pub const IMPORT_NOT_FOUND: &str = "pol::import::introuvable";
+    pub const IMPORT_OUTSIDE: &str = "pol::import::hors_arborescence";
+    pub const IMPORT_CYCLE: &str = "pol::import::cycle";
+    pub const VERSION: &str = "pol::version";
+    pub const PROGRAMME: &str = "pol::programme";
+}
+
+/// A diagnostic with the file it belongs to, ready for miette.
+pub struct Report {
+    pub diagnostic: Diagnostic,
+    pub source: Arc<miette::NamedSource<String>>,
+}
+
+impl Report {
+    pub fn new(diagnostic: Diagnostic, path: &str, text: &str) -> Report {
+        Report {
+            diagnostic,
+            source: Arc::new(miette::NamedSource::new(path, text.to_string())),
+        }
+    }
+}
+
+impl fmt::Debug for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.diagnostic, f)
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+fn to_miette_label(label: &Label, primary: bool) -> miette::LabeledSpan {
+    let text = if label.message.is_empty() {
+        None
+    } else {
+        Some(label.message.clone())
+    };
+    let span = miette::SourceSpan::from((label.span.start as usize, label.span.len() as usize));
+    if primary {
+        miette::LabeledSpan::new_primary_with_span(text, span)
+    } else {
+        miette::LabeledSpan::new_with_span(text, span)
+    }
+}
+
+impl miette::Diagnostic for Report {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.diagnostic.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(self.source.as_ref())
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let primary = std::iter::once(to_miette_label(&self.diagnostic.primary, true));
+        let others = self
+            .diagnostic
+            .labels
+            .iter()
+            .map(|l| to_miette_label(l, false));
+        Some(Box::new(primary.chain(others)))
+    }
+}
+
+/// Renders reports as text. `color` selects ANSI colours (the terminal) or plain text
+/// (files, snapshots, CI logs).
+pub fn render(reports: &[Report], color: bool) -> String {
+    let handler = if color {
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode())
+    } else {
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+    }
+    .with_width(100)
+    .with_links(false);
+    let mut out = String::new();
+    for r in reports {
+        // Writing to a String cannot fail.
+        let _ = handler.render_report(&mut out, r);
+        out.push('\n');
+    }
+    out
+}
+
+/// "voulez-vous dire …" suggestions: the closest candidate by edit distance, if close enough.
+pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let wanted_l = wanted.to_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(&wanted_l, &c.to_lowercase());
+        let limit = (wanted.chars().count().max(3) / 3).max(1);
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c.to_string())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let names = ["taux_de_base", "plafond", "aide"];
+        assert_eq!(
+            suggest("taux_de_bas", names).as_deref(),
+            Some("taux_de_base")
+        );
+        assert_eq!(suggest("plafon", names).as_deref(), Some("plafond"));
+        assert_eq!(suggest("zzz", names), None);
+    }
+
+    #[test]
+    fn accents_count_as_one_edit() {
+        assert_eq!(suggest("bonifiee", ["bonifiée"]).as_deref(), Some("bonifiée"));
+    }
+}

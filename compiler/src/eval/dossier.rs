@@ -1,0 +1,438 @@
+//! Dossiers: JSON in (exact numbers, never through `f64`), JSON out, and the golden-dossier
+//! document with its expectations.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde_json::{Map, Number, Value as Json};
+
+use super::error::{EvalError, EvalErrorKind};
+use super::plan::{Plan, Slot};
+use super::run::Evaluator;
+use super::value::{money_string, RtTy, Value};
+use crate::check::scope::DefKind;
+use crate::diagnostics::suggest;
+use crate::syntax::lower_number;
+use crate::types::Duration;
+use crate::units::Unit;
+
+fn describe_json(j: &Json) -> String {
+    match j {
+        Json::Null => "null".into(),
+        Json::Bool(b) => format!("le booléen {b}"),
+        Json::Number(n) => format!("le nombre {n}"),
+        Json::String(s) => format!("le texte \"{s}\""),
+        Json::Array(_) => "une liste".into(),
+        Json::Object(_) => "un objet".into(),
+    }
+}
+
+fn expected_words(t: &RtTy, plan: &Plan) -> String {
+    match t {
+        RtTy::Bool | RtTy::Decision => "un booléen (true ou false)".into(),
+        RtTy::Int => "un nombre entier".into(),
+        RtTy::Dec => "un nombre".into(),
+        RtTy::Pct => "un pourcentage écrit \"15 %\"".into(),
+        RtTy::Qty(u) if u.is_money() => "un montant (\"19500.00\" ou 19500.00, au plus deux décimales)".into(),
+        RtTy::Qty(u) => format!("une quantité en {u}"),
+        RtTy::Text => "un texte".into(),
+        RtTy::Date => "une date \"AAAA-MM-JJ\"".into(),
+        RtTy::Duration => "une durée (\"90 jours\", \"6 mois\", \"2 ans\")".into(),
+        RtTy::Enum(e) => {
+            let d = &plan.enums[*e as usize];
+            format!("une valeur de {} ({})", d.name, d.variants.join(", "))
+        }
+        RtTy::Struct(s) => format!("un objet {}", plan.structs[*s as usize].name),
+        RtTy::List(t) => format!("une liste de {}", expected_words(t, plan).trim_start_matches("un ").trim_start_matches("une ")),
+    }
+}
+
+/// Reads a number exactly: from JSON number text or from a string written either way
+/// (`19500.00`, `19 500,00`).
+fn exact_number(j: &Json) -> Option<(Decimal, Option<String>)> {
+    match j {
+        Json::Number(n) => Decimal::from_str_exact(&n.to_string())
+            .ok()
+            .or_else(|| Decimal::from_scientific(&n.to_string()).ok())
+            .map(|d| (d, None)),
+        Json::String(s) => {
+            let s = s.trim();
+            // Split a trailing unit (`2,3 ha`, `15 %`, `19500 $`).
+            let idx = s
+                .char_indices()
+                .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, ' ' | '\u{A0}' | '\u{202F}' | ',' | '.' | '-' | '+')))
+                .map(|(i, _)| i)
+                .unwrap_or(s.len());
+            let (num, unit) = s.split_at(idx);
+            let num = num.trim();
+            let (neg, num) = match num.strip_prefix('-') {
+                Some(r) => (true, r),
+                None => (false, num.strip_prefix('+').unwrap_or(num)),
+            };
+            let d = lower_number(num)?;
+            let unit = unit.trim();
+            Some((if neg { -d } else { d }, (!unit.is_empty()).then(|| unit.to_string())))
+        }
+        _ => None,
+    }
+}
+
+pub struct Decoder<'p> {
+    pub plan: &'p Plan,
+    pub errors: Vec<EvalError>,
+}
+
+impl<'p> Decoder<'p> {
+    fn wrong(&mut self, path: &str, t: &RtTy, j: &Json, help: Option<String>) -> Value {
+        self.errors.push(EvalError::new(EvalErrorKind::WrongType {
+            path: path.to_string(),
+            expected: expected_words(t, self.plan),
+            found: describe_json(j),
+            help,
+        }));
+        Value::Missing(Arc::from(path))
+    }
+
+    /// Decodes `j` as a value of type `t`; errors are collected, never fatal.
+    pub fn decode(&mut self, j: &Json, t: &RtTy, path: &str) -> Value {
+        match t {
+            RtTy::Bool | RtTy::Decision => match j {
+                Json::Bool(b) => Value::Bool(*b),
+                _ => self.wrong(path, t, j, None),
+            },
+            RtTy::Text => match j {
+                Json::String(s) => Value::Text(Arc::from(s.as_str())),
+                _ => self.wrong(path, t, j, None),
+            },
+            RtTy::Date => match j {
+                Json::String(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                    Ok(d) => Value::Date(d),
+                    Err(_) => self.wrong(path, t, j, Some("une date existante, écrite AAAA-MM-JJ".into())),
+                },
+                _ => self.wrong(path, t, j, None),
+            },
+            RtTy::Duration => match exact_number(j) {
+                Some((n, Some(u))) if n.fract().is_zero() => {
+                    let k = i32::try_from(n.mantissa()).unwrap_or(i32::MAX);
+                    match Unit::parse(&u).and_then(|u| u.as_duration_dim()) {
+                        Some(crate::units::Dim::Day) => Value::Duration(Duration { months: 0, days: k }),
+                        Some(crate::units::Dim::Month) => Value::Duration(Duration { months: k, days: 0 }),
+                        Some(_) => Value::Duration(Duration { months: k.saturating_mul(12), days: 0 }),
+                        None => self.wrong(path, t, j, None),
+                    }
+                }
+                _ => self.wrong(path, t, j, None),
+            },
+            RtTy::Int | RtTy::Dec | RtTy::Pct | RtTy::Qty(_) => {
+                let Some((n, unit)) = exact_number(j) else {
+                    return self.wrong(path, t, j, None);
+                };
+                match (t, unit.as_deref()) {
+                    (RtTy::Pct, Some("%")) => Value::Num(n / Decimal::ONE_HUNDRED),
+                    (RtTy::Pct, _) => self.wrong(path, t, j, Some("écrivez le pourcentage avec le signe %, par exemple \"15 %\"".into())),
+                    (RtTy::Int, None) if n.fract().is_zero() => Value::Num(n.trunc()),
+                    (RtTy::Int, _) => self.wrong(path, t, j, None),
+                    (RtTy::Dec, None) => Value::Num(n),
+                    (RtTy::Qty(u), unit) => {
+                        if let Some(written) = unit {
+                            if Unit::parse(written).as_ref() != Some(u) {
+                                return self.wrong(path, t, j, Some(format!("l'unité attendue est {u}")));
+                            }
+                        }
+                        if u.is_money() && n.normalize().scale() > 2 {
+                            return self.wrong(path, t, j, Some("un montant a au plus deux décimales".into()));
+                        }
+                        Value::Num(n)
+                    }
+                    _ => self.wrong(path, t, j, None),
+                }
+            }
+            RtTy::Enum(e) => {
+                let desc = &self.plan.enums[*e as usize];
+                match j {
+                    Json::String(s) => match desc.variants.iter().position(|v| v == s) {
+                        Some(i) => Value::Enum(i as u32),
+                        None => {
+                            let help = suggest(s, desc.variants.iter().map(String::as_str)).map(|s| format!("voulez-vous dire \"{s}\" ?"));
+                            self.wrong(path, t, j, help)
+                        }
+                    },
+                    _ => self.wrong(path, t, j, None),
+                }
+            }
+            RtTy::List(elem) => match j {
+                Json::Array(items) => {
+                    let vals: Vec<Value> = items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, it)| self.decode(it, elem, &format!("{path}[{i}]")))
+                        .collect();
+                    Value::List(vals.into())
+                }
+                _ => self.wrong(path, t, j, None),
+            },
+            RtTy::Struct(s) => {
+                let Json::Object(obj) = j else {
+                    return self.wrong(path, t, j, None);
+                };
+                let plan = self.plan;
+                let desc = &plan.structs[*s as usize];
+                for k in obj.keys() {
+                    if !desc.fields.iter().any(|f| f.name == *k) {
+                        self.errors.push(EvalError::new(EvalErrorKind::UnknownField {
+                            path: format!("{path}.{k}"),
+                            suggestion: suggest(k, desc.fields.iter().map(|f| f.name.as_str())),
+                        }));
+                    }
+                }
+                let mut fields = Vec::with_capacity(desc.fields.len());
+                for f in &desc.fields {
+                    let fpath = format!("{path}.{}", f.name);
+                    let v = match obj.get(&f.name) {
+                        Some(Json::Null) | None => match &f.default {
+                            Some(d) => {
+                                let mut ev = Evaluator::new(plan, NaiveDate::MIN, Vec::new(), false);
+                                ev.eval(d).unwrap_or(Value::Missing(Arc::from(fpath.as_str())))
+                            }
+                            None => Value::Missing(Arc::from(fpath.as_str())),
+                        },
+                        Some(x) => self.decode(x, &f.ty, &fpath),
+                    };
+                    fields.push(v);
+                }
+                Value::Struct(fields.into())
+            }
+        }
+    }
+}
+
+/// Decodes a dossier's inputs: unknown fields and wrong types are errors, absent inputs are
+/// left for the evaluator (an error only if needed).
+pub fn decode_inputs(plan: &Plan, inputs: &Map<String, Json>) -> Result<Vec<Option<Value>>, Vec<EvalError>> {
+    let mut dec = Decoder { plan, errors: Vec::new() };
+    let mut out = vec![None; plan.defs.len()];
+    let input_names: Vec<&str> = plan.inputs.iter().map(|s| &*plan.def(*s).name).collect();
+    for (k, j) in inputs {
+        let slot = plan.slot(k).filter(|s| plan.def(*s).kind == DefKind::Input);
+        match slot {
+            Some(s) => {
+                if !j.is_null() {
+                    let ty = plan.def(s).ty.clone();
+                    out[s as usize] = Some(dec.decode(j, &ty, k));
+                }
+            }
+            None => dec.errors.push(EvalError::new(EvalErrorKind::UnknownField {
+                path: k.clone(),
+                suggestion: suggest(k, input_names.iter().copied()),
+            })),
+        }
+    }
+    if dec.errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(dec.errors)
+    }
+}
+
+/// Checks that the program applies at `date` (period, encoded versions).
+pub fn check_date(plan: &Plan, date: NaiveDate) -> Result<(), EvalError> {
+    if let Some((start, end)) = plan.period {
+        if date < start || date > end {
+            return Err(EvalError::new(EvalErrorKind::DateOutsidePeriod { date, start, end }));
+        }
+    }
+    if let Some(oldest) = plan.base_version {
+        if date < oldest {
+            return Err(EvalError::new(EvalErrorKind::VersionNotEncoded { date, oldest }));
+        }
+    }
+    Ok(())
+}
+
+fn json_number(d: Decimal) -> Json {
+    let s = d.normalize().to_string();
+    Number::from_str(&s).map(Json::Number).unwrap_or(Json::String(s))
+}
+
+/// A value as the dossiers write it: money `"9750.00"`, percentages `"65 %"`, dates
+/// `"2026-02-15"`, variants by name.
+pub fn to_json(v: &Value, t: &RtTy, plan: &Plan) -> Json {
+    match (v, t) {
+        (Value::Bool(b), _) => Json::Bool(*b),
+        (Value::Num(d), t) if t.is_money() => Json::String(money_string(*d)),
+        (Value::Num(d), RtTy::Pct) => Json::String(format!("{} %", (*d * Decimal::ONE_HUNDRED).normalize())),
+        (Value::Num(d), _) => json_number(*d),
+        (Value::Text(s), _) => Json::String(s.to_string()),
+        (Value::Date(d), _) => Json::String(d.format("%Y-%m-%d").to_string()),
+        (Value::Duration(d), _) => Json::String(super::value::duration_text(*d)),
+        (Value::Enum(i), RtTy::Enum(e)) => Json::String(plan.enums[*e as usize].variants.get(*i as usize).cloned().unwrap_or_default()),
+        (Value::Struct(fields), RtTy::Struct(s)) => {
+            let desc = &plan.structs[*s as usize];
+            let mut m = Map::new();
+            for (f, v) in desc.fields.iter().zip(fields.iter()) {
+                m.insert(f.name.clone(), to_json(v, &f.ty, plan));
+            }
+            Json::Object(m)
+        }
+        (Value::List(items), RtTy::List(t)) => Json::Array(items.iter().map(|i| to_json(i, t, plan)).collect()),
+        (Value::Missing(_), _) => Json::Null,
+        _ => Json::Null,
+    }
+}
+
+/// The expected value of one output in a golden dossier.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expected {
+    pub slot: Slot,
+    pub value: Value,
+    /// For decisions: the names of the conditions expected not to be met, if given.
+    pub reasons: Option<Vec<String>>,
+}
+
+/// A dossier document: a golden dossier, or a plain object of inputs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dossier {
+    pub programme: Option<String>,
+    pub description: Option<String>,
+    pub sections: Vec<String>,
+    pub date: Option<NaiveDate>,
+    pub inputs: Map<String, Json>,
+    /// Raw expectations (decoded against a plan with `expectations`).
+    pub expected: Option<Map<String, Json>>,
+}
+
+const DOSSIER_KEYS: &[&str] = &["programme", "description", "sections", "date", "entrées", "attendu"];
+
+/// Reads a dossier document. A JSON object with an `entrées` key is a dossier document (its
+/// other keys must be known); any other object is taken as the inputs themselves.
+pub fn parse_dossier(text: &str) -> Result<Dossier, String> {
+    let j: Json = serde_json::from_str(text).map_err(|e| format!("JSON invalide : {e}"))?;
+    let Json::Object(obj) = j else {
+        return Err("un dossier est un objet JSON { … }".into());
+    };
+    if !obj.contains_key("entrées") {
+        return Ok(Dossier {
+            programme: None,
+            description: None,
+            sections: Vec::new(),
+            date: None,
+            inputs: obj,
+            expected: None,
+        });
+    }
+    for k in obj.keys() {
+        if !DOSSIER_KEYS.contains(&k.as_str()) {
+            let hint = suggest(k, DOSSIER_KEYS.iter().copied()).map(|s| format!(" (voulez-vous dire « {s} » ?)")).unwrap_or_default();
+            return Err(format!("clé inconnue « {k} » dans le dossier{hint} ; clés permises : {}", DOSSIER_KEYS.join(", ")));
+        }
+    }
+    let string = |k: &str| -> Result<Option<String>, String> {
+        match obj.get(k) {
+            None => Ok(None),
+            Some(Json::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(format!("« {k} » doit être un texte")),
+        }
+    };
+    let date = match string("date")? {
+        None => None,
+        Some(s) => Some(NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| format!("« date » : « {s} » n'est pas une date AAAA-MM-JJ"))?),
+    };
+    let sections = match obj.get("sections") {
+        None => Vec::new(),
+        Some(Json::Array(a)) => a
+            .iter()
+            .map(|s| s.as_str().map(str::to_string).ok_or_else(|| "« sections » est une liste de textes".to_string()))
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err("« sections » est une liste de textes".into()),
+    };
+    let inputs = match obj.get("entrées") {
+        Some(Json::Object(m)) => m.clone(),
+        _ => return Err("« entrées » doit être un objet { nom : valeur }".into()),
+    };
+    let expected = match obj.get("attendu") {
+        None => None,
+        Some(Json::Object(m)) => Some(m.clone()),
+        Some(_) => return Err("« attendu » doit être un objet { sortie : valeur }".into()),
+    };
+    Ok(Dossier {
+        programme: string("programme")?,
+        description: string("description")?,
+        sections,
+        date,
+        inputs,
+        expected,
+    })
+}
+
+/// Decodes a golden dossier's expectations against a plan.
+pub fn expectations(plan: &Plan, raw: &Map<String, Json>) -> Result<Vec<Expected>, Vec<String>> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut dec = Decoder { plan, errors: Vec::new() };
+    let names: Vec<&str> = plan.by_name.keys().map(String::as_str).collect();
+    for (k, j) in raw {
+        let Some(slot) = plan.slot(k).filter(|s| plan.def(*s).kind != DefKind::Table) else {
+            let hint = suggest(k, names.iter().copied()).map(|s| format!(" (voulez-vous dire « {s} » ?)")).unwrap_or_default();
+            errors.push(format!("« attendu » : « {k} » n'est ni une règle, ni une condition, ni une décision du programme{hint}"));
+            continue;
+        };
+        let def = plan.def(slot);
+        if def.kind == DefKind::Decision {
+            if let Json::Object(m) = j {
+                let value = match m.get("valeur") {
+                    Some(Json::Bool(b)) => Value::Bool(*b),
+                    _ => {
+                        errors.push(format!("« attendu.{k}.valeur » doit être true ou false"));
+                        continue;
+                    }
+                };
+                let reasons = match m.get("motifs") {
+                    None => None,
+                    Some(Json::Array(a)) => Some(a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()),
+                    Some(_) => {
+                        errors.push(format!("« attendu.{k}.motifs » est une liste de noms de conditions"));
+                        continue;
+                    }
+                };
+                for key in m.keys() {
+                    if key != "valeur" && key != "motifs" {
+                        errors.push(format!("« attendu.{k} » : clé inconnue « {key} » (permises : valeur, motifs)"));
+                    }
+                }
+                out.push(Expected { slot, value, reasons });
+                continue;
+            }
+        }
+        let ty = def.ty.clone();
+        let before = dec.errors.len();
+        let value = dec.decode(j, &ty, &format!("attendu.{k}"));
+        if dec.errors.len() > before {
+            continue;
+        }
+        out.push(Expected { slot, value, reasons: None });
+    }
+    errors.extend(dec.errors.iter().map(|e| e.to_string()));
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Evaluates and collects, per output, its value or its error.
+pub fn outputs_json(ev: &mut Evaluator<'_>, slots: &[Slot]) -> BTreeMap<String, Json> {
+    let plan = ev.plan;
+    let mut out = BTreeMap::new();
+    for &s in slots {
+        let def = plan.def(s);
+        let v = match ev.value(s) {
+            Ok(v) => to_json(&v, &def.ty, plan),
+            Err(e) => Json::String(format!("erreur : {e}")),
+        };
+        out.insert(def.name.to_string(), v);
+    }
+    out
+}

@@ -1,0 +1,133 @@
+//! Everything that can go wrong while reading a dossier or evaluating it, in French.
+
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::plan::Location;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EvalErrorKind {
+    /// A needed input (or structure field) is absent from the dossier.
+    MissingInput { path: String },
+    /// A dossier field the program does not declare.
+    UnknownField { path: String, suggestion: Option<String> },
+    /// A dossier value of the wrong type.
+    WrongType { path: String, expected: String, found: String, help: Option<String> },
+    /// The evaluation date is outside the program's period.
+    DateOutsidePeriod { date: NaiveDate, start: NaiveDate, end: NaiveDate },
+    /// The version in force at the date is older than every version encoded.
+    VersionNotEncoded { date: NaiveDate, oldest: NaiveDate },
+    Overflow,
+    DivisionByZero,
+    EmptyList { function: &'static str },
+    NoTableRow { table: String, keys: String },
+    SeveralTableRows { table: String, keys: String, lines: Vec<u32> },
+    ExceptionConflict { rule: String, first: Location, second: Location },
+    IncomparableDurations,
+    DateOutOfRange,
+    /// A definition reached while it is being computed (the checker refuses cycles, so this
+    /// only guards the evaluator).
+    Cycle { name: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct EvalError {
+    pub kind: EvalErrorKind,
+    /// Where in the policy, when the error comes from evaluating an expression.
+    pub location: Option<Location>,
+    /// The definition being evaluated.
+    pub within: Option<Arc<str>>,
+}
+
+impl EvalError {
+    pub fn new(kind: EvalErrorKind) -> EvalError {
+        EvalError {
+            kind,
+            location: None,
+            within: None,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match &self.kind {
+            EvalErrorKind::MissingInput { .. } => "pol::dossier::entrée_manquante",
+            EvalErrorKind::UnknownField { .. } => "pol::dossier::champ_inconnu",
+            EvalErrorKind::WrongType { .. } => "pol::dossier::type",
+            EvalErrorKind::DateOutsidePeriod { .. } => "pol::dossier::date_hors_période",
+            EvalErrorKind::VersionNotEncoded { .. } => "pol::dossier::version_non_encodée",
+            EvalErrorKind::Overflow => "pol::éval::dépassement",
+            EvalErrorKind::DivisionByZero => "pol::éval::division_par_zéro",
+            EvalErrorKind::EmptyList { .. } => "pol::éval::liste_vide",
+            EvalErrorKind::NoTableRow { .. } | EvalErrorKind::SeveralTableRows { .. } => "pol::éval::table",
+            EvalErrorKind::ExceptionConflict { .. } => "pol::exception::conflit",
+            EvalErrorKind::IncomparableDurations => "pol::éval::durées",
+            EvalErrorKind::DateOutOfRange => "pol::éval::date",
+            EvalErrorKind::Cycle { .. } => "pol::règle::cycle",
+        }
+    }
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            EvalErrorKind::MissingInput { path } => {
+                write!(f, "le dossier ne donne pas « {path} », nécessaire au calcul")?
+            }
+            EvalErrorKind::UnknownField { path, suggestion } => {
+                write!(f, "le champ « {path} » du dossier n'est pas déclaré par le programme")?;
+                if let Some(s) = suggestion {
+                    write!(f, " (voulez-vous dire « {s} » ?)")?;
+                }
+            }
+            EvalErrorKind::WrongType { path, expected, found, help } => {
+                write!(f, "« {path} » doit être {expected}, mais le dossier donne {found}")?;
+                if let Some(h) = help {
+                    write!(f, " ({h})")?;
+                }
+            }
+            EvalErrorKind::DateOutsidePeriod { date, start, end } => write!(
+                f,
+                "la date d'évaluation {date} est hors de la période d'application du programme (du {start} au {end})"
+            )?,
+            EvalErrorKind::VersionNotEncoded { date, oldest } => write!(
+                f,
+                "la version du programme en vigueur le {date} n'est pas encodée : la plus ancienne version encodée s'applique à partir du {oldest}"
+            )?,
+            EvalErrorKind::Overflow => write!(f, "le calcul dépasse la capacité des nombres exacts (28 chiffres)")?,
+            EvalErrorKind::DivisionByZero => write!(f, "division par zéro")?,
+            EvalErrorKind::EmptyList { function } => {
+                write!(f, "« {function} » d'une liste vide n'a pas de valeur")?
+            }
+            EvalErrorKind::NoTableRow { table, keys } => {
+                write!(f, "la table « {table} » n'a pas de ligne pour ({keys})")?
+            }
+            EvalErrorKind::SeveralTableRows { table, keys, lines } => write!(
+                f,
+                "plusieurs lignes de la table « {table} » correspondent à ({keys}) : lignes {}",
+                lines.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+            )?,
+            EvalErrorKind::ExceptionConflict { rule, first, second } => write!(
+                f,
+                "deux exceptions à « {rule} » s'appliquent en même temps ({}:{} et {}:{}) : laquelle prévaut ?",
+                first.file, first.line, second.file, second.line
+            )?,
+            EvalErrorKind::IncomparableDurations => write!(
+                f,
+                "on ne peut pas comparer une durée en mois à une durée en jours"
+            )?,
+            EvalErrorKind::DateOutOfRange => write!(f, "la date calculée sort du calendrier")?,
+            EvalErrorKind::Cycle { name } => write!(f, "« {name} » dépend de sa propre valeur")?,
+        }
+        if let Some(w) = &self.within {
+            write!(f, " — en calculant « {w} »")?;
+        }
+        if let Some(l) = &self.location {
+            write!(f, " ({}:{})", l.file, l.line)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for EvalError {}

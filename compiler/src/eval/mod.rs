@@ -1,0 +1,43 @@
+//! Evaluation: the plan (compiled once per program), the dossier decoder, the lazy exact
+//! evaluator and explanations.
+
+pub mod dossier;
+pub mod error;
+pub mod explain;
+pub mod plan;
+pub mod run;
+pub mod value;
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value as Json};
+
+pub use error::{EvalError, EvalErrorKind};
+pub use plan::{compile_program, CompileError, Plan, Slot};
+pub use run::Evaluator;
+pub use value::Value;
+
+/// Starts the evaluation of a dossier at `date`: checks the date against the program's
+/// period and encoded versions, decodes the inputs (unknown fields and wrong types are
+/// errors, all reported), and returns a lazy evaluator.
+pub fn start<'p>(
+    plan: &'p Plan,
+    inputs: &Map<String, Json>,
+    date: NaiveDate,
+    explain: bool,
+) -> Result<Evaluator<'p>, Vec<EvalError>> {
+    let mut errors = Vec::new();
+    if let Err(e) = dossier::check_date(plan, date) {
+        errors.push(e);
+    }
+    let decoded = match dossier::decode_inputs(plan, inputs) {
+        Ok(d) => Some(d),
+        Err(mut e) => {
+            errors.append(&mut e);
+            None
+        }
+    };
+    match decoded {
+        Some(d) if errors.is_empty() => Ok(Evaluator::new(plan, date, d, explain)),
+        _ => Err(errors),
+    }
+}

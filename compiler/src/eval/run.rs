@@ -1,0 +1,584 @@
+//! The evaluator: lazy, exact, memoised per dossier, with an optional trace for
+//! explanations. It never panics: every failure is an `EvalError`.
+
+use chrono::{Datelike, Months, NaiveDate};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::error::{EvalError, EvalErrorKind};
+use super::plan::{Body, PCell, PExpr, PKind, Plan, Slot};
+use super::value::{round_cents, RtTy, Shown, Value};
+use crate::check::scope::DefKind;
+use crate::syntax::ast::BinOp;
+use crate::types::{Arith, Builtin, Duration};
+
+#[derive(Clone, Debug)]
+enum Memo {
+    Todo,
+    Busy,
+    Done(Value),
+    Failed(EvalError),
+}
+
+/// What the trace records of one definition's evaluation.
+#[derive(Clone, Debug, Default)]
+pub struct Step {
+    /// The definitions read, in order of first read.
+    pub reads: Vec<Slot>,
+    /// Index of the version used in `PlanDef::versions`.
+    pub version: usize,
+    /// Index of the exception applied, if one did.
+    pub exception: Option<usize>,
+    /// The table rows used: `(table, row index)`.
+    pub rows: Vec<(Slot, usize)>,
+}
+
+pub struct Evaluator<'p> {
+    pub plan: &'p Plan,
+    pub date: NaiveDate,
+    /// Decoded dossier inputs, by slot (`None`: not given).
+    inputs: Vec<Option<Value>>,
+    memo: Vec<Memo>,
+    locals: Vec<Value>,
+    /// `Some` when explanations are wanted.
+    steps: Option<Vec<Option<Step>>>,
+    frames: Vec<Step>,
+}
+
+type R<T> = Result<T, EvalError>;
+
+fn err(kind: EvalErrorKind) -> EvalError {
+    EvalError::new(kind)
+}
+
+impl<'p> Evaluator<'p> {
+    pub fn new(plan: &'p Plan, date: NaiveDate, inputs: Vec<Option<Value>>, explain: bool) -> Self {
+        let n = plan.defs.len();
+        Evaluator {
+            plan,
+            date,
+            inputs,
+            memo: vec![Memo::Todo; n],
+            locals: Vec::new(),
+            steps: explain.then(|| vec![None; n]),
+            frames: Vec::new(),
+        }
+    }
+
+    pub fn step(&self, slot: Slot) -> Option<&Step> {
+        self.steps.as_ref()?.get(slot as usize)?.as_ref()
+    }
+
+    /// The index of the version of `slot` in force at the evaluation date.
+    pub fn version_index(&self, slot: Slot) -> usize {
+        let versions = &self.plan.def(slot).versions;
+        versions
+            .iter()
+            .rposition(|v| v.from.is_none_or(|d| d <= self.date))
+            .unwrap_or(0)
+    }
+
+    /// The value of a definition (memoised).
+    pub fn value(&mut self, slot: Slot) -> R<Value> {
+        if let Some(frame) = self.frames.last_mut() {
+            if !frame.reads.contains(&slot) {
+                frame.reads.push(slot);
+            }
+        }
+        let Some(m) = self.memo.get(slot as usize) else {
+            return Err(err(EvalErrorKind::Cycle { name: "?".into() }));
+        };
+        match m {
+            Memo::Done(v) => return Ok(v.clone()),
+            Memo::Failed(e) => return Err(e.clone()),
+            Memo::Busy => {
+                return Err(err(EvalErrorKind::Cycle {
+                    name: self.plan.def(slot).name.to_string(),
+                }))
+            }
+            Memo::Todo => {}
+        }
+        self.memo[slot as usize] = Memo::Busy;
+        let explain = self.steps.is_some();
+        if explain {
+            self.frames.push(Step::default());
+        }
+        let result = self.compute(slot);
+        if explain {
+            let mut step = self.frames.pop().unwrap_or_default();
+            step.version = self.version_index(slot);
+            if let Ok((_, ex)) = &result {
+                step.exception = *ex;
+            }
+            if let Some(steps) = self.steps.as_mut() {
+                steps[slot as usize] = Some(step);
+            }
+        }
+        let result = result.map(|(v, _)| v).map_err(|mut e| {
+            if e.within.is_none() {
+                e.within = Some(self.plan.def(slot).name.clone());
+            }
+            if e.location.is_none() {
+                let vi = self.version_index(slot);
+                e.location = self.plan.def(slot).versions.get(vi).map(|v| v.location.clone());
+            }
+            e
+        });
+        self.memo[slot as usize] = match &result {
+            Ok(v) => Memo::Done(v.clone()),
+            Err(e) => Memo::Failed(e.clone()),
+        };
+        result
+    }
+
+    /// The value of a definition, and the exception applied if one did.
+    fn compute(&mut self, slot: Slot) -> R<(Value, Option<usize>)> {
+        let plan = self.plan;
+        let def = plan.def(slot);
+        let vi = self.version_index(slot);
+        let Some(version) = def.versions.get(vi) else {
+            return Err(err(EvalErrorKind::MissingInput {
+                path: def.name.to_string(),
+            }));
+        };
+        match &version.body {
+            Body::Input { default } => {
+                if let Some(v) = self.inputs.get(slot as usize).cloned().flatten() {
+                    return Ok((v, None));
+                }
+                match default {
+                    Some(d) => Ok((self.eval(d)?, None)),
+                    None => Err(err(EvalErrorKind::MissingInput {
+                        path: def.name.to_string(),
+                    })),
+                }
+            }
+            Body::Decision { conditions } => {
+                let mut ok = true;
+                for c in conditions {
+                    if !self.value(*c)?.as_bool().unwrap_or(false) {
+                        ok = false;
+                    }
+                }
+                Ok((Value::Bool(ok), None))
+            }
+            // A table is a function: its value is only taken through `Table` calls.
+            Body::Table { .. } => Ok((Value::Bool(false), None)),
+            Body::Expr(body) => {
+                // Exceptions: every condition is evaluated, so that two that hold at once are
+                // reported rather than one silently winning.
+                let mut applied: Option<usize> = None;
+                for (i, ex) in version.exceptions.iter().enumerate() {
+                    if self.eval(&ex.condition)?.as_bool().unwrap_or(false) {
+                        if let Some(first) = applied {
+                            return Err(EvalError {
+                                kind: EvalErrorKind::ExceptionConflict {
+                                    rule: def.name.to_string(),
+                                    first: version.exceptions[first].location.clone(),
+                                    second: ex.location.clone(),
+                                },
+                                location: Some(ex.location.clone()),
+                                within: Some(def.name.clone()),
+                            });
+                        }
+                        applied = Some(i);
+                    }
+                }
+                let v = match applied {
+                    Some(i) => self.eval(&version.exceptions[i].body)?,
+                    None => self.eval(body)?,
+                };
+                Ok((v, applied))
+            }
+        }
+    }
+
+    fn boolean(&mut self, e: &PExpr) -> R<bool> {
+        Ok(self.eval(e)?.as_bool().unwrap_or(false))
+    }
+
+    pub fn eval(&mut self, e: &PExpr) -> R<Value> {
+        Ok(match &e.kind {
+            PKind::Const(v) => v.clone(),
+            PKind::Slot(s) => self.value(*s)?,
+            PKind::Local(l) => self.locals.get(*l as usize).cloned().unwrap_or(Value::Bool(false)),
+            PKind::EvalDate => Value::Date(self.date),
+            PKind::Field(x, i) => match self.eval(x)? {
+                Value::Struct(fields) => match fields.get(*i as usize) {
+                    Some(Value::Missing(path)) => {
+                        return Err(err(EvalErrorKind::MissingInput { path: path.to_string() }))
+                    }
+                    Some(v) => v.clone(),
+                    None => Value::Bool(false),
+                },
+                Value::Missing(path) => return Err(err(EvalErrorKind::MissingInput { path: path.to_string() })),
+                _ => Value::Bool(false),
+            },
+            PKind::Not(x) => Value::Bool(!self.boolean(x)?),
+            PKind::Neg(x) => match self.eval(x)? {
+                Value::Num(d) => Value::Num(-d),
+                Value::Duration(d) => Value::Duration(Duration {
+                    months: -d.months,
+                    days: -d.days,
+                }),
+                v => v,
+            },
+            PKind::And(a, b) => Value::Bool(self.boolean(a)? && self.boolean(b)?),
+            PKind::Or(a, b) => Value::Bool(self.boolean(a)? || self.boolean(b)?),
+            PKind::If(c, t, o) => {
+                if self.boolean(c)? {
+                    self.eval(t)?
+                } else {
+                    self.eval(o)?
+                }
+            }
+            PKind::Compare(op, a, b) => {
+                let x = self.eval(a)?;
+                let y = self.eval(b)?;
+                Value::Bool(compare(*op, &x, &y)?)
+            }
+            PKind::In(a, b) => {
+                let x = self.eval(a)?;
+                match self.eval(b)? {
+                    Value::List(items) => Value::Bool(items.iter().any(|i| values_equal(i, &x))),
+                    _ => Value::Bool(false),
+                }
+            }
+            PKind::Arith {
+                op,
+                how,
+                lhs,
+                rhs,
+                round_cents: rc,
+            } => {
+                let x = self.eval(lhs)?;
+                let y = self.eval(rhs)?;
+                arith(*op, *how, &x, &y, *rc)?
+            }
+            PKind::Selon {
+                scrutinee,
+                arm_of,
+                arms,
+                default,
+            } => {
+                let idx = match self.eval(scrutinee)? {
+                    Value::Enum(i) => i as usize,
+                    Value::Bool(b) => usize::from(b),
+                    _ => 0,
+                };
+                match arm_of.get(idx).copied().flatten() {
+                    Some(a) => match arms.get(a as usize) {
+                        Some(arm) => self.eval(arm)?,
+                        None => Value::Bool(false),
+                    },
+                    None => match default {
+                        Some(d) => self.eval(d)?,
+                        None => Value::Bool(false),
+                    },
+                }
+            }
+            PKind::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for i in items {
+                    out.push(self.eval(i)?);
+                }
+                Value::List(out.into())
+            }
+            PKind::Comprehension { list, filter, body } => {
+                let Value::List(items) = self.eval(list)? else {
+                    return Ok(Value::List(Vec::new().into()));
+                };
+                let mut out = Vec::new();
+                for item in items.iter() {
+                    self.locals.push(item.clone());
+                    let keep = match filter {
+                        Some(f) => self.boolean(f),
+                        None => Ok(true),
+                    };
+                    let r = match keep {
+                        Ok(true) => self.eval(body).map(Some),
+                        Ok(false) => Ok(None),
+                        Err(e) => Err(e),
+                    };
+                    self.locals.pop();
+                    if let Some(v) = r? {
+                        out.push(v);
+                    }
+                }
+                Value::List(out.into())
+            }
+            PKind::Builtin(b, args) => self.builtin(*b, args)?,
+            PKind::Table(slot, args) => self.table(*slot, args)?,
+        })
+    }
+
+    fn builtin(&mut self, b: Builtin, args: &[PExpr]) -> R<Value> {
+        let mut vals = Vec::with_capacity(args.len());
+        for a in args {
+            vals.push(self.eval(a)?);
+        }
+        let items: Vec<Value> = match vals.as_slice() {
+            [Value::List(l)] => l.to_vec(),
+            _ => vals.clone(),
+        };
+        Ok(match b {
+            Builtin::Min | Builtin::Max => {
+                let mut best: Option<Value> = None;
+                for v in items {
+                    best = Some(match best {
+                        None => v,
+                        Some(cur) => {
+                            let less = compare(BinOp::Lt, &v, &cur)?;
+                            if (b == Builtin::Min) == less {
+                                v
+                            } else {
+                                cur
+                            }
+                        }
+                    });
+                }
+                match best {
+                    Some(v) => v,
+                    None => {
+                        return Err(err(EvalErrorKind::EmptyList {
+                            function: if b == Builtin::Min { "minimum" } else { "maximum" },
+                        }))
+                    }
+                }
+            }
+            Builtin::Sum => {
+                let mut acc = Decimal::ZERO;
+                for v in items {
+                    if let Value::Num(d) = v {
+                        acc = acc.checked_add(d).ok_or_else(|| err(EvalErrorKind::Overflow))?;
+                    }
+                }
+                Value::Num(acc)
+            }
+            Builtin::Count => Value::Num(Decimal::from(items.len() as u64)),
+            Builtin::All => Value::Bool(items.iter().all(|v| v.as_bool().unwrap_or(false))),
+            Builtin::Any => Value::Bool(items.iter().any(|v| v.as_bool().unwrap_or(false))),
+            Builtin::Round | Builtin::RoundDown | Builtin::RoundUp => {
+                let x = vals.first().and_then(Value::as_num).unwrap_or_default();
+                let places = vals.get(1).and_then(Value::as_num).unwrap_or_default();
+                let places = u32::try_from(places.mantissa()).unwrap_or(0).min(20);
+                let strategy = match b {
+                    Builtin::Round => RoundingStrategy::MidpointAwayFromZero,
+                    Builtin::RoundDown => RoundingStrategy::ToNegativeInfinity,
+                    _ => RoundingStrategy::ToPositiveInfinity,
+                };
+                Value::Num(x.round_dp_with_strategy(places, strategy))
+            }
+            Builtin::Year => match vals.first() {
+                Some(Value::Date(d)) => Value::Num(Decimal::from(d.year())),
+                _ => Value::Num(Decimal::ZERO),
+            },
+            Builtin::Abs => match vals.first() {
+                Some(Value::Num(d)) => Value::Num(d.abs()),
+                Some(v) => v.clone(),
+                None => Value::Num(Decimal::ZERO),
+            },
+        })
+    }
+
+    fn table(&mut self, slot: Slot, args: &[PExpr]) -> R<Value> {
+        // Record the read for explanations, then look the row up.
+        if let Some(frame) = self.frames.last_mut() {
+            if !frame.reads.contains(&slot) {
+                frame.reads.push(slot);
+            }
+        }
+        let mut keys = Vec::with_capacity(args.len());
+        for a in args {
+            keys.push(self.eval(a)?);
+        }
+        let plan = self.plan;
+        let def = plan.def(slot);
+        let vi = self.version_index(slot);
+        let Some(Body::Table {
+            rows,
+            params,
+            param_types,
+        }) = def.versions.get(vi).map(|v| &v.body)
+        else {
+            return Ok(Value::Bool(false));
+        };
+        let mut found: Vec<usize> = Vec::new();
+        for (ri, row) in rows.iter().enumerate() {
+            let mut all = true;
+            for (cell, key) in row.keys.iter().zip(&keys) {
+                let ok = match cell {
+                    PCell::Any => true,
+                    PCell::Eq(e) => values_equal(&self.eval(e)?, key),
+                    PCell::Range(lo, hi) => {
+                        let lo = self.eval(lo)?;
+                        let hi = self.eval(hi)?;
+                        compare(BinOp::Le, &lo, key)? && compare(BinOp::Le, key, &hi)?
+                    }
+                };
+                if !ok {
+                    all = false;
+                    break;
+                }
+            }
+            if all {
+                found.push(ri);
+            }
+        }
+        let shown_keys = || {
+            keys.iter()
+                .enumerate()
+                .map(|(i, k)| {
+                    let ty = param_types.get(i).cloned().unwrap_or(RtTy::Dec);
+                    format!(
+                        "{} = {}",
+                        params.get(i).map(String::as_str).unwrap_or("?"),
+                        Shown { value: k, ty: &ty, plan }
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match found.as_slice() {
+            [] => Err(EvalError {
+                kind: EvalErrorKind::NoTableRow {
+                    table: def.name.to_string(),
+                    keys: shown_keys(),
+                },
+                location: def.versions.get(vi).map(|v| v.location.clone()),
+                within: None,
+            }),
+            [one] => {
+                if let Some(frame) = self.frames.last_mut() {
+                    frame.rows.push((slot, *one));
+                }
+                self.eval(&rows[*one].value)
+            }
+            many => Err(EvalError {
+                kind: EvalErrorKind::SeveralTableRows {
+                    table: def.name.to_string(),
+                    keys: shown_keys(),
+                    lines: many.iter().map(|i| rows[*i].location.line).collect(),
+                },
+                location: def.versions.get(vi).map(|v| v.location.clone()),
+                within: None,
+            }),
+        }
+    }
+
+    /// The conditions of a decision that are not met, in order.
+    pub fn failed_conditions(&mut self, decision: Slot) -> R<Vec<Slot>> {
+        let def = self.plan.def(decision);
+        if def.kind != DefKind::Decision {
+            return Ok(Vec::new());
+        }
+        let vi = self.version_index(decision);
+        let Some(Body::Decision { conditions }) = def.versions.get(vi).map(|v| &v.body) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for c in conditions {
+            if !self.value(*c)?.as_bool().unwrap_or(false) {
+                out.push(*c);
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn values_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Num(x), Value::Num(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+fn compare(op: BinOp, a: &Value, b: &Value) -> R<bool> {
+    use std::cmp::Ordering;
+    let ord: Option<Ordering> = match (a, b) {
+        (Value::Num(x), Value::Num(y)) => Some(x.cmp(y)),
+        (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
+        (Value::Duration(x), Value::Duration(y)) => {
+            if x == y {
+                Some(Ordering::Equal)
+            } else if x.months == 0 && y.months == 0 {
+                Some(x.days.cmp(&y.days))
+            } else if x.days == 0 && y.days == 0 {
+                Some(x.months.cmp(&y.months))
+            } else if matches!(op, BinOp::Eq | BinOp::Ne) {
+                None
+            } else {
+                return Err(err(EvalErrorKind::IncomparableDurations));
+            }
+        }
+        _ => None,
+    };
+    Ok(match op {
+        BinOp::Eq => ord.map_or_else(|| values_equal(a, b), |o| o == Ordering::Equal),
+        BinOp::Ne => !ord.map_or_else(|| values_equal(a, b), |o| o == Ordering::Equal),
+        BinOp::Lt => ord == Some(Ordering::Less),
+        BinOp::Le => matches!(ord, Some(Ordering::Less | Ordering::Equal)),
+        BinOp::Gt => ord == Some(Ordering::Greater),
+        BinOp::Ge => matches!(ord, Some(Ordering::Greater | Ordering::Equal)),
+        _ => false,
+    })
+}
+
+fn add_duration(d: NaiveDate, dur: Duration, sign: i32) -> R<NaiveDate> {
+    let months = dur.months.checked_mul(sign).ok_or_else(|| err(EvalErrorKind::DateOutOfRange))?;
+    let days = dur.days.checked_mul(sign).ok_or_else(|| err(EvalErrorKind::DateOutOfRange))?;
+    // Months first (clamped to the end of the month), then days.
+    let d = if months >= 0 {
+        d.checked_add_months(Months::new(months.unsigned_abs()))
+    } else {
+        d.checked_sub_months(Months::new(months.unsigned_abs()))
+    }
+    .ok_or_else(|| err(EvalErrorKind::DateOutOfRange))?;
+    d.checked_add_signed(chrono::Duration::days(i64::from(days)))
+        .ok_or_else(|| err(EvalErrorKind::DateOutOfRange))
+}
+
+fn arith(op: BinOp, how: Arith, x: &Value, y: &Value, rc: bool) -> R<Value> {
+    let overflow = || err(EvalErrorKind::Overflow);
+    Ok(match (how, x, y) {
+        (Arith::Num, Value::Num(a), Value::Num(b)) => {
+            let r = match op {
+                BinOp::Add => a.checked_add(*b),
+                BinOp::Sub => a.checked_sub(*b),
+                BinOp::Mul => a.checked_mul(*b),
+                _ => {
+                    if b.is_zero() {
+                        return Err(err(EvalErrorKind::DivisionByZero));
+                    }
+                    a.checked_div(*b)
+                }
+            }
+            .ok_or_else(overflow)?;
+            Value::Num(if rc { round_cents(r) } else { r })
+        }
+        (Arith::DatePlusDuration, Value::Date(d), Value::Duration(u)) => Value::Date(add_duration(*d, *u, 1)?),
+        (Arith::DurationPlusDate, Value::Duration(u), Value::Date(d)) => Value::Date(add_duration(*d, *u, 1)?),
+        (Arith::DateMinusDuration, Value::Date(d), Value::Duration(u)) => Value::Date(add_duration(*d, *u, -1)?),
+        (Arith::DateMinusDate, Value::Date(a), Value::Date(b)) => {
+            let days = a.signed_duration_since(*b).num_days();
+            Value::Duration(Duration {
+                months: 0,
+                days: i32::try_from(days).map_err(|_| overflow())?,
+            })
+        }
+        (Arith::Durations, Value::Duration(a), Value::Duration(b)) => {
+            let s = if op == BinOp::Sub { -1 } else { 1 };
+            Value::Duration(Duration {
+                months: a.months.checked_add(s * b.months).ok_or_else(overflow)?,
+                days: a.days.checked_add(s * b.days).ok_or_else(overflow)?,
+            })
+        }
+        (Arith::DurationTimesInt, Value::Duration(d), Value::Num(n)) | (Arith::IntTimesDuration, Value::Num(n), Value::Duration(d)) => {
+            let k = i32::try_from(n.mantissa()).map_err(|_| overflow())?;
+            Value::Duration(Duration {
+                months: d.months.checked_mul(k).ok_or_else(overflow)?,
+                days: d.days.checked_mul(k).ok_or_else(overflow)?,
+            })
+        }
+        _ => Value::Bool(false),
+    })
+}

@@ -1,0 +1,242 @@
+//! Runtime values and their runtime types, with French display.
+
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::types::Duration;
+use crate::units::Unit;
+
+/// The runtime form of a type: what the dossier decoder and the display need.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RtTy {
+    Bool,
+    Int,
+    Dec,
+    Pct,
+    Qty(Unit),
+    Text,
+    Date,
+    Duration,
+    /// Index into `Plan::enums`.
+    Enum(u32),
+    /// Index into `Plan::structs`.
+    Struct(u32),
+    List(Box<RtTy>),
+    Decision,
+}
+
+impl RtTy {
+    pub fn is_money(&self) -> bool {
+        matches!(self, RtTy::Qty(u) if u.is_money())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Value {
+    Bool(bool),
+    /// Every number: integers, decimals, percentages (as a fraction: 15 % is 0.15),
+    /// quantities and money. The static type says which.
+    Num(Decimal),
+    Text(Arc<str>),
+    Date(NaiveDate),
+    Duration(Duration),
+    Enum(u32),
+    Struct(Arc<[Value]>),
+    List(Arc<[Value]>),
+    /// A structure field the dossier does not give: an error only if it is read.
+    Missing(Arc<str>),
+}
+
+impl Value {
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_num(&self) -> Option<Decimal> {
+        match self {
+            Value::Num(d) => Some(*d),
+            _ => None,
+        }
+    }
+}
+
+/// Rounds to the cent, half away from zero: 499,995 $ is 500,00 $.
+pub fn round_cents(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// `1234567.5` → `1 234 567,5` (narrow no-break spaces would be typographically better,
+/// but plain spaces survive every terminal and JSON viewer).
+pub fn french_number(d: Decimal) -> String {
+    let s = d.normalize().to_string();
+    let (neg, s) = match s.strip_prefix('-') {
+        Some(r) => (true, r.to_string()),
+        None => (false, s),
+    };
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i.to_string(), Some(f.to_string())),
+        None => (s, None),
+    };
+    let mut grouped = String::new();
+    let digits: Vec<char> = int.chars().collect();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(' ');
+        }
+        grouped.push(*c);
+    }
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    out.push_str(&grouped);
+    if let Some(f) = frac {
+        out.push(',');
+        out.push_str(&f);
+    }
+    out
+}
+
+/// Money with exactly two decimals, the French way: `9 750,00 $`.
+pub fn french_money(d: Decimal) -> String {
+    let r = round_cents(d);
+    let mut s = french_number(r.trunc());
+    if r.is_sign_negative() && r.trunc().is_zero() && !r.is_zero() {
+        s = format!("-{s}");
+    }
+    let cents = (r.fract().abs() * Decimal::ONE_HUNDRED).round();
+    format!("{s},{:02} $", cents.mantissa().abs())
+}
+
+/// Money as the dossiers write it: `"9750.00"`.
+pub fn money_string(d: Decimal) -> String {
+    let mut r = round_cents(d);
+    r.rescale(2);
+    r.to_string()
+}
+
+pub fn duration_text(d: Duration) -> String {
+    let mut parts = Vec::new();
+    if d.months != 0 {
+        if d.months % 12 == 0 {
+            let y = d.months / 12;
+            parts.push(format!("{y} an{}", if y.abs() > 1 { "s" } else { "" }));
+        } else {
+            parts.push(format!("{} mois", d.months));
+        }
+    }
+    if d.days != 0 || parts.is_empty() {
+        parts.push(format!("{} jour{}", d.days, if d.days.abs() > 1 { "s" } else { "" }));
+    }
+    parts.join(" et ")
+}
+
+/// Displays a value with its type, the French way.
+pub struct Shown<'a> {
+    pub value: &'a Value,
+    pub ty: &'a RtTy,
+    pub plan: &'a super::plan::Plan,
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.value, self.ty) {
+            (Value::Bool(b), _) => write!(f, "{}", if *b { "vrai" } else { "faux" }),
+            (Value::Num(d), RtTy::Pct) => write!(f, "{} %", french_number(*d * Decimal::ONE_HUNDRED)),
+            (Value::Num(d), t) if t.is_money() => write!(f, "{}", french_money(*d)),
+            (Value::Num(d), RtTy::Qty(u)) => write!(f, "{} {u}", french_number(*d)),
+            (Value::Num(d), _) => write!(f, "{}", french_number(*d)),
+            (Value::Text(t), _) => write!(f, "« {t} »"),
+            (Value::Date(d), _) => write!(f, "{}", d.format("%Y-%m-%d")),
+            (Value::Duration(d), _) => write!(f, "{}", duration_text(*d)),
+            (Value::Enum(i), RtTy::Enum(e)) => {
+                let name = self
+                    .plan
+                    .enums
+                    .get(*e as usize)
+                    .and_then(|e| e.variants.get(*i as usize))
+                    .map(String::as_str)
+                    .unwrap_or("?");
+                write!(f, "{name}")
+            }
+            (Value::Struct(fields), RtTy::Struct(s)) => {
+                let desc = self.plan.structs.get(*s as usize);
+                write!(f, "{{ ")?;
+                for (i, v) in fields.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    match desc.and_then(|d| d.fields.get(i)) {
+                        Some(fd) => write!(
+                            f,
+                            "{} : {}",
+                            fd.name,
+                            Shown {
+                                value: v,
+                                ty: &fd.ty,
+                                plan: self.plan
+                            }
+                        )?,
+                        None => write!(f, "?")?,
+                    }
+                }
+                write!(f, " }}")
+            }
+            (Value::List(items), RtTy::List(t)) => {
+                write!(f, "[")?;
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(
+                        f,
+                        "{}",
+                        Shown {
+                            value: v,
+                            ty: t,
+                            plan: self.plan
+                        }
+                    )?;
+                }
+                write!(f, "]")
+            }
+            (Value::Missing(path), _) => write!(f, "(absent : {path})"),
+            _ => write!(f, "?"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn cents_round_half_away_from_zero() {
+        assert_eq!(round_cents(d("499.995")), d("500.00"));
+        assert_eq!(round_cents(d("12.345")), d("12.35"));
+        assert_eq!(round_cents(d("12.344999")), d("12.34"));
+        assert_eq!(round_cents(d("-12.345")), d("-12.35"));
+        assert_eq!(round_cents(d("0.005")), d("0.01"));
+    }
+
+    #[test]
+    fn french_formatting() {
+        assert_eq!(french_money(d("9750")), "9 750,00 $");
+        assert_eq!(french_money(d("40000.5")), "40 000,50 $");
+        assert_eq!(french_money(d("-0.5")), "-0,50 $");
+        assert_eq!(french_number(d("2.30")), "2,3");
+        assert_eq!(french_number(d("1234567")), "1 234 567");
+        assert_eq!(money_string(d("9750")), "9750.00");
+    }
+}

@@ -1,0 +1,12 @@
+//! The pol language: syntax, names, types and units, versions, exact evaluation and
+//! explanations, as salsa queries.
+
+pub mod check;
+pub mod db;
+pub mod diagnostics;
+pub mod eval;
+pub mod format;
+pub mod stdlib;
+pub mod syntax;
+pub mod types;
+pub mod units;

@@ -1,0 +1,212 @@
+//! pest errors rephrased the way an analyst would say them: what was expected, in words.
+
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+use super::Rule;
+use crate::diagnostics::{codes, Diagnostic};
+use crate::syntax::ast::Span;
+
+/// The word a keyword rule stands for.
+pub(super) fn keyword_word(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::kw_programme => "programme",
+        Rule::kw_source => "source",
+        Rule::kw_en => "en",
+        Rule::kw_vigueur => "vigueur",
+        Rule::kw_du => "du",
+        Rule::kw_au => "au",
+        Rule::kw_sorties => "sorties",
+        Rule::kw_version => "version",
+        Rule::kw_importer => "importer",
+        Rule::kw_enumeration => "énumération",
+        Rule::kw_structure => "structure",
+        Rule::kw_entree => "entrée",
+        Rule::kw_remplace => "remplace",
+        Rule::kw_regle => "règle",
+        Rule::kw_condition => "condition",
+        Rule::kw_conditions => "conditions",
+        Rule::kw_decision => "décision",
+        Rule::kw_toutes => "toutes",
+        Rule::kw_les => "les",
+        Rule::kw_exception => "exception",
+        Rule::kw_table => "table",
+        Rule::kw_liste => "liste",
+        Rule::kw_de => "de",
+        Rule::kw_a => "à",
+        Rule::kw_si => "si",
+        Rule::kw_alors => "alors",
+        Rule::kw_sinon => "sinon",
+        Rule::kw_selon => "selon",
+        Rule::kw_cas => "cas",
+        Rule::kw_et => "et",
+        Rule::kw_ou => "ou",
+        Rule::kw_ou_filter => "où",
+        Rule::kw_non => "non",
+        Rule::kw_dans => "dans",
+        Rule::kw_pour => "pour",
+        Rule::kw_chaque => "chaque",
+        Rule::kw_vrai => "vrai",
+        Rule::kw_faux => "faux",
+        _ => return None,
+    })
+}
+
+/// What a grammar rule is, for a reader of the policy.
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::ident | Rule::name | Rule::named_type => "un nom",
+        Rule::expr
+        | Rule::if_expr
+        | Rule::postfix_if
+        | Rule::disjunction
+        | Rule::conjunction
+        | Rule::negation
+        | Rule::comparison
+        | Rule::additive
+        | Rule::multiplicative
+        | Rule::unary
+        | Rule::postfix
+        | Rule::paren_expr
+        | Rule::list_expr
+        | Rule::selon_expr
+        | Rule::quantity
+        | Rule::number
+        | Rule::int_part
+        | Rule::bool_lit
+        | Rule::comprehension => "une expression",
+        Rule::list_type | Rule::unit_type | Rule::unit_expr | Rule::unit_atom => "un type",
+        Rule::text | Rule::guillemet_inner | Rule::quote_inner => "un texte entre « »",
+        Rule::date_lit => "une date (AAAA-MM-JJ)",
+        Rule::cmp_op => "une comparaison (=, <, <=, >, >=, ≠)",
+        Rule::add_op | Rule::mul_op => "un opérateur (+, -, ×, /)",
+        Rule::item | Rule::item_body | Rule::preamble => {
+            "le début d'un élément (règle, condition, entrée, structure…)"
+        }
+        Rule::doc_line => "un commentaire de documentation (##)",
+        Rule::citation => "une citation (§ « … »)",
+        Rule::table_row => "une ligne de table (| … |)",
+        Rule::table_cell | Rule::wildcard | Rule::range_pattern => "une cellule de table",
+        Rule::table_param => "un paramètre (nom : type)",
+        Rule::selon_arm => "un cas (cas … : …)",
+        Rule::selon_default => "« sinon : … »",
+        Rule::pattern => "une valeur d'énumération",
+        Rule::struct_field => "un champ (nom : type)",
+        Rule::enum_variant => "une valeur d'énumération",
+        Rule::module_path => "un nom de module",
+        Rule::field_access => "« . »",
+        Rule::call_args => "« ( »",
+        Rule::programme_clause | Rule::source_clause | Rule::period_clause => {
+            "une clause du programme (source, en vigueur du … au …, sorties)"
+        }
+        Rule::outputs_clause => "« sorties »",
+        Rule::all_conditions | Rule::listed_conditions => {
+            "« toutes les conditions » ou « conditions a, b »"
+        }
+        Rule::percent => "« % »",
+        Rule::EOI => "la fin du fichier",
+        _ => return None,
+    })
+}
+
+fn found_at(text: &str, pos: usize) -> String {
+    let rest = text.get(pos..).unwrap_or("");
+    let rest = rest.trim_start_matches([' ', '\t']);
+    if rest.is_empty() {
+        return "la fin du fichier".to_string();
+    }
+    if rest.starts_with(['\n', '\r']) {
+        return "la fin de la ligne".to_string();
+    }
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    let shown = if word.is_empty() {
+        rest.chars().next().map(String::from).unwrap_or_default()
+    } else {
+        word
+    };
+    format!("« {shown} »")
+}
+
+fn token_len(text: &str, pos: usize) -> usize {
+    let rest = text.get(pos..).unwrap_or("");
+    let n: usize = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .map(char::len_utf8)
+        .sum();
+    if n > 0 {
+        n
+    } else {
+        rest.chars()
+            .next()
+            .filter(|c| *c != '\n')
+            .map(char::len_utf8)
+            .unwrap_or(0)
+    }
+}
+
+/// Converts a pest error on `text[base..]` into a diagnostic with an absolute span.
+pub(super) fn from_pest(e: &Error<Rule>, text: &str, base: usize) -> Diagnostic {
+    let pos = match e.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    } + base;
+    let mut expected: Vec<String> = Vec::new();
+    let mut push = |s: String| {
+        if !expected.contains(&s) {
+            expected.push(s);
+        }
+    };
+    match &e.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            for r in positives {
+                if let Some(w) = keyword_word(*r) {
+                    push(format!("« {w} »"));
+                } else if let Some(d) = describe(*r) {
+                    push(d.to_string());
+                }
+            }
+        }
+        ErrorVariant::CustomError { message } => {
+            // pest's own limits (call depth): the text nests too deeply.
+            return Diagnostic::error(
+                codes::DEPTH,
+                format!("le texte est imbriqué trop profondément pour être analysé ({message})"),
+                Span::new(pos, pos + token_len(text, pos)),
+            );
+        }
+    }
+    if let Some(attempts) = e.parse_attempts() {
+        for t in attempts.expected_tokens() {
+            let t = t.to_string();
+            let t = t.trim();
+            let is_word_or_symbol = !t.is_empty()
+                && !t.contains("..")
+                && t != "BUILTIN_RULE"
+                && !t.starts_with('#')
+                && !t.chars().all(|c| c.is_whitespace());
+            if is_word_or_symbol {
+                push(format!("« {t} »"));
+            }
+        }
+    }
+    // Structural tokens first, then words; at most eight alternatives.
+    expected.truncate(8);
+    let message = if expected.is_empty() {
+        format!("texte inattendu : {}", found_at(text, pos))
+    } else {
+        let list = match expected.len() {
+            1 => expected[0].clone(),
+            n => format!("{} ou {}", expected[..n - 1].join(", "), expected[n - 1]),
+        };
+        format!("attendu : {list} ; trouvé : {}", found_at(text, pos))
+    };
+    Diagnostic::error(
+        codes::SYNTAX,
+        message,
+        Span::new(pos, pos + token_len(text, pos)),
+    )
+    .with_label("ici")
+}

@@ -1,0 +1,109 @@
+//! Parsing: source text to items with item-relative spans, never failing.
+//!
+//! The pest grammar recovers at item boundaries: a chunk that is not a valid item is kept as
+//! a `recovery` node up to the next line that starts an item, and is re-parsed on its own to
+//! report a precise, French message. A file with three independent mistakes thus gets three
+//! diagnostics and a tree holding every other item.
+
+pub mod ast;
+mod errors;
+mod lower;
+
+pub use lower::{parse_number as lower_number, MAX_DEPTH};
+
+use std::sync::Arc;
+
+use pest::Parser;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::diagnostics::Diagnostic;
+use ast::{Item, Span};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "syntax/grammar.pest"]
+pub(crate) struct PolParser;
+
+/// One parsed item and where it starts in the file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ParsedItem {
+    pub offset: u32,
+    pub item: Arc<Item>,
+}
+
+/// A parsed file: its items in order, and its syntax errors (file-absolute spans).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct ParsedFile {
+    pub items: Vec<ParsedItem>,
+    pub errors: Vec<Diagnostic>,
+}
+
+impl ParsedFile {
+    pub fn has_errors(&self) -> bool {
+        self.errors.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Source text as the compiler sees it: NFC-normalised, so that `é` typed as one code point
+/// or as `e` + combining accent is the same identifier.
+pub fn normalize(text: &str) -> String {
+    if unicode_normalization::is_nfc(text) {
+        text.to_string()
+    } else {
+        text.nfc().collect()
+    }
+}
+
+/// Parses a whole file. Never fails: errors are returned beside the items that did parse.
+pub fn parse(text: &str) -> ParsedFile {
+    let mut out = ParsedFile::default();
+    let pairs = match PolParser::parse(Rule::file, text) {
+        Ok(mut pairs) => pairs.next().map(|p| p.into_inner()),
+        Err(e) => {
+            // Only pest's own limits (stack depth) can make `file` fail, since `recovery`
+            // accepts anything.
+            out.errors.push(errors::from_pest(&e, text, 0));
+            return out;
+        }
+    };
+    for pair in pairs.into_iter().flatten() {
+        match pair.as_rule() {
+            Rule::item => {
+                let offset = pair.as_span().start();
+                let (item, errs) = lower::item(pair);
+                out.errors
+                    .extend(errs.into_iter().map(|d| d.shifted(offset as u32)));
+                if let Some(item) = item {
+                    out.items.push(ParsedItem {
+                        offset: offset as u32,
+                        item: Arc::new(item),
+                    });
+                }
+            }
+            Rule::recovery => {
+                let start = pair.as_span().start();
+                let chunk = pair.as_str();
+                out.errors.push(reparse_for_message(chunk, text, start));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Re-parses a chunk that failed as an item alone, for a precise message.
+fn reparse_for_message(chunk: &str, text: &str, start: usize) -> Diagnostic {
+    pest::set_error_detail(true);
+    match PolParser::parse(Rule::item_alone, chunk) {
+        Err(e) => errors::from_pest(&e, text, start),
+        // The chunk parses alone but not in context: it cannot start where it stands.
+        Ok(_) => Diagnostic::error(
+            crate::diagnostics::codes::SYNTAX,
+            "cet élément doit commencer au début d'une ligne",
+            Span::new(start, start + chunk.trim_end().len()),
+        )
+        .with_label("élément mal placé"),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,101 @@
+//! `pol check`: every diagnostic of every `.pol` under the paths.
+
+use std::path::PathBuf;
+
+use pol_compiler::check::file_diagnostics;
+use pol_compiler::diagnostics::Severity;
+use serde_json::json;
+
+use super::{render_file, usage_error, FAILED, OK};
+use crate::workspace::{find_files, load, policy_root, shown_path};
+use crate::Format;
+
+pub fn run(paths: Vec<PathBuf>, format: Format) -> u8 {
+    let paths = if paths.is_empty() { vec![PathBuf::from("policies")] } else { paths };
+    let mut errors = 0usize;
+    let mut warnings = 0usize;
+    let mut files_checked = 0usize;
+    let mut json_out = Vec::new();
+    for path in &paths {
+        let wanted = match find_files(path, "pol") {
+            Ok(f) => f,
+            Err(e) => return usage_error(e),
+        };
+        let root = policy_root(path);
+        let db = match load(&root) {
+            Ok(db) => db,
+            Err(e) => return usage_error(e),
+        };
+        for w in wanted {
+            let abs = std::fs::canonicalize(&w).unwrap_or(w.clone());
+            let file = match db.file(&abs) {
+                Some(f) => f,
+                None => {
+                    return usage_error(crate::workspace::UsageError(format!(
+                        "« {} » est hors de l'arborescence de politiques {}",
+                        w.display(),
+                        root.display()
+                    )))
+                }
+            };
+            files_checked += 1;
+            let diags = file_diagnostics(&db, file);
+            errors += diags.iter().filter(|d| d.severity == Severity::Error).count();
+            warnings += diags.iter().filter(|d| d.severity == Severity::Warning).count();
+            match format {
+                Format::Texte => {
+                    if !diags.is_empty() {
+                        print!("{}", render_file(&db, file, diags));
+                    }
+                }
+                Format::Json => {
+                    let text = file.text(&db);
+                    for d in diags {
+                        let (line, col) = line_col(text, d.primary.span.start as usize);
+                        json_out.push(json!({
+                            "fichier": shown_path(file.path(&db)),
+                            "code": d.code,
+                            "gravité": if d.is_error() { "erreur" } else { "avertissement" },
+                            "message": d.message,
+                            "début": d.primary.span.start,
+                            "fin": d.primary.span.end,
+                            "ligne": line,
+                            "colonne": col,
+                            "étiquette": d.primary.message,
+                            "aide": d.help,
+                        }));
+                    }
+                }
+            }
+        }
+    }
+    match format {
+        Format::Texte => {
+            let plural = |n: usize, s: &str| if n > 1 { format!("{n} {s}s") } else { format!("{n} {s}") };
+            println!(
+                "{} vérifié{} : {}, {}",
+                plural(files_checked, "fichier"),
+                if files_checked > 1 { "s" } else { "" },
+                plural(errors, "erreur"),
+                plural(warnings, "avertissement")
+            );
+        }
+        Format::Json => {
+            let out = json!({ "fichiers": files_checked, "erreurs": errors, "avertissements": warnings, "diagnostics": json_out });
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+    }
+    if errors > 0 {
+        FAILED
+    } else {
+        OK
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, col)
+}

@@ -1,0 +1,218 @@
+//! `pol eval`: one dossier, its decision, the conditions not met, the amounts, and on
+//! request the explanation of each.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use pol_compiler::check::scope::DefKind;
+use pol_compiler::eval::dossier::{parse_dossier, to_json, Dossier};
+use pol_compiler::eval::explain::{explain, render_text, to_json_tree};
+use pol_compiler::eval::value::Shown;
+use pol_compiler::eval::{compile_program, start, CompileError, Evaluator, Plan, Slot};
+use serde_json::{json, Map, Value as Json};
+
+use super::{render_file, usage_error, FAILED, OK, USAGE};
+use crate::workspace::{io_words, resolve_programme, shown_path, UsageError};
+use crate::Format;
+
+/// Compiles a program or prints why it cannot be.
+pub fn compile(db: &pol_compiler::db::Database, entry: pol_compiler::db::SourceFile) -> Result<std::sync::Arc<Plan>, u8> {
+    match compile_program(db, entry) {
+        Ok(plan) => Ok(plan),
+        Err(CompileError::NotAProgramme) => Err(usage_error(UsageError(format!(
+            "« {} » ne déclare pas de programme",
+            shown_path(entry.path(db))
+        )))),
+        Err(CompileError::Diagnostics(files)) => {
+            eprintln!("le programme contient des erreurs ; corrigez-les d'abord (pol check) :");
+            for (f, diags) in files {
+                eprint!("{}", render_file(db, f, &diags));
+            }
+            Err(FAILED)
+        }
+    }
+}
+
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("« {s} » n'est pas une date AAAA-MM-JJ existante"))
+}
+
+/// The conditions of a decision that are not met, as JSON.
+pub fn reasons_json(ev: &mut Evaluator<'_>, decision: Slot) -> Json {
+    let plan = ev.plan;
+    match ev.failed_conditions(decision) {
+        Ok(failed) => Json::Array(
+            failed
+                .iter()
+                .map(|c| {
+                    let d = plan.def(*c);
+                    let v = ev.version_index(*c);
+                    json!({
+                        "condition": d.name.to_string(),
+                        "raison": d.reason,
+                        "citations": d.versions.get(v).map(|v| v.citations.clone()).unwrap_or_default(),
+                    })
+                })
+                .collect(),
+        ),
+        Err(e) => Json::String(format!("erreur : {e}")),
+    }
+}
+
+/// The text report of one output: value, and for a decision the conditions not met.
+pub fn output_text(ev: &mut Evaluator<'_>, slot: Slot, explain_it: bool) -> (String, bool) {
+    let plan = ev.plan;
+    let def = plan.def(slot);
+    let mut out = String::new();
+    let mut ok = true;
+    match ev.value(slot) {
+        Ok(v) => {
+            if def.kind == DefKind::Decision {
+                let yes = v.as_bool().unwrap_or(false);
+                out.push_str(&format!(
+                    "décision {} : {}\n",
+                    def.name,
+                    if yes { "oui — toutes les conditions sont remplies" } else { "non" }
+                ));
+                if let Ok(failed) = ev.failed_conditions(slot) {
+                    for c in failed {
+                        let d = plan.def(c);
+                        let vi = ev.version_index(c);
+                        let cite = d
+                            .versions
+                            .get(vi)
+                            .map(|v| v.citations.iter().map(|c| format!("§ {c}")).collect::<Vec<_>>().join(" ; "))
+                            .unwrap_or_default();
+                        out.push_str(&format!("  ✗ {} : {}", d.name, d.reason.clone().unwrap_or_default()));
+                        if !cite.is_empty() {
+                            out.push_str(&format!("  [{cite}]"));
+                        }
+                        out.push('\n');
+                    }
+                }
+            } else {
+                out.push_str(&format!("{} = {}\n", def.name, Shown { value: &v, ty: &def.ty, plan }));
+            }
+        }
+        Err(e) => {
+            ok = false;
+            out.push_str(&format!("{} : erreur [{}] {e}\n", def.name, e.code()));
+        }
+    }
+    if explain_it {
+        let node = explain(ev, slot);
+        for line in render_text(&node).lines() {
+            out.push_str(&format!("    {line}\n"));
+        }
+    }
+    (out, ok)
+}
+
+pub fn read_dossier(path: &Path) -> Result<Dossier, (u8, String)> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| (USAGE, format!("impossible de lire « {} » : {}", path.display(), io_words(&e))))?;
+    parse_dossier(&text).map_err(|e| (FAILED, format!("{} : {e}", path.display())))
+}
+
+pub fn run(programme: &str, dossier_path: &Path, date: Option<&str>, explain_it: bool, format: Format) -> u8 {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let (db, entry) = match resolve_programme(programme, &cwd) {
+        Ok(x) => x,
+        Err(e) => return usage_error(e),
+    };
+    let plan = match compile(&db, entry) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let dossier = match read_dossier(dossier_path) {
+        Ok(d) => d,
+        Err((code, msg)) => {
+            eprintln!("erreur : {msg}");
+            return code;
+        }
+    };
+    let date = match date.map(parse_date).transpose() {
+        Ok(Some(d)) => d,
+        Ok(None) => match dossier.date {
+            Some(d) => d,
+            None => {
+                eprintln!("erreur : indiquez la date d'évaluation (--date AAAA-MM-JJ) ou une « date » dans le dossier");
+                return USAGE;
+            }
+        },
+        Err(e) => {
+            eprintln!("erreur : --date : {e}");
+            return USAGE;
+        }
+    };
+    let mut ev = match start(&plan, &dossier.inputs, date, explain_it) {
+        Ok(ev) => ev,
+        Err(errors) => {
+            eprintln!("le dossier {} ne peut pas être évalué :", dossier_path.display());
+            for e in errors {
+                eprintln!("  erreur [{}] {e}", e.code());
+            }
+            return FAILED;
+        }
+    };
+    let outputs = plan.outputs.clone();
+    let mut all_ok = true;
+    match format {
+        Format::Texte => {
+            println!(
+                "Programme {}{} — évalué au {date}",
+                plan.name,
+                plan.title.as_ref().map(|t| format!(" « {t} »")).unwrap_or_default()
+            );
+            if let Some(d) = &dossier.description {
+                println!("Dossier : {d}");
+            }
+            println!();
+            for s in outputs {
+                let (text, ok) = output_text(&mut ev, s, explain_it);
+                all_ok &= ok;
+                print!("{text}");
+            }
+        }
+        Format::Json => {
+            let mut sorties = Map::new();
+            let mut motifs = Map::new();
+            let mut explications = Map::new();
+            for s in outputs {
+                let def = plan.def(s);
+                let name = def.name.to_string();
+                match ev.value(s) {
+                    Ok(v) => {
+                        sorties.insert(name.clone(), to_json(&v, &def.ty, &plan));
+                    }
+                    Err(e) => {
+                        all_ok = false;
+                        sorties.insert(name.clone(), json!({ "erreur": e.to_string(), "code": e.code() }));
+                    }
+                }
+                if def.kind == DefKind::Decision {
+                    motifs.insert(name.clone(), reasons_json(&mut ev, s));
+                }
+                if explain_it {
+                    let node = explain(&mut ev, s);
+                    explications.insert(name, to_json_tree(&node));
+                }
+            }
+            let mut out = json!({
+                "programme": plan.name,
+                "date": date.to_string(),
+                "sorties": sorties,
+                "motifs": motifs,
+            });
+            if explain_it {
+                out["explications"] = Json::Object(explications);
+            }
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+    }
+    if all_ok {
+        OK
+    } else {
+        FAILED
+    }
+}

@@ -1,0 +1,152 @@
+//! `pol test`: runs golden dossiers and compares every expected output.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use pol_compiler::check::scope::DefKind;
+use pol_compiler::db::Database;
+use pol_compiler::eval::dossier::{expectations, to_json};
+use pol_compiler::eval::explain::{explain, render_text};
+use pol_compiler::eval::value::Shown;
+use pol_compiler::eval::{start, Plan};
+
+use super::eval::{compile, read_dossier};
+use super::{usage_error, FAILED, OK};
+use crate::workspace::{find_files, resolve_programme, shown_path};
+
+struct Loaded {
+    _db: Database,
+    plan: Arc<Plan>,
+}
+
+/// The outcome of one dossier: `Ok` or the lines that explain the failure.
+fn run_one(path: &Path, programs: &mut HashMap<String, Option<Loaded>>) -> Result<(), Vec<String>> {
+    let dossier = read_dossier(path).map_err(|(_, m)| vec![m])?;
+    let Some(name) = dossier.programme.clone() else {
+        return Err(vec!["le dossier n'indique pas son « programme »".into()]);
+    };
+    let Some(date) = dossier.date else {
+        return Err(vec!["le dossier n'indique pas sa « date » d'évaluation".into()]);
+    };
+    let Some(raw_expected) = &dossier.expected else {
+        return Err(vec!["le dossier n'a pas de valeurs « attendu »".into()]);
+    };
+    if raw_expected.is_empty() {
+        return Err(vec!["« attendu » est vide : le dossier ne vérifie rien".into()]);
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let loaded = programs.entry(name.clone()).or_insert_with(|| {
+        let (db, entry) = resolve_programme(&name, dir).map_err(|e| eprintln!("erreur : {e}")).ok()?;
+        let plan = compile(&db, entry).ok()?;
+        Some(Loaded { _db: db, plan })
+    });
+    let Some(loaded) = loaded else {
+        return Err(vec![format!("le programme « {name} » ne peut pas être chargé (voir plus haut)")]);
+    };
+    let plan = &loaded.plan;
+    let expected = expectations(plan, raw_expected)?;
+    let mut ev = start(plan, &dossier.inputs, date, true)
+        .map_err(|errs| errs.iter().map(|e| format!("erreur [{}] {e}", e.code())).collect::<Vec<_>>())?;
+    let mut problems = Vec::new();
+    for exp in expected {
+        let def = plan.def(exp.slot);
+        let actual = ev.value(exp.slot);
+        let mut bad = false;
+        match &actual {
+            Ok(v) if *v == exp.value => {}
+            Ok(v) => {
+                bad = true;
+                problems.push(format!(
+                    "{} : attendu {}, obtenu {}",
+                    def.name,
+                    Shown { value: &exp.value, ty: &def.ty, plan },
+                    Shown { value: v, ty: &def.ty, plan }
+                ));
+            }
+            Err(e) => {
+                bad = true;
+                problems.push(format!(
+                    "{} : attendu {}, obtenu l'erreur [{}] {e}",
+                    def.name,
+                    Shown { value: &exp.value, ty: &def.ty, plan },
+                    e.code()
+                ));
+            }
+        }
+        if let (Some(reasons), DefKind::Decision) = (&exp.reasons, def.kind) {
+            let failed: Vec<String> = ev
+                .failed_conditions(exp.slot)
+                .map(|f| f.iter().map(|c| plan.def(*c).name.to_string()).collect())
+                .unwrap_or_default();
+            let mut want = reasons.clone();
+            want.sort();
+            let mut got = failed.clone();
+            got.sort();
+            if want != got {
+                bad = true;
+                problems.push(format!(
+                    "{} : conditions non remplies attendues [{}], obtenues [{}]",
+                    def.name,
+                    reasons.join(", "),
+                    failed.join(", ")
+                ));
+            }
+        }
+        if bad {
+            let node = explain(&mut ev, exp.slot);
+            problems.push(format!("explication de la valeur obtenue de {} :", def.name));
+            problems.extend(render_text(&node).lines().map(|l| format!("  {l}")));
+            let _ = to_json(&exp.value, &def.ty, plan);
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+pub fn run(paths: Vec<PathBuf>) -> u8 {
+    let paths = if paths.is_empty() { vec![PathBuf::from("tests/dossiers")] } else { paths };
+    let mut files = Vec::new();
+    for p in &paths {
+        match find_files(p, "json") {
+            Ok(f) => files.extend(f),
+            Err(e) => return usage_error(e),
+        }
+    }
+    if files.is_empty() {
+        eprintln!("erreur : aucun dossier doré (.json) sous {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        return super::USAGE;
+    }
+    let mut programs = HashMap::new();
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for f in &files {
+        let shown = shown_path(&std::fs::canonicalize(f).unwrap_or(f.clone()));
+        match run_one(f, &mut programs) {
+            Ok(()) => {
+                passed += 1;
+                println!("réussi  {shown}");
+            }
+            Err(lines) => {
+                failed += 1;
+                println!("ÉCHOUÉ  {shown}");
+                for l in lines {
+                    println!("    {l}");
+                }
+            }
+        }
+    }
+    println!();
+    println!(
+        "{passed} réussi{}, {failed} échoué{}",
+        if passed > 1 { "s" } else { "" },
+        if failed > 1 { "s" } else { "" }
+    );
+    if failed == 0 {
+        OK
+    } else {
+        FAILED
+    }
+}

@@ -1,0 +1,148 @@
+//! `pol`: the command line. A thin front end over the compiler's queries.
+
+mod commands;
+mod workspace;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
+
+const HELP_TEMPLATE: &str = "{before-help}{about-with-newline}
+Utilisation : {usage}
+
+{all-args}{after-help}";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "pol",
+    version,
+    about = "pol — langage de politiques de financement : vérifier, évaluer, tester, formater",
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "Commandes",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Affiche cette aide.
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true, help_heading = "Options")]
+    help: Option<bool>,
+    /// Affiche la version de pol.
+    #[arg(short = 'V', long = "version", action = ArgAction::Version, help_heading = "Options")]
+    version: Option<bool>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Texte lisible, en français.
+    Texte,
+    /// JSON, pour les outils.
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Vérifie les fichiers .pol : syntaxe, noms, types et unités, cas manquants, cycles.
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options")]
+    Check {
+        /// Fichiers ou dossiers à vérifier (par défaut : policies/).
+        #[arg(value_name = "CHEMIN")]
+        chemins: Vec<PathBuf>,
+        /// Format de sortie.
+        #[arg(long, value_enum, default_value = "texte")]
+        format: Format,
+    },
+    /// Évalue un dossier : la décision, les conditions non remplies et les montants.
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options")]
+    Eval {
+        /// Le programme : un fichier .pol, un dossier, ou un nom de dossier de policies/.
+        programme: String,
+        /// Le dossier JSON (dossier doré ou objet des entrées).
+        #[arg(value_name = "DOSSIER.json")]
+        dossier: PathBuf,
+        /// Date d'évaluation AAAA-MM-JJ (par défaut : celle du dossier).
+        #[arg(long, value_name = "AAAA-MM-JJ")]
+        date: Option<String>,
+        /// Affiche l'arbre des règles qui ont produit chaque résultat.
+        #[arg(long)]
+        expliquer: bool,
+        /// Format de sortie.
+        #[arg(long, value_enum, default_value = "texte")]
+        format: Format,
+    },
+    /// Exécute les dossiers dorés et compare les résultats aux valeurs attendues.
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options")]
+    Test {
+        /// Fichiers ou dossiers de dossiers dorés (par défaut : tests/dossiers/).
+        #[arg(value_name = "CHEMIN")]
+        chemins: Vec<PathBuf>,
+    },
+    /// Met les fichiers .pol dans leur forme canonique.
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options")]
+    Fmt {
+        /// Vérifie seulement : liste les fichiers à reformater, sans les modifier.
+        #[arg(long)]
+        check: bool,
+        /// Fichiers ou dossiers à formater (par défaut : policies/).
+        #[arg(value_name = "CHEMIN")]
+        chemins: Vec<PathBuf>,
+    },
+}
+
+/// clap's error kinds, said in French.
+fn french_clap_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ErrorKind};
+    let ctx = |k: ContextKind| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+    match e.kind() {
+        ErrorKind::InvalidValue => format!(
+            "valeur invalide « {} » pour {} (valeurs possibles : {})",
+            ctx(ContextKind::InvalidValue),
+            ctx(ContextKind::InvalidArg),
+            ctx(ContextKind::ValidValue)
+        ),
+        ErrorKind::UnknownArgument => format!("argument inconnu « {} »", ctx(ContextKind::InvalidArg)),
+        ErrorKind::InvalidSubcommand => format!(
+            "commande inconnue « {} » (commandes : check, eval, test, fmt)",
+            ctx(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "indiquez une commande : check, eval, test ou fmt".to_string()
+        }
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => "trop de valeurs".to_string(),
+        ErrorKind::ArgumentConflict => format!("arguments incompatibles : {}", ctx(ContextKind::InvalidArg)),
+        _ => "ligne de commande invalide".to_string(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("erreur : {}", french_clap_error(&e));
+            eprintln!("Pour de l'aide : pol --help");
+            return ExitCode::from(2);
+        }
+    };
+    let code = match cli.command {
+        Command::Check { chemins, format } => commands::check::run(chemins, format),
+        Command::Eval {
+            programme,
+            dossier,
+            date,
+            expliquer,
+            format,
+        } => commands::eval::run(&programme, &dossier, date.as_deref(), expliquer, format),
+        Command::Test { chemins } => commands::test::run(chemins),
+        Command::Fmt { check, chemins } => commands::fmt::run(chemins, check),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,152 @@
+//! Finding policy files on disk and loading them into the compiler's database.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use pol_compiler::db::{parse_file, Database, SourceFile};
+use pol_compiler::syntax::ast::ItemKind;
+
+/// A user-facing failure of the command line (I/O, usage): exit code 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Every file with extension `ext` under `path` (or `path` itself), sorted.
+pub fn find_files(path: &Path, ext: &str) -> Result<Vec<PathBuf>, UsageError> {
+    let meta = fs::metadata(path)
+        .map_err(|e| UsageError(format!("impossible de lire « {} » : {}", path.display(), io_words(&e))))?;
+    if meta.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = fs::read_dir(&dir)
+            .map_err(|e| UsageError(format!("impossible de lire le dossier « {} » : {}", dir.display(), io_words(&e))))?;
+        for entry in entries.flatten() {
+            let p = entry.path();
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => stack.push(p),
+                Ok(t) if t.is_file() && p.extension().is_some_and(|e| e == ext) => out.push(p),
+                _ => {}
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+pub fn io_words(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "fichier ou dossier introuvable".into(),
+        std::io::ErrorKind::PermissionDenied => "permission refusée".into(),
+        std::io::ErrorKind::InvalidData => "le fichier n'est pas du texte UTF-8".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// The policy root for a path: the nearest enclosing folder named `policies`, else the
+/// folder itself (or the file's folder). Imports resolve from the importing file's folder,
+/// then from this root.
+pub fn policy_root(path: &Path) -> PathBuf {
+    let abs = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let start = if abs.is_file() {
+        abs.parent().map(Path::to_path_buf).unwrap_or(abs.clone())
+    } else {
+        abs.clone()
+    };
+    let mut cur = Some(start.as_path());
+    while let Some(dir) = cur {
+        if dir.file_name().is_some_and(|n| n == "policies") {
+            return dir.to_path_buf();
+        }
+        cur = dir.parent();
+    }
+    start
+}
+
+/// A database holding every `.pol` file under `root`.
+pub fn load(root: &Path) -> Result<Database, UsageError> {
+    let mut db = Database::new(root);
+    for f in find_files(root, "pol")? {
+        let text = fs::read_to_string(&f)
+            .map_err(|e| UsageError(format!("impossible de lire « {} » : {}", f.display(), io_words(&e))))?;
+        db.set_file(fs::canonicalize(&f).unwrap_or(f), &text);
+    }
+    Ok(db)
+}
+
+/// Whether a file declares a `programme`.
+pub fn declares_programme(db: &Database, file: SourceFile) -> bool {
+    parse_file(db, file)
+        .items
+        .iter()
+        .any(|i| matches!(i.item.kind, ItemKind::Programme(_)))
+}
+
+/// Resolves a program given on the command line: a `.pol` file, a folder holding exactly one
+/// file that declares a `programme`, or the name of a folder under `policies/`.
+pub fn resolve_programme(arg: &str, search_from: &Path) -> Result<(Database, SourceFile), UsageError> {
+    let direct = PathBuf::from(arg);
+    let path = if direct.exists() {
+        direct
+    } else {
+        let mut found = None;
+        let mut cur = Some(search_from);
+        while let Some(dir) = cur {
+            let cand = dir.join("policies").join(arg);
+            if cand.exists() {
+                found = Some(cand);
+                break;
+            }
+            cur = dir.parent();
+        }
+        found.ok_or_else(|| {
+            UsageError(format!(
+                "programme « {arg} » introuvable : ni un chemin, ni un dossier de policies/ (cherché à partir de {})",
+                search_from.display()
+            ))
+        })?
+    };
+    let root = policy_root(&path);
+    let db = load(&root)?;
+    let abs = fs::canonicalize(&path).unwrap_or(path.clone());
+    if abs.is_file() {
+        let file = db
+            .file(&abs)
+            .ok_or_else(|| UsageError(format!("« {} » n'est pas un fichier .pol de l'arborescence {}", path.display(), root.display())))?;
+        return Ok((db, file));
+    }
+    let entries: Vec<SourceFile> = db
+        .policy_files()
+        .into_iter()
+        .filter(|f| f.path(&db).starts_with(&abs) && declares_programme(&db, *f))
+        .collect();
+    match entries.as_slice() {
+        [one] => Ok((db, *one)),
+        [] => Err(UsageError(format!("aucun fichier de « {} » ne déclare de programme (programme nom « titre »)", path.display()))),
+        many => Err(UsageError(format!(
+            "plusieurs fichiers de « {} » déclarent un programme : {} ; indiquez le fichier voulu",
+            path.display(),
+            many.iter().map(|f| f.path(&db).display().to_string()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+/// A path shown relative to the current directory when possible.
+pub fn shown_path(p: &Path) -> String {
+    let cwd = std::env::current_dir().ok().and_then(|c| fs::canonicalize(c).ok());
+    match cwd.and_then(|c| p.strip_prefix(&c).ok().map(Path::to_path_buf)) {
+        Some(rel) => rel.display().to_string(),
+        None => p.display().to_string(),
+    }
+}

@@ -188,8 +188,9 @@ fn item_type_cycle<'db>(_db: &'db dyn Db, _id: salsa::Id, _key: ItemKey<'db>) ->
 }
 
 /// The type of a definition: declared, or inferred from the body of a rule written without
-/// one. A cycle between unannotated rules gives `Ty::Error` here; the cycle itself is
-/// reported by `file_diagnostics`.
+/// one. Inference never goes through `check_item`, so that a cycle between unannotated rules
+/// stays inside this query (it gives `Ty::Error`); the cycle itself is reported by
+/// `file_diagnostics`.
 #[salsa::tracked(returns(clone), cycle_result = item_type_cycle)]
 pub fn item_type<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Ty {
     let Some(item) = item_ast(db, key) else {
@@ -200,7 +201,10 @@ pub fn item_type<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Ty {
     match &item.kind {
         ItemKind::Rule(r) => match &r.ty {
             Some(t) => resolve_type(db, scope, t, &mut sink),
-            None => check_item(db, key).ty.clone(),
+            None => {
+                let mut c = ExprChecker::new(db, key.file(db), scope);
+                c.check(&r.body, None).ty
+            }
         },
         ItemKind::Input(i) => resolve_type(db, scope, &i.ty, &mut sink),
         ItemKind::Condition(_) => Ty::Bool,

@@ -148,11 +148,17 @@ fn token_len(text: &str, pos: usize) -> usize {
 }
 
 /// Converts a pest error on `text[base..]` into a diagnostic with an absolute span.
-pub(super) fn from_pest(e: &Error<Rule>, text: &str, base: usize) -> Diagnostic {
-    let pos = match e.location {
+pub(super) fn from_pest(e: &Error<Rule>, text: &str, base: usize, len: usize) -> Diagnostic {
+    let mut pos = match e.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     } + base;
+    // At the end of the chunk, point just after its last word rather than at the next line.
+    let chunk_end = (base + len).min(text.len());
+    if pos <= chunk_end && text.get(pos..chunk_end).is_some_and(|r| r.trim().is_empty()) {
+        let before = text.get(base..pos).unwrap_or("");
+        pos = base + before.trim_end().len();
+    }
     let mut expected: Vec<String> = Vec::new();
     let mut push = |s: String| {
         if !expected.contains(&s) {
@@ -192,7 +198,11 @@ pub(super) fn from_pest(e: &Error<Rule>, text: &str, base: usize) -> Diagnostic 
             }
         }
     }
-    // Structural tokens first, then words; at most eight alternatives.
+    // Tokens that merely start an expression add nothing to « une expression ».
+    if expected.iter().any(|e| e == "une expression") {
+        const STARTERS: &[&str] = &["\"", "«", "(", "-", "[", "_", "faux", "vrai", "non", "selon", "si"];
+        expected.retain(|e| !STARTERS.iter().any(|s| *e == format!("« {s} »")));
+    }
     expected.truncate(8);
     let message = if expected.is_empty() {
         format!("texte inattendu : {}", found_at(text, pos))

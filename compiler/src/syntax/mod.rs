@@ -61,7 +61,7 @@ pub fn parse(text: &str) -> ParsedFile {
         Err(e) => {
             // Only pest's own limits (stack depth) can make `file` fail, since `recovery`
             // accepts anything.
-            out.errors.push(errors::from_pest(&e, text, 0));
+            out.errors.push(errors::from_pest(&e, text, 0, text.len()));
             return out;
         }
     };
@@ -94,7 +94,7 @@ pub fn parse(text: &str) -> ParsedFile {
 fn reparse_for_message(chunk: &str, text: &str, start: usize) -> Diagnostic {
     pest::set_error_detail(true);
     match PolParser::parse(Rule::item_alone, chunk) {
-        Err(e) => errors::from_pest(&e, text, start),
+        Err(e) => errors::from_pest(&e, text, start, chunk.len()),
         // The chunk parses alone but not in context: it cannot start where it stands.
         Ok(_) => Diagnostic::error(
             crate::diagnostics::codes::SYNTAX,

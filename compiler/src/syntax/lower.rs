@@ -88,8 +88,12 @@ impl Lowerer {
     }
 
     fn item(&mut self, pair: Pair<'_, Rule>) -> Option<Item> {
-        let span = self.span(&pair);
-        let has_inner_comment = has_comment(pair.as_str());
+        // pest leaves the whitespace and comments that follow an item inside it: the item
+        // ends at its last real token.
+        let text = pair.as_str();
+        let end = content_end(text);
+        let span = Span::new(0, end);
+        let has_inner_comment = has_comment(&text[..end]);
         let mut docs = Vec::new();
         let mut citations = Vec::new();
         let mut kind = None;
@@ -766,6 +770,40 @@ pub fn parse_number(text: &str) -> Option<Decimal> {
 
 fn doc_text(line: &str) -> String {
     line.trim_start_matches('#').trim().to_string()
+}
+
+/// The end of the last character that is neither white space nor part of a `#` comment.
+fn content_end(text: &str) -> usize {
+    let mut end = 0;
+    let mut in_guillemets = false;
+    let mut in_quotes = false;
+    let mut in_comment = false;
+    let mut prev_hash = false;
+    for (i, c) in text.char_indices() {
+        if in_comment {
+            if c == '\n' {
+                in_comment = false;
+            }
+            continue;
+        }
+        match c {
+            '«' if !in_quotes => in_guillemets = true,
+            '»' if !in_quotes => in_guillemets = false,
+            '"' if !in_guillemets => in_quotes = !in_quotes,
+            '\n' => in_quotes = false,
+            _ => {}
+        }
+        let starts_comment = c == '#' && !in_guillemets && !in_quotes && !prev_hash && !text[i + 1..].starts_with('#');
+        if starts_comment {
+            in_comment = true;
+            continue;
+        }
+        prev_hash = c == '#';
+        if !c.is_whitespace() {
+            end = i + c.len_utf8();
+        }
+    }
+    end
 }
 
 /// Whether an item's text holds a `#` comment outside strings.

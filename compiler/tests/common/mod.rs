@@ -1,0 +1,98 @@
+//! Helpers shared by the compiler's integration tests: in-memory programs, checking and
+//! evaluation in one call.
+#![allow(dead_code)]
+
+use chrono::NaiveDate;
+use pol_compiler::check::file_diagnostics;
+use pol_compiler::db::{Database, SourceFile};
+use pol_compiler::diagnostics::{render, Diagnostic, Report};
+use pol_compiler::eval::{compile_program, start, CompileError};
+use serde_json::Value as Json;
+
+pub const ROOT: &str = "/mémoire/policies";
+
+/// The programme header the evaluation helpers add when a source has none.
+pub const HEADER: &str = "programme essai « Essai »\n  en vigueur du 2000-01-01 au 2099-12-31\n\n";
+
+/// A database holding the given files (paths relative to the policy root).
+pub fn db_with(files: &[(&str, &str)]) -> (Database, Vec<SourceFile>) {
+    let mut db = Database::new(ROOT);
+    let handles = files
+        .iter()
+        .map(|(p, t)| db.set_file(format!("{ROOT}/{p}"), t))
+        .collect();
+    (db, handles)
+}
+
+/// Every diagnostic of a one-file policy.
+pub fn diagnostics(src: &str) -> Vec<Diagnostic> {
+    let (db, files) = db_with(&[("p.pol", src)]);
+    file_diagnostics(&db, files[0]).clone()
+}
+
+/// The codes of the diagnostics of a one-file policy.
+pub fn codes(src: &str) -> Vec<&'static str> {
+    diagnostics(src).iter().map(|d| d.code).collect()
+}
+
+/// Asserts that a one-file policy has no diagnostic at all.
+#[track_caller]
+pub fn assert_clean(src: &str) {
+    let d = diagnostics(src);
+    assert!(d.is_empty(), "diagnostics inattendus :\n{}", rendered(src));
+}
+
+/// The diagnostics of a one-file policy, rendered as the terminal shows them (no colour).
+pub fn rendered(src: &str) -> String {
+    let (db, files) = db_with(&[("p.pol", src)]);
+    let reports: Vec<Report> = file_diagnostics(&db, files[0])
+        .iter()
+        .map(|d| Report::new(d.clone(), "p.pol", src))
+        .collect();
+    render(&reports, false)
+}
+
+pub fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Evaluates `rule` of a program made of `files` (the first is the entry; a programme header
+/// is added to it if it has none) on `inputs` at `at`. Returns the value as dossier JSON, or
+/// the error codes.
+pub fn eval_files(files: &[(&str, &str)], inputs: Json, at: &str, rule: &str) -> Result<Json, Vec<String>> {
+    let mut owned: Vec<(String, String)> = files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+    if !owned[0].1.contains("programme ") {
+        owned[0].1 = format!("{HEADER}{}", owned[0].1);
+    }
+    let refs: Vec<(&str, &str)> = owned.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let (db, handles) = db_with(&refs);
+    let plan = match compile_program(&db, handles[0]) {
+        Ok(p) => p,
+        Err(CompileError::NotAProgramme) => return Err(vec!["pas un programme".into()]),
+        Err(CompileError::Diagnostics(d)) => {
+            return Err(d.iter().flat_map(|(_, ds)| ds.iter().map(|x| x.code.to_string())).collect())
+        }
+    };
+    let Json::Object(map) = inputs else { panic!("inputs must be an object") };
+    let mut ev = start(&plan, &map, date(at), false).map_err(|es| es.iter().map(|e| e.code().to_string()).collect::<Vec<_>>())?;
+    let slot = plan.slot(rule).unwrap_or_else(|| panic!("pas de règle {rule}"));
+    let def = plan.def(slot);
+    match ev.value(slot) {
+        Ok(v) => Ok(pol_compiler::eval::dossier::to_json(&v, &def.ty, &plan)),
+        Err(e) => Err(vec![e.code().to_string(), e.to_string()]),
+    }
+}
+
+/// `eval_files` on one file.
+pub fn eval(src: &str, inputs: Json, at: &str, rule: &str) -> Result<Json, Vec<String>> {
+    eval_files(&[("p.pol", src)], inputs, at, rule)
+}
+
+/// The value of a rule that reads no input.
+#[track_caller]
+pub fn value(src: &str, rule: &str) -> Json {
+    match eval(src, serde_json::json!({}), "2025-06-01", rule) {
+        Ok(v) => v,
+        Err(e) => panic!("évaluation de {rule} en échec : {e:?}\n{}", rendered(src)),
+    }
+}

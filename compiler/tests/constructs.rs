@@ -1,0 +1,311 @@
+//! Every construct of the language, in its accepted and its rejected forms.
+
+mod common;
+use common::*;
+use serde_json::json;
+
+const ENUM: &str = "énumération Pratique : désherbage | lutte_biologique | semis | épandage\n";
+
+#[test]
+fn selon_covers_every_variant() {
+    let src = format!(
+        "{ENUM}entrée p : Pratique
+règle taux : pourcentage = selon p :
+  cas lutte_biologique : 70 %
+  cas désherbage, semis, épandage : 50 %
+"
+    );
+    assert_clean(&src);
+    assert_eq!(eval(&src, json!({"p": "lutte_biologique"}), "2025-06-01", "taux").unwrap(), json!("70 %"));
+    assert_eq!(eval(&src, json!({"p": "semis"}), "2025-06-01", "taux").unwrap(), json!("50 %"));
+}
+
+#[test]
+fn selon_missing_a_variant_is_reported_with_the_missing_ones() {
+    let src = format!("{ENUM}entrée p : Pratique\nrègle t : pourcentage = selon p : cas semis : 1 % cas épandage : 2 %\n");
+    let d = diagnostics(&src);
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].code, "pol::selon::non_exhaustif");
+    assert!(d[0].message.contains("désherbage, lutte_biologique"), "{}", d[0].message);
+}
+
+#[test]
+fn selon_with_sinon_repeated_or_unknown_arms() {
+    let ok = format!("{ENUM}entrée p : Pratique\nrègle t : pourcentage = selon p : cas semis : 1 % sinon : 2 %\n");
+    assert_clean(&ok);
+    let repeated = format!("{ENUM}entrée p : Pratique\nrègle t : pourcentage = selon p : cas semis : 1 % cas semis : 2 % sinon : 0 %\n");
+    assert_eq!(codes(&repeated), vec!["pol::selon::cas_répété"]);
+    let unknown = format!("{ENUM}entrée p : Pratique\nrègle t : pourcentage = selon p : cas semi : 1 % sinon : 0 %\n");
+    let d = diagnostics(&unknown);
+    assert_eq!(d[0].code, "pol::nom::inconnu");
+    assert_eq!(d[0].help.as_deref(), Some("voulez-vous dire « semis » ?"));
+    let useless = "entrée b : booléen\nrègle t : entier = selon b : cas vrai : 1 cas faux : 2 sinon : 3";
+    assert_eq!(codes(useless), vec!["pol::selon::cas_répété"]);
+}
+
+#[test]
+fn tables_with_several_keys() {
+    // Annexe 1: flat amounts, bonified amounts in parentheses.
+    let src = "\
+énumération Honoraires : conception | attestation
+table forfait (h : Honoraires, bonifié : booléen) : argent
+  | conception  | faux | 560 $ |
+  | conception  | vrai | 680 $ |
+  | attestation | faux | 560 $ |
+  | attestation | vrai | 680 $ |
+entrée h : Honoraires
+entrée b : booléen
+règle montant : argent = forfait(h, b)
+";
+    assert_clean(src);
+    assert_eq!(eval(src, json!({"h": "attestation", "b": true}), "2025-06-01", "montant").unwrap(), json!("680.00"));
+    assert_eq!(eval(src, json!({"h": "conception", "b": false}), "2025-06-01", "montant").unwrap(), json!("560.00"));
+}
+
+#[test]
+fn table_rows_with_ranges_and_wildcards() {
+    // Cohort tiers by number of farms (annexe 3 shape).
+    let src = "\
+table palier (fermes : entier) : argent
+  | 5 à 7   | 10 000 $ |
+  | 8 à 11  | 14 000 $ |
+  | 12 à 15 | 18 000 $ |
+entrée n : entier
+règle montant : argent = palier(n)
+";
+    assert_clean(src);
+    let at = |n: i64| eval(src, json!({"n": n}), "2025-06-01", "montant");
+    assert_eq!(at(5).unwrap(), json!("10000.00"));
+    assert_eq!(at(7).unwrap(), json!("10000.00"));
+    assert_eq!(at(8).unwrap(), json!("14000.00"));
+    assert_eq!(at(15).unwrap(), json!("18000.00"));
+    let e = at(16).unwrap_err();
+    assert_eq!(e[0], "pol::éval::table");
+    assert!(e[1].contains("fermes = 16"), "{}", e[1]);
+}
+
+#[test]
+fn table_problems_are_reported() {
+    let dup = "table t (b : booléen) : entier\n  | vrai | 1 |\n  | vrai | 2 |\n  | faux | 3 |";
+    assert_eq!(codes(dup), vec!["pol::table"], "{}", rendered(dup));
+    let incomplete = "table t (b : booléen) : entier\n  | vrai | 1 |";
+    let d = diagnostics(incomplete);
+    assert_eq!(d.len(), 1);
+    assert!(!d[0].is_error());
+    assert!(d[0].message.contains("(faux)"), "{}", d[0].message);
+    let arity = "table t (b : booléen) : entier\n  | vrai | 1 | 2 |\n  | faux | 3 |";
+    // The malformed row is refused, so the table also misses its « vrai » row (a warning).
+    assert_eq!(codes(arity), vec!["pol::table", "pol::table"]);
+    let overlap = "table t (n : entier) : entier\n  | 1 à 5 | 1 |\n  | 5 à 9 | 2 |\nrègle x : entier = t(5)";
+    assert_eq!(eval(overlap, json!({}), "2025-06-01", "x").unwrap_err()[0], "pol::éval::table");
+}
+
+#[test]
+fn exceptions_override_the_general_rule() {
+    // Base rate 50 %, but 70 % for biological control.
+    let src = format!(
+        "{ENUM}entrée p : Pratique
+règle taux_de_base : pourcentage = 50 %
+exception taux_de_base « lutte biologique » si p = lutte_biologique alors 70 %
+"
+    );
+    assert_clean(&src);
+    assert_eq!(eval(&src, json!({"p": "lutte_biologique"}), "2025-06-01", "taux_de_base").unwrap(), json!("70 %"));
+    assert_eq!(eval(&src, json!({"p": "semis"}), "2025-06-01", "taux_de_base").unwrap(), json!("50 %"));
+}
+
+#[test]
+fn conflicting_exceptions_are_reported_not_resolved_silently() {
+    let src = "\
+entrée cuma : booléen
+entrée relève : booléen
+règle plafond : argent = 40 000 $
+exception plafond « CUMA » si cuma alors 120 000 $
+exception plafond « relève » si relève alors 50 000 $
+";
+    assert_clean(src);
+    assert_eq!(eval(src, json!({"cuma": true, "relève": false}), "2025-06-01", "plafond").unwrap(), json!("120000.00"));
+    let e = eval(src, json!({"cuma": true, "relève": true}), "2025-06-01", "plafond").unwrap_err();
+    assert_eq!(e[0], "pol::exception::conflit");
+}
+
+#[test]
+fn exception_problems_are_reported() {
+    assert_eq!(codes("règle taux : pourcentage = 50 %\nexception tau si vrai alors 70 %"), vec!["pol::nom::inconnu"]);
+    assert_eq!(codes("règle taux : pourcentage = 50 %\nexception taux si vrai alors 70 $"), vec!["pol::type::unités"]);
+    assert_eq!(codes("entrée e : entier\nexception e si vrai alors 1"), vec!["pol::exception"]);
+}
+
+#[test]
+fn decisions_collect_every_failed_condition() {
+    let src = "\
+entrée dépenses : argent
+entrée date_dépôt : date
+condition à_temps « La demande doit être déposée au plus tard le 15 février 2026 » : date_dépôt <= 2026-02-15
+condition minimum « La demande doit atteindre 500 $ » : dépenses × 50 % >= 500 $
+décision admissible = toutes les conditions
+décision à_temps_seulement = conditions à_temps
+";
+    assert_clean(src);
+    let late_and_small = json!({"dépenses": "100.00", "date_dépôt": "2026-03-01"});
+    assert_eq!(eval(src, late_and_small.clone(), "2026-03-02", "admissible").unwrap(), json!(false));
+    let ok = json!({"dépenses": "1000.00", "date_dépôt": "2026-02-15"});
+    assert_eq!(eval(src, ok, "2026-03-02", "admissible").unwrap(), json!(true));
+    assert_eq!(codes("condition c « r » : vrai\ndécision d = conditions c, inconnue"), vec!["pol::nom::inconnu"]);
+}
+
+#[test]
+fn lists_sums_counts_filters() {
+    let src = "\
+structure Dépense :
+  montant : argent
+  admissible : booléen
+entrée dépenses : liste de Dépense
+règle total : argent = somme(d.montant pour chaque d dans dépenses où d.admissible)
+règle nombre_admissibles : entier = nombre(d pour chaque d dans dépenses où d.admissible)
+règle plus_grande : argent = maximum(d.montant pour chaque d dans dépenses)
+règle plus_petite : argent = minimum([d.montant pour chaque d dans dépenses])
+règle toutes_admissibles : booléen = tous(d.admissible pour chaque d dans dépenses)
+règle une : booléen = existe(d.admissible pour chaque d dans dépenses)
+règle plafonnée : argent = min(total, 1 000 $)
+";
+    assert_clean(src);
+    let inputs = json!({"dépenses": [
+        {"montant": "600.00", "admissible": true},
+        {"montant": 450.5, "admissible": true},
+        {"montant": "99.99", "admissible": false}
+    ]});
+    let v = |r: &str| eval(src, inputs.clone(), "2025-06-01", r).unwrap();
+    assert_eq!(v("total"), json!("1050.50"));
+    assert_eq!(v("nombre_admissibles"), json!(2));
+    assert_eq!(v("plus_grande"), json!("600.00"));
+    assert_eq!(v("plus_petite"), json!("99.99"));
+    assert_eq!(v("toutes_admissibles"), json!(false));
+    assert_eq!(v("une"), json!(true));
+    assert_eq!(v("plafonnée"), json!("1000.00"));
+    let empty = eval(src, json!({"dépenses": []}), "2025-06-01", "plus_grande").unwrap_err();
+    assert_eq!(empty[0], "pol::éval::liste_vide");
+    assert_eq!(eval(src, json!({"dépenses": []}), "2025-06-01", "total").unwrap(), json!("0.00"));
+}
+
+#[test]
+fn membership_in_a_list_of_variants() {
+    let src = format!("{ENUM}entrée p : Pratique\nrègle pesticides : booléen = p dans [désherbage, lutte_biologique]\n");
+    assert_clean(&src);
+    assert_eq!(eval(&src, json!({"p": "désherbage"}), "2025-06-01", "pesticides").unwrap(), json!(true));
+    assert_eq!(eval(&src, json!({"p": "semis"}), "2025-06-01", "pesticides").unwrap(), json!(false));
+}
+
+#[test]
+fn conditionals_both_forms() {
+    let src = "\
+entrée bonifié : booléen
+règle a : pourcentage = 50 % + (15 % si bonifié sinon 0 %)
+règle b : pourcentage = si bonifié alors 65 % sinon 50 %
+";
+    assert_clean(src);
+    assert_eq!(eval(src, json!({"bonifié": true}), "2025-06-01", "a").unwrap(), json!("65 %"));
+    assert_eq!(eval(src, json!({"bonifié": false}), "2025-06-01", "b").unwrap(), json!("50 %"));
+    assert_eq!(codes("règle x = si vrai alors 1 $ sinon 2 %"), vec!["pol::type::incompatible"]);
+    assert_eq!(codes("règle x = si 3 alors 1 sinon 2"), vec!["pol::type::incompatible"]);
+}
+
+#[test]
+fn rules_without_a_type_are_inferred() {
+    let src = "règle a = 2 500 $/ha × 2 ha\nrègle b : argent = a";
+    assert_clean(src);
+    assert_eq!(value(src, "b"), json!("5000.00"));
+    assert_eq!(codes("règle a = 2 ha\nrègle b : argent = a"), vec!["pol::type::unités"]);
+}
+
+#[test]
+fn unknown_names_suggest_the_closest() {
+    let d = diagnostics("règle taux_de_base : pourcentage = 50 %\nrègle t : pourcentage = taux_de_bas");
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].code, "pol::nom::inconnu");
+    assert_eq!(d[0].help.as_deref(), Some("voulez-vous dire « taux_de_base » ?"));
+    let t = diagnostics("entrée x : argnt");
+    assert_eq!(t[0].code, "pol::nom::type_inconnu");
+    assert_eq!(t[0].help.as_deref(), Some("voulez-vous dire « argent » ?"));
+    let f = diagnostics("structure S :\n  relève : booléen\nentrée s : S\nrègle r : booléen = s.relve");
+    assert_eq!(f[0].code, "pol::nom::champ_inconnu");
+    assert_eq!(f[0].help.as_deref(), Some("voulez-vous dire « relève » ?"));
+}
+
+#[test]
+fn duplicates_are_reported() {
+    assert_eq!(codes("règle a = 1\nrègle a = 2"), vec!["pol::nom::doublon"]);
+    assert_eq!(codes("structure S :\n  a : entier\n  a : booléen"), vec!["pol::nom::doublon"]);
+    assert_eq!(codes("énumération E : a | b | a"), vec!["pol::nom::doublon"]);
+}
+
+#[test]
+fn rule_cycles_are_reported_once() {
+    let d = diagnostics("règle a : entier = b + 1\nrègle b : entier = c\nrègle c : entier = a");
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].code, "pol::règle::cycle");
+    assert!(d[0].message.contains("a → b → c → a"), "{}", d[0].message);
+    // Unannotated rules in a cycle: still one diagnostic, no crash.
+    assert_eq!(codes("règle a = b\nrègle b = a"), vec!["pol::règle::cycle"]);
+    assert_eq!(codes("règle a = a + 1"), vec!["pol::règle::cycle"]);
+}
+
+#[test]
+fn imports_resolve_in_the_tree_and_the_standard_library() {
+    let (db, files) = db_with(&[
+        ("prime-vert/programme.pol", "importer commun\nimporter std.regions\nentrée r : RégionAdministrative\nrègle p : argent = plafond\nrègle loin : booléen = r = côte_nord"),
+        ("prime-vert/commun.pol", "règle plafond : argent = 40 000 $"),
+    ]);
+    assert!(pol_compiler::check::file_diagnostics(&db, files[0]).is_empty());
+    let d = diagnostics("importer commun.inexistant");
+    assert_eq!(d[0].code, "pol::import::introuvable");
+    assert!(d[0].help.as_deref().unwrap_or("").contains("commun/inexistant.pol"));
+}
+
+#[test]
+fn names_defined_twice_across_imports_are_reported() {
+    let (db, files) = db_with(&[
+        ("a.pol", "importer b\nrègle plafond : argent = 1 $"),
+        ("b.pol", "règle plafond : argent = 2 $"),
+    ]);
+    let d = pol_compiler::check::file_diagnostics(&db, files[0]);
+    assert_eq!(d.iter().map(|d| d.code).collect::<Vec<_>>(), vec!["pol::nom::doublon"]);
+}
+
+#[test]
+fn nfc_normalisation_makes_accents_typed_either_way_one_name() {
+    // « relève » with a combining grave accent in the use, precomposed in the definition.
+    let src = "entrée rele\u{0300}ve : booléen\nrègle r : booléen = relève";
+    assert_clean(src);
+}
+
+#[test]
+fn nesting_too_deep_is_a_diagnostic_not_a_crash() {
+    let deep = format!("règle x : entier = {}1{}", "(".repeat(200), ")".repeat(200));
+    let d = codes(&deep);
+    assert_eq!(d, vec!["pol::syntaxe::imbrication"]);
+    // Far deeper than the grammar can follow: still a diagnostic.
+    let deeper = format!("règle x : entier = {}1{}", "(".repeat(100_000), ")".repeat(100_000));
+    let run = std::thread::Builder::new().stack_size(8 << 20).spawn(move || codes(&deeper)).unwrap().join().unwrap();
+    assert!(!run.is_empty());
+}
+
+#[test]
+fn structures_with_defaults_and_nested_fields() {
+    let src = "\
+énumération TypeDemandeur : exploitation_agricole | cuma
+structure Branche :
+  exploitations : entier
+structure Demandeur :
+  type : TypeDemandeur
+  relève : booléen = faux
+  branche : Branche
+entrée demandeur : Demandeur
+règle petite_branche : booléen = demandeur.branche.exploitations < 3
+règle relève : booléen = demandeur.relève
+";
+    assert_clean(src);
+    let d = json!({"demandeur": {"type": "cuma", "branche": {"exploitations": 2}}});
+    assert_eq!(eval(src, d.clone(), "2025-06-01", "petite_branche").unwrap(), json!(true));
+    assert_eq!(eval(src, d, "2025-06-01", "relève").unwrap(), json!(false));
+}

@@ -1,0 +1,90 @@
+//! Dates and durations: month-end clamping, inclusive deadlines, "dans les six mois".
+
+mod common;
+use common::*;
+use serde_json::json;
+
+#[test]
+fn adding_a_month_clamps_to_the_end_of_the_month() {
+    let src = "\
+règle a : date = 2025-01-31 + 1 mois
+règle b : date = 2024-01-31 + 1 mois
+règle c : date = 2025-03-31 - 1 mois
+règle d : date = 2023-08-31 + 6 mois
+règle e : date = 2024-02-29 + 1 an
+";
+    assert_clean(src);
+    assert_eq!(value(src, "a"), json!("2025-02-28"));
+    assert_eq!(value(src, "b"), json!("2024-02-29"));
+    assert_eq!(value(src, "c"), json!("2025-02-28"));
+    assert_eq!(value(src, "d"), json!("2024-02-29"));
+    assert_eq!(value(src, "e"), json!("2025-02-28"));
+}
+
+#[test]
+fn deadlines_are_inclusive() {
+    // « au plus tard le 15 février 2026 » (Prime-Vert, 1.1).
+    let src = "\
+entrée date_dépôt : date
+condition à_temps « déposée au plus tard le 15 février 2026 » : date_dépôt <= 2026-02-15
+";
+    let at = |d: &str| eval(src, json!({"date_dépôt": d}), "2026-02-20", "à_temps").unwrap();
+    assert_eq!(at("2026-02-15"), json!(true));
+    assert_eq!(at("2026-02-16"), json!(false));
+}
+
+#[test]
+fn within_six_months_following_a_date_means_on_or_before_date_plus_six_months() {
+    let src = "\
+entrée obtention : date
+entrée dépôt : date
+condition dans_les_six_mois « dans les six mois suivant l'obtention » : dépôt <= obtention + 6 mois
+";
+    let at = |o: &str, d: &str| eval(src, json!({"obtention": o, "dépôt": d}), "2025-06-01", "dans_les_six_mois").unwrap();
+    assert_eq!(at("2024-08-31", "2025-02-28"), json!(true));
+    assert_eq!(at("2024-08-31", "2025-03-01"), json!(false));
+    assert_eq!(at("2024-03-15", "2024-09-15"), json!(true));
+    assert_eq!(at("2024-03-15", "2024-09-16"), json!(false));
+}
+
+#[test]
+fn days_between_dates_compare_with_day_durations() {
+    // FADQ IASC: 90-day and 30-day delays.
+    let src = "\
+entrée avis : date
+entrée réponse : date
+règle délai : durée = réponse - avis
+condition dans_les_90_jours « réponse dans les 90 jours » : délai <= 90 jours
+";
+    let at = |a: &str, r: &str| eval(src, json!({"avis": a, "réponse": r}), "2025-06-01", "dans_les_90_jours").unwrap();
+    assert_eq!(at("2025-01-01", "2025-04-01"), json!(true)); // 90 days
+    assert_eq!(at("2025-01-01", "2025-04-02"), json!(false)); // 91 days
+    assert_eq!(eval(src, json!({"avis": "2025-01-01", "réponse": "2025-04-02"}), "2025-06-01", "délai").unwrap(), json!("91 jours"));
+}
+
+#[test]
+fn months_and_days_do_not_compare() {
+    let src = "règle x : booléen = 30 jours < 1 mois";
+    let r = eval(src, json!({}), "2025-06-01", "x");
+    assert_eq!(r.unwrap_err()[0], "pol::éval::durées");
+}
+
+#[test]
+fn a_date_that_does_not_exist_is_a_diagnostic() {
+    assert_eq!(codes("règle x : date = 2026-02-30"), vec!["pol::syntaxe::date"]);
+}
+
+#[test]
+fn the_evaluation_date_is_an_input_not_the_clock() {
+    let src = "condition en_cours « avant la fin » : date_d_évaluation <= 2026-03-31";
+    assert_eq!(eval(src, json!({}), "2026-03-31", "en_cours").unwrap(), json!(true));
+    assert_eq!(eval(src, json!({}), "2026-04-01", "en_cours").unwrap(), json!(false));
+}
+
+#[test]
+fn years_and_fractional_durations() {
+    let src = "règle a : date = 2020-01-15 + 5 ans\nrègle an : entier = année(a)";
+    assert_eq!(value(src, "a"), json!("2025-01-15"));
+    assert_eq!(value(src, "an"), json!(2025));
+    assert_eq!(codes("règle d : durée = 1,5 mois"), vec!["pol::syntaxe::nombre"]);
+}

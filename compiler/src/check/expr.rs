@@ -317,6 +317,13 @@ impl<'a> ExprChecker<'a> {
         if n == EVAL_DATE {
             return te(TKind::EvalDate, Ty::Date, span);
         }
+        // Where a value of an enumeration is expected, its variants come first:
+        // `demandeur.type = cuma` means the variant even if a rule is named `cuma`.
+        if let Some(Ty::Enum(e)) = expected {
+            if let Some((def, i)) = self.scope.variants.get(n).and_then(|c| c.iter().find(|(d, _)| d == e)) {
+                return te(TKind::Variant(def.clone(), *i), Ty::Enum(def.clone()), span);
+            }
+        }
         match self.scope.lookup(n) {
             Lookup::Found(b) if b.kind.is_value() => {
                 if !self.allow_refs {

@@ -203,6 +203,9 @@ pub(super) fn from_pest(e: &Error<Rule>, text: &str, base: usize, len: usize) ->
         const STARTERS: &[&str] = &["\"", "«", "(", "-", "[", "_", "faux", "vrai", "non", "selon", "si"];
         expected.retain(|e| !STARTERS.iter().any(|s| *e == format!("« {s} »")));
     }
+    if expected.iter().any(|e| e == "un nom") {
+        expected.retain(|e| e != "« _ »");
+    }
     expected.truncate(8);
     let message = if expected.is_empty() {
         format!("texte inattendu : {}", found_at(text, pos))

@@ -1,0 +1,126 @@
+//! Parsing never fails and recovers at item boundaries; the formatter is canonical,
+//! idempotent, and keeps the tree and every comment.
+
+mod common;
+use common::*;
+use pol_compiler::format::format_source;
+use pol_compiler::syntax::parse;
+
+#[test]
+fn three_independent_mistakes_give_three_diagnostics_and_keep_the_rest() {
+    let src = "\
+entrée dépenses : argent
+règle a : argent = (dépenses +
+règle b : argent = dépenses × 50 %
+règle c : argent = si vrai alors 1 $ sinon
+règle d : argent = dépenses
+condition e « raison » : d >= 500 $ 42
+règle f : argent = d
+";
+    let parsed = parse(src);
+    assert_eq!(parsed.errors.len(), 3, "{:#?}", parsed.errors);
+    let names: Vec<String> = parsed
+        .items
+        .iter()
+        .filter_map(|i| i.item.kind.defined_name().map(|n| n.text.clone()))
+        .collect();
+    assert_eq!(names, vec!["dépenses", "b", "d", "e", "f"]);
+    // Each message says what was expected, in words.
+    assert!(parsed.errors[0].message.starts_with("attendu : une expression"), "{}", parsed.errors[0].message);
+}
+
+#[test]
+fn syntax_messages_use_words_not_grammar_rules() {
+    let d = diagnostics("règle : argent = 1 $");
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].message, "attendu : un nom ; trouvé : « : »");
+    let e = diagnostics("règle x argent = 1 $");
+    assert!(e[0].message.contains("« = »") && e[0].message.contains("« : »"), "{}", e[0].message);
+    let f = diagnostics("truc machin");
+    assert!(f[0].message.starts_with("attendu : le début d'un élément"), "{}", f[0].message);
+}
+
+#[test]
+fn keywords_cannot_be_names() {
+    let d = diagnostics("règle si : entier = 1");
+    assert_eq!(d[0].code, "pol::syntaxe");
+}
+
+fn without_spans(src: &str) -> String {
+    let parsed = parse(src);
+    let mut s = format!("{:?}", parsed.items.iter().map(|i| &i.item).collect::<Vec<_>>());
+    // Spans and the has-comment flag depend on layout; the tree does not.
+    let re_span = |s: &str| -> String {
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(i) = rest.find("Span { start: ") {
+            out.push_str(&rest[..i]);
+            let after = &rest[i..];
+            let end = after.find('}').map(|e| e + 1).unwrap_or(after.len());
+            out.push_str("Span");
+            rest = &after[end..];
+        }
+        out.push_str(rest);
+        out
+    };
+    s = re_span(&s);
+    s
+}
+
+const MESSY: &str = "\
+# Un commentaire de tête
+programme   essai «  Essai   de  format »
+   source « MAPAQ »
+ en vigueur du 2023-12-05 au 2026-03-31
+énumération   T :   a|b |c
+structure S :
+     x : entier
+     y : booléen = faux
+entrée s : S
+entrée   montant : argent
+§ « 1.1 »
+## Une règle.
+règle   taux : pourcentage = 50 % + ( 15 % si s.y sinon 0 % )
+règle aide : argent = min( montant × taux , 40 000 $ )
+règle longue : booléen = s.y ou s.x > 3 ou s.x < 1 ou montant > 1 000 $ ou montant < 10 $ ou taux > 60 %
+règle choix : entier = selon s.y : cas vrai : 1 cas faux : 2
+table t ( k : T ) : argent
+  | a | 1 $ |
+  | b | 10 000 $ |
+  | _ | 0 $ |
+# entre deux éléments
+condition c « raison » : aide >= 500 $
+décision d = toutes les conditions
+règle avec_commentaire : entier =
+  1 + # un commentaire dans l'élément
+  2
+";
+
+#[test]
+fn formatting_is_idempotent_and_keeps_the_tree() {
+    let once = format_source(MESSY).expect("formatable");
+    let twice = format_source(&once).expect("formatable");
+    assert_eq!(once, twice);
+    assert_eq!(without_spans(MESSY), without_spans(&once));
+    // Comments are all kept.
+    for c in ["# Un commentaire de tête", "# entre deux éléments", "# un commentaire dans l'élément"] {
+        assert!(once.contains(c), "commentaire perdu : {c}\n{once}");
+    }
+}
+
+#[test]
+fn formatting_lays_out_the_canonical_way() {
+    let once = format_source(MESSY).unwrap();
+    assert!(once.contains("programme essai « Essai de format »\n  source « MAPAQ »\n  en vigueur du 2023-12-05 au 2026-03-31\n"), "{once}");
+    assert!(once.contains("énumération T : a | b | c\n"), "{once}");
+    assert!(once.contains("entrée s : S\nentrée montant : argent\n"), "{once}");
+    assert!(once.contains("règle taux : pourcentage = 50 % + (15 % si s.y sinon 0 %)\n"), "{once}");
+    assert!(once.contains("règle longue : booléen =\n  s.y ou s.x > 3 ou s.x < 1 ou"), "{once}");
+    assert!(once.contains("règle choix : entier =\n  selon s.y :\n    cas vrai : 1\n    cas faux : 2\n"), "{once}");
+    assert!(once.contains("  | a | 1 $      |\n  | b | 10 000 $ |\n"), "{once}");
+}
+
+#[test]
+fn a_file_with_syntax_errors_is_not_formatted() {
+    assert_eq!(format_source("règle x = (1"), None);
+}

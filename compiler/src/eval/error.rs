@@ -23,7 +23,6 @@ pub enum EvalErrorKind {
     DivisionByZero,
     EmptyList { function: &'static str },
     NoTableRow { table: String, keys: String },
-    SeveralTableRows { table: String, keys: String, lines: Vec<u32> },
     ExceptionConflict { rule: String, first: Location, second: Location },
     IncomparableDurations,
     DateOutOfRange,
@@ -60,7 +59,7 @@ impl EvalError {
             EvalErrorKind::Overflow => "pol::éval::dépassement",
             EvalErrorKind::DivisionByZero => "pol::éval::division_par_zéro",
             EvalErrorKind::EmptyList { .. } => "pol::éval::liste_vide",
-            EvalErrorKind::NoTableRow { .. } | EvalErrorKind::SeveralTableRows { .. } => "pol::éval::table",
+            EvalErrorKind::NoTableRow { .. } => "pol::éval::table",
             EvalErrorKind::ExceptionConflict { .. } => "pol::exception::conflit",
             EvalErrorKind::IncomparableDurations => "pol::éval::durées",
             EvalErrorKind::DateOutOfRange => "pol::éval::date",
@@ -103,11 +102,6 @@ impl fmt::Display for EvalError {
             EvalErrorKind::NoTableRow { table, keys } => {
                 write!(f, "la table « {table} » n'a pas de ligne pour ({keys})")?
             }
-            EvalErrorKind::SeveralTableRows { table, keys, lines } => write!(
-                f,
-                "plusieurs lignes de la table « {table} » correspondent à ({keys}) : lignes {}",
-                lines.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
-            )?,
             EvalErrorKind::ExceptionConflict { rule, first, second } => write!(
                 f,
                 "deux exceptions à « {rule} » s'appliquent en même temps ({}:{} et {}:{}) : laquelle prévaut ?",

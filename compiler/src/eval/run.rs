@@ -402,7 +402,9 @@ impl<'p> Evaluator<'p> {
         else {
             return Ok(Value::Bool(false));
         };
-        let mut found: Vec<usize> = Vec::new();
+        // Rows are tried in order; the first that matches applies (a last row of « _ » is
+        // the usual « otherwise »).
+        let mut found: Option<usize> = None;
         for (ri, row) in rows.iter().enumerate() {
             let mut all = true;
             for (cell, key) in row.keys.iter().zip(&keys) {
@@ -421,47 +423,40 @@ impl<'p> Evaluator<'p> {
                 }
             }
             if all {
-                found.push(ri);
+                found = Some(ri);
+                break;
             }
         }
-        let shown_keys = || {
-            keys.iter()
-                .enumerate()
-                .map(|(i, k)| {
-                    let ty = param_types.get(i).cloned().unwrap_or(RtTy::Dec);
-                    format!(
-                        "{} = {}",
-                        params.get(i).map(String::as_str).unwrap_or("?"),
-                        Shown { value: k, ty: &ty, plan }
-                    )
+        match found {
+            None => {
+                let shown_keys = keys
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| {
+                        let ty = param_types.get(i).cloned().unwrap_or(RtTy::Dec);
+                        format!(
+                            "{} = {}",
+                            params.get(i).map(String::as_str).unwrap_or("?"),
+                            Shown { value: k, ty: &ty, plan }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Err(EvalError {
+                    kind: EvalErrorKind::NoTableRow {
+                        table: def.name.to_string(),
+                        keys: shown_keys,
+                    },
+                    location: def.versions.get(vi).map(|v| v.location.clone()),
+                    within: None,
                 })
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        match found.as_slice() {
-            [] => Err(EvalError {
-                kind: EvalErrorKind::NoTableRow {
-                    table: def.name.to_string(),
-                    keys: shown_keys(),
-                },
-                location: def.versions.get(vi).map(|v| v.location.clone()),
-                within: None,
-            }),
-            [one] => {
-                if let Some(frame) = self.frames.last_mut() {
-                    frame.rows.push((slot, *one));
-                }
-                self.eval(&rows[*one].value)
             }
-            many => Err(EvalError {
-                kind: EvalErrorKind::SeveralTableRows {
-                    table: def.name.to_string(),
-                    keys: shown_keys(),
-                    lines: many.iter().map(|i| rows[*i].location.line).collect(),
-                },
-                location: def.versions.get(vi).map(|v| v.location.clone()),
-                within: None,
-            }),
+            Some(one) => {
+                if let Some(frame) = self.frames.last_mut() {
+                    frame.rows.push((slot, one));
+                }
+                self.eval(&rows[one].value)
+            }
         }
     }
 

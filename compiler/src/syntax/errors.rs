@@ -91,7 +91,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::selon_default => "« sinon : … »",
         Rule::pattern => "une valeur d'énumération",
         Rule::struct_field => "un champ (nom : type)",
-        Rule::enum_variant => "une valeur d'énumération",
+        Rule::enum_variant | Rule::enum_first => "une valeur d'énumération",
         Rule::module_path => "un nom de module",
         Rule::field_access => "« . »",
         Rule::call_args => "« ( »",
@@ -202,6 +202,12 @@ pub(super) fn from_pest(e: &Error<Rule>, text: &str, base: usize, len: usize) ->
     if expected.iter().any(|e| e == "une expression") {
         const STARTERS: &[&str] = &["\"", "«", "(", "-", "[", "_", "faux", "vrai", "non", "selon", "si"];
         expected.retain(|e| !STARTERS.iter().any(|s| *e == format!("« {s} »")));
+    }
+    // Every item keyword at once: say it in one phrase.
+    if expected.iter().any(|e| e == "« énumération »") && expected.iter().any(|e| e == "« programme »") {
+        expected.retain(|e| !e.starts_with("« ") && !e.starts_with("un commentaire") && !e.starts_with("une citation"));
+        expected.insert(0, "le début d'un élément (règle, condition, entrée, structure…)".to_string());
+        expected.dedup();
     }
     if expected.iter().any(|e| e == "un nom") {
         expected.retain(|e| e != "« _ »");

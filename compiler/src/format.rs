@@ -26,18 +26,34 @@ fn is_tight(k: &ItemKind) -> Option<u8> {
     }
 }
 
-/// The comment lines of a gap between items, and whether it holds a blank line before the
-/// next item.
-fn gap_comments(gap: &str) -> (Vec<String>, bool) {
+/// The comment lines of a gap between items, in order, with `None` for a blank line between
+/// two comments; whether the gap has a blank line before its first comment; and whether it
+/// has one after its last comment (or anywhere, when it holds no comment).
+fn gap_comments(gap: &str) -> (Vec<Option<String>>, bool, bool) {
     let lines: Vec<&str> = gap.split('\n').collect();
-    let comments = lines
-        .iter()
-        .map(|l| l.trim())
-        .filter(|l| l.starts_with('#'))
-        .map(str::to_string)
-        .collect();
-    let blank = lines.len() > 2 && lines[1..lines.len() - 1].iter().any(|l| l.trim().is_empty());
-    (comments, blank)
+    // The first piece ends the previous item's line, the last begins the next item's line.
+    let inner: &[&str] = if lines.len() > 2 { &lines[1..lines.len() - 1] } else { &[] };
+    let mut out: Vec<Option<String>> = Vec::new();
+    let mut blank_before = false;
+    let mut pending_blank = false;
+    for l in inner {
+        let t = l.trim();
+        if t.is_empty() {
+            if out.is_empty() {
+                blank_before = true;
+            } else {
+                pending_blank = true;
+            }
+        } else if t.starts_with('#') {
+            if pending_blank {
+                out.push(None);
+                pending_blank = false;
+            }
+            out.push(Some(t.to_string()));
+        }
+    }
+    let blank_after = if out.is_empty() { blank_before } else { pending_blank };
+    (out, blank_before, blank_after)
 }
 
 fn item_end(text: &str, start: usize, item: &Item) -> usize {
@@ -51,15 +67,23 @@ pub fn format_parsed(text: &str, parsed: &ParsedFile) -> String {
     for pi in &parsed.items {
         let start = pi.offset as usize;
         let gap = text.get(prev_end..start).unwrap_or("");
-        let (comments, blank_in_source) = gap_comments(gap);
+        // Before the first item there is no line to finish: start the gap on a fresh line.
+        let gap = if prev_kind.is_none() { format!("\n{gap}") } else { gap.to_string() };
+        let (comments, blank_before, blank_after) = gap_comments(&gap);
         if let Some(pk) = prev_kind {
             let same_tight = is_tight(pk).is_some() && is_tight(pk) == is_tight(&pi.item.kind);
-            if !same_tight || blank_in_source {
+            if !same_tight || blank_before {
                 out.push('\n');
             }
         }
-        for c in comments {
-            out.push_str(&c);
+        for c in &comments {
+            match c {
+                Some(c) => out.push_str(c),
+                None => {}
+            }
+            out.push('\n');
+        }
+        if !comments.is_empty() && blank_after {
             out.push('\n');
         }
         let end = item_end(text, start, &pi.item);
@@ -75,13 +99,17 @@ pub fn format_parsed(text: &str, parsed: &ParsedFile) -> String {
         prev_end = end;
         prev_kind = Some(&pi.item.kind);
     }
-    let (tail, _) = gap_comments(text.get(prev_end..).unwrap_or(""));
+    // Comments after the last item (the gap runs to the end of the file).
+    let tail_text = format!("{}\n", text.get(prev_end..).unwrap_or(""));
+    let (tail, _, _) = gap_comments(&tail_text);
     if !tail.is_empty() {
         if !out.is_empty() {
             out.push('\n');
         }
         for c in tail {
-            out.push_str(&c);
+            if let Some(c) = c {
+                out.push_str(&c);
+            }
             out.push('\n');
         }
     }
@@ -320,10 +348,21 @@ pub fn expr(e: &Expr, level: usize) -> String {
         ExprKind::Date(d) => d.to_string(),
         ExprKind::Name(n) => n.clone(),
         ExprKind::Field(b, f) => format!("{}.{}", expr(b, level), f.text),
+        // A comprehension given to a function is written without its brackets:
+        // `somme(d.montant pour chaque d dans dépenses)`.
         ExprKind::Call(f, args) => format!(
             "{}({})",
             expr(f, level),
-            args.iter().map(|a| expr(a, level)).collect::<Vec<_>>().join(", ")
+            args.iter()
+                .map(|a| match &a.kind {
+                    ExprKind::Comprehension { .. } => {
+                        let s = expr(a, level);
+                        s[1..s.len() - 1].to_string()
+                    }
+                    _ => expr(a, level),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         ExprKind::Unary(UnOp::Not, x) => format!("non {}", expr(x, level)),
         ExprKind::Unary(UnOp::Neg, x) => format!("-{}", expr(x, level)),

@@ -124,3 +124,34 @@ fn formatting_lays_out_the_canonical_way() {
 fn a_file_with_syntax_errors_is_not_formatted() {
     assert_eq!(format_source("règle x = (1"), None);
 }
+
+#[test]
+fn every_shipped_policy_is_formatted_and_round_trips() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for dir in ["policies", "stdlib"] {
+        let mut stack = vec![root.join(dir)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "pol") {
+                    files.push(p);
+                }
+            }
+        }
+    }
+    assert!(files.len() >= 3, "{files:?}");
+    for f in files {
+        let text = pol_compiler::syntax::normalize(&std::fs::read_to_string(&f).unwrap());
+        let once = format_source(&text).unwrap_or_else(|| panic!("{} ne s'analyse pas", f.display()));
+        assert_eq!(once, text, "{} n'est pas dans sa forme canonique (pol fmt)", f.display());
+        assert_eq!(format_source(&once).as_deref(), Some(once.as_str()), "{}", f.display());
+        assert_eq!(without_spans(&text), without_spans(&once), "{}", f.display());
+        // Every comment line survives.
+        for line in text.lines().filter(|l| l.trim_start().starts_with('#')) {
+            assert!(once.contains(line.trim()), "{} : commentaire perdu {line}", f.display());
+        }
+    }
+}

@@ -95,25 +95,29 @@ pub fn declares_programme(db: &Database, file: SourceFile) -> bool {
 
 /// Resolves a program given on the command line: a `.pol` file, a folder holding exactly one
 /// file that declares a `programme`, or the name of a folder under `policies/`.
-pub fn resolve_programme(arg: &str, search_from: &Path) -> Result<(Database, SourceFile), UsageError> {
+/// `policies/<arg>` in the nearest enclosing folder of each starting point, in order.
+pub fn resolve_programme(arg: &str, search_from: &[&Path]) -> Result<(Database, SourceFile), UsageError> {
     let direct = PathBuf::from(arg);
     let path = if direct.exists() {
         direct
     } else {
         let mut found = None;
-        let mut cur = Some(search_from);
-        while let Some(dir) = cur {
-            let cand = dir.join("policies").join(arg);
-            if cand.exists() {
-                found = Some(cand);
-                break;
+        'outer: for start in search_from {
+            let start = fs::canonicalize(start).unwrap_or(start.to_path_buf());
+            let mut cur = Some(start.as_path());
+            while let Some(dir) = cur {
+                let cand = dir.join("policies").join(arg);
+                if cand.exists() {
+                    found = Some(cand);
+                    break 'outer;
+                }
+                cur = dir.parent();
             }
-            cur = dir.parent();
         }
         found.ok_or_else(|| {
             UsageError(format!(
                 "programme « {arg} » introuvable : ni un chemin, ni un dossier de policies/ (cherché à partir de {})",
-                search_from.display()
+                search_from.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" et de ")
             ))
         })?
     };

@@ -116,7 +116,7 @@ pub fn read_dossier(path: &Path) -> Result<Dossier, (u8, String)> {
 
 pub fn run(programme: &str, dossier_path: &Path, date: Option<&str>, explain_it: bool, format: Format) -> u8 {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let (db, entry) = match resolve_programme(programme, &cwd) {
+    let (db, entry) = match resolve_programme(programme, &[&cwd]) {
         Ok(x) => x,
         Err(e) => return usage_error(e),
     };

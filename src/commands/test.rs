@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use pol_compiler::check::scope::DefKind;
 use pol_compiler::db::Database;
-use pol_compiler::eval::dossier::{expectations, to_json};
+use pol_compiler::eval::dossier::expectations;
 use pol_compiler::eval::explain::{explain, render_text};
 use pol_compiler::eval::value::Shown;
 use pol_compiler::eval::{start, Plan};
@@ -36,8 +36,9 @@ fn run_one(path: &Path, programs: &mut HashMap<String, Option<Loaded>>) -> Resul
         return Err(vec!["« attendu » est vide : le dossier ne vérifie rien".into()]);
     }
     let dir = path.parent().unwrap_or(Path::new("."));
+    let cwd = std::env::current_dir().unwrap_or_default();
     let loaded = programs.entry(name.clone()).or_insert_with(|| {
-        let (db, entry) = resolve_programme(&name, dir).map_err(|e| eprintln!("erreur : {e}")).ok()?;
+        let (db, entry) = resolve_programme(&name, &[dir, &cwd]).map_err(|e| eprintln!("erreur : {e}")).ok()?;
         let plan = compile(&db, entry).ok()?;
         Some(Loaded { _db: db, plan })
     });
@@ -97,7 +98,6 @@ fn run_one(path: &Path, programs: &mut HashMap<String, Option<Loaded>>) -> Resul
             let node = explain(&mut ev, exp.slot);
             problems.push(format!("explication de la valeur obtenue de {} :", def.name));
             problems.extend(render_text(&node).lines().map(|l| format!("  {l}")));
-            let _ = to_json(&exp.value, &def.ty, plan);
         }
     }
     if problems.is_empty() {

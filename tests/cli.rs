@@ -1,0 +1,197 @@
+//! The command line, driven as a process, the way developers and CI use it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn pol(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pol"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("pol se lance")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+#[test]
+fn check_is_clean_on_the_shipped_policies() {
+    let o = pol(&["check"], &repo());
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("0 erreur"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_copy_with_three_independent_mistakes_gets_three_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let policies = dir.path().join("policies").join("prime-vert");
+    std::fs::create_dir_all(&policies).unwrap();
+    let src = repo().join("policies/prime-vert");
+    for f in ["commun.pol", "sous_volet_1_1.pol"] {
+        std::fs::copy(src.join(f), policies.join(f)).unwrap();
+    }
+    let path = policies.join("sous_volet_1_1.pol");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let broken = text
+        // 1. a syntax error
+        .replace("règle plafond_par_demandeur : argent = 40 000 $", "règle plafond_par_demandeur : argent = 40 000 $ +")
+        // 2. a unit error
+        .replace("règle plafond_par_branche : argent = 40 000 $", "règle plafond_par_branche : argent = 40 000 $/ha")
+        // 3. a misspelt name
+        .replace("règle aide_calculée : argent = aide_au_taux + aide_forfaitaire + aide_arbres", "règle aide_calculée : argent = aide_au_taux + aide_forfaitair + aide_arbres");
+    assert_ne!(text, broken);
+    std::fs::write(&path, broken).unwrap();
+    let o = pol(&["check", "policies"], dir.path());
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(out.contains("3 erreurs"), "{out}");
+    assert!(out.contains("pol::syntaxe"), "{out}");
+    assert!(out.contains("pol::type::unités"), "{out}");
+    assert!(out.contains("voulez-vous dire « aide_forfaitaire » ?"), "{out}");
+
+    let json = pol(&["check", "policies", "--format", "json"], dir.path());
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["erreurs"], 3);
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 3);
+    assert!(v["diagnostics"][0]["ligne"].as_u64().unwrap() > 1);
+}
+
+#[test]
+fn every_golden_dossier_passes() {
+    let o = pol(&["test", "tests/dossiers"], &repo());
+    let out = stdout(&o);
+    assert_eq!(code(&o), 0, "{out}{}", stderr(&o));
+    assert!(out.contains(" 0 échoué"), "{out}");
+    let passed: usize = out
+        .lines()
+        .last()
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(passed >= 25, "au moins 25 dossiers dorés attendus : {out}");
+}
+
+#[test]
+fn eval_shows_the_decision_the_amounts_and_the_explanation() {
+    let dossier = repo().join("tests/dossiers/prime-vert");
+    let first = std::fs::read_dir(&dossier)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .min()
+        .expect("au moins un dossier");
+    let o = pol(&["eval", "prime-vert/sous_volet_1_1.pol", first.to_str().unwrap(), "--expliquer"], &repo());
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("décision admissible :"), "{out}");
+    assert!(out.contains("règle aide = "), "{out}");
+    assert!(out.contains("§ "), "{out}");
+    let j = pol(&["eval", "prime-vert/sous_volet_1_1.pol", first.to_str().unwrap(), "--format", "json", "--expliquer"], &repo());
+    let v: serde_json::Value = serde_json::from_slice(&j.stdout).unwrap();
+    assert!(v["sorties"]["aide"].is_string());
+    assert!(v["explications"]["aide"]["étapes"].is_array());
+}
+
+fn write_dossier(dir: &Path, body: &str) -> PathBuf {
+    let p = dir.join("d.json");
+    std::fs::write(&p, body).unwrap();
+    p
+}
+
+const LATE: &str = r#"{
+  "programme": "prime-vert/sous_volet_1_1.pol",
+  "date": "2026-03-01",
+  "entrées": {
+    "demandeur": {"type": "exploitation_agricole"},
+    "date_dépôt": "2026-02-16",
+    "objectif": "pesticides",
+    "dépenses": [{"pratique": "désherbage", "montant": "10000.00"}],
+    "projet": {"réalisé_au_québec": true, "durée_prévue": "12 mois"}
+  },
+  "attendu": {"admissible": {"valeur": true, "motifs": []}, "aide": "5000.00"}
+}"#;
+
+#[test]
+fn a_failing_golden_dossier_shows_expected_actual_and_explanation() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = write_dossier(dir.path(), LATE);
+    let o = pol(&["test", d.to_str().unwrap()], &repo());
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(out.contains("ÉCHOUÉ"), "{out}");
+    assert!(out.contains("admissible : attendu vrai, obtenu faux"), "{out}");
+    assert!(out.contains("conditions non remplies attendues [], obtenues [dépôt_au_plus_tard_le_15_février_2026]"), "{out}");
+    assert!(out.contains("aide : attendu 5 000,00 $, obtenu 0,00 $"), "{out}");
+    assert!(out.contains("explication de la valeur obtenue"), "{out}");
+    assert!(out.contains("0 réussi, 1 échoué"), "{out}");
+}
+
+#[test]
+fn eval_reports_dossier_errors_in_french_with_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write_dossier(dir.path(), &LATE.replace("\"objectif\": \"pesticides\"", "\"objectif\": \"pesticide\", \"inconnu\": 1"));
+    let o = pol(&["eval", "prime-vert/sous_volet_1_1.pol", bad.to_str().unwrap()], &repo());
+    assert_eq!(code(&o), 1);
+    let err = stderr(&o);
+    assert!(err.contains("voulez-vous dire \"pesticides\""), "{err}");
+    assert!(err.contains("le champ « inconnu » du dossier n'est pas déclaré"), "{err}");
+
+    let missing = pol(&["eval", "prime-vert/sous_volet_1_1.pol", "nulle-part.json"], &repo());
+    assert_eq!(code(&missing), 2);
+    assert!(stderr(&missing).contains("impossible de lire"), "{}", stderr(&missing));
+
+    let ok = write_dossier(dir.path(), LATE);
+    let bad_date = pol(&["eval", "prime-vert/sous_volet_1_1.pol", ok.to_str().unwrap(), "--date", "2026-02-30"], &repo());
+    assert_eq!(code(&bad_date), 2);
+    let outside = pol(&["eval", "prime-vert/sous_volet_1_1.pol", ok.to_str().unwrap(), "--date", "2026-04-01"], &repo());
+    assert_eq!(code(&outside), 1);
+    assert!(stderr(&outside).contains("hors de la période d'application"), "{}", stderr(&outside));
+    let before = pol(&["eval", "prime-vert/sous_volet_1_1.pol", ok.to_str().unwrap(), "--date", "2025-01-15"], &repo());
+    assert_eq!(code(&before), 1);
+    assert!(stderr(&before).contains("n'est pas encodée"), "{}", stderr(&before));
+
+    let unknown_programme = pol(&["eval", "inexistant", ok.to_str().unwrap()], &repo());
+    assert_eq!(code(&unknown_programme), 2);
+}
+
+#[test]
+fn usage_errors_are_in_french() {
+    let o = pol(&["vérifier"], &repo());
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("commande inconnue « vérifier »"), "{}", stderr(&o));
+    let h = pol(&["--help"], &repo());
+    assert_eq!(code(&h), 0);
+    let help = stdout(&h);
+    assert!(help.contains("Utilisation") && help.contains("Commandes"), "{help}");
+    assert!(help.contains("Évalue un dossier"), "{help}");
+}
+
+#[test]
+fn fmt_check_passes_on_the_shipped_policies_and_flags_a_messy_file() {
+    let o = pol(&["fmt", "--check"], &repo());
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("x.pol");
+    std::fs::write(&f, "règle   a : argent =   1 $\n").unwrap();
+    let c = pol(&["fmt", "--check", f.to_str().unwrap()], dir.path());
+    assert_eq!(code(&c), 1);
+    assert!(stdout(&c).contains("à reformater"), "{}", stdout(&c));
+    let w = pol(&["fmt", f.to_str().unwrap()], dir.path());
+    assert_eq!(code(&w), 0);
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), "règle a : argent = 1 $\n");
+}

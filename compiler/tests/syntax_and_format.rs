@@ -24,7 +24,8 @@ règle f : argent = d
         .iter()
         .filter_map(|i| i.item.kind.defined_name().map(|n| n.text.clone()))
         .collect();
-    assert_eq!(names, vec!["dépenses", "b", "d", "e", "f"]);
+    // `e` has trailing garbage on its line: it is broken, the others are kept.
+    assert_eq!(names, vec!["dépenses", "b", "d", "f"]);
     // Each message says what was expected, in words.
     assert!(parsed.errors[0].message.starts_with("attendu : une expression"), "{}", parsed.errors[0].message);
 }

@@ -65,6 +65,8 @@ pub fn parse(text: &str) -> ParsedFile {
             return out;
         }
     };
+    // Where the previous item started and where its last token ended.
+    let mut previous: Option<(usize, usize)> = None;
     for pair in pairs.into_iter().flatten() {
         match pair.as_rule() {
             Rule::item => {
@@ -73,6 +75,7 @@ pub fn parse(text: &str) -> ParsedFile {
                 out.errors
                     .extend(errs.into_iter().map(|d| d.shifted(offset as u32)));
                 if let Some(item) = item {
+                    previous = Some((offset, offset + item.span.end as usize));
                     out.items.push(ParsedItem {
                         offset: offset as u32,
                         item: Arc::new(item),
@@ -81,8 +84,20 @@ pub fn parse(text: &str) -> ParsedFile {
             }
             Rule::recovery => {
                 let start = pair.as_span().start();
-                let chunk = pair.as_str();
-                out.errors.push(reparse_for_message(chunk, text, start));
+                let end = pair.as_span().end();
+                // Garbage on the line where the previous item ended belongs to that item
+                // (`règle a = b ×`): re-parse them together, for the real message.
+                let glued = previous.filter(|(_, prev_end)| {
+                    text.get(*prev_end..start).is_some_and(|gap| !gap.contains('\n'))
+                });
+                match glued {
+                    Some((prev_start, _)) => {
+                        out.items.pop();
+                        out.errors.push(reparse_for_message(&text[prev_start..end], text, prev_start));
+                    }
+                    None => out.errors.push(reparse_for_message(pair.as_str(), text, start)),
+                }
+                previous = None;
             }
             _ => {}
         }

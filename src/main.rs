@@ -103,17 +103,24 @@ fn french_clap_error(e: &clap::Error) -> String {
             ctx(ContextKind::InvalidArg),
             ctx(ContextKind::ValidValue)
         ),
-        ErrorKind::UnknownArgument => format!("argument inconnu « {} »", ctx(ContextKind::InvalidArg)),
+        ErrorKind::UnknownArgument => {
+            format!("argument inconnu « {} »", ctx(ContextKind::InvalidArg))
+        }
         ErrorKind::InvalidSubcommand => format!(
             "commande inconnue « {} » (commandes : check, eval, test, fmt)",
             ctx(ContextKind::InvalidSubcommand)
         ),
-        ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::MissingRequiredArgument => format!(
+            "argument obligatoire manquant : {}",
+            ctx(ContextKind::InvalidArg)
+        ),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             "indiquez une commande : check, eval, test ou fmt".to_string()
         }
         ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => "trop de valeurs".to_string(),
-        ErrorKind::ArgumentConflict => format!("arguments incompatibles : {}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::ArgumentConflict => {
+            format!("arguments incompatibles : {}", ctx(ContextKind::InvalidArg))
+        }
         _ => "ligne de commande invalide".to_string(),
     }
 }

@@ -18,16 +18,26 @@ impl std::fmt::Display for UsageError {
 
 /// Every file with extension `ext` under `path` (or `path` itself), sorted.
 pub fn find_files(path: &Path, ext: &str) -> Result<Vec<PathBuf>, UsageError> {
-    let meta = fs::metadata(path)
-        .map_err(|e| UsageError(format!("impossible de lire « {} » : {}", path.display(), io_words(&e))))?;
+    let meta = fs::metadata(path).map_err(|e| {
+        UsageError(format!(
+            "impossible de lire « {} » : {}",
+            path.display(),
+            io_words(&e)
+        ))
+    })?;
     if meta.is_file() {
         return Ok(vec![path.to_path_buf()]);
     }
     let mut out = Vec::new();
     let mut stack = vec![path.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let entries = fs::read_dir(&dir)
-            .map_err(|e| UsageError(format!("impossible de lire le dossier « {} » : {}", dir.display(), io_words(&e))))?;
+        let entries = fs::read_dir(&dir).map_err(|e| {
+            UsageError(format!(
+                "impossible de lire le dossier « {} » : {}",
+                dir.display(),
+                io_words(&e)
+            ))
+        })?;
         for entry in entries.flatten() {
             let p = entry.path();
             let name = entry.file_name();
@@ -78,8 +88,13 @@ pub fn policy_root(path: &Path) -> PathBuf {
 pub fn load(root: &Path) -> Result<Database, UsageError> {
     let mut db = Database::new(root);
     for f in find_files(root, "pol")? {
-        let text = fs::read_to_string(&f)
-            .map_err(|e| UsageError(format!("impossible de lire « {} » : {}", f.display(), io_words(&e))))?;
+        let text = fs::read_to_string(&f).map_err(|e| {
+            UsageError(format!(
+                "impossible de lire « {} » : {}",
+                f.display(),
+                io_words(&e)
+            ))
+        })?;
         db.set_file(fs::canonicalize(&f).unwrap_or(f), &text);
     }
     Ok(db)
@@ -96,7 +111,10 @@ pub fn declares_programme(db: &Database, file: SourceFile) -> bool {
 /// Resolves a program given on the command line: a `.pol` file, a folder holding exactly one
 /// file that declares a `programme`, or the name of a folder under `policies/`.
 /// `policies/<arg>` in the nearest enclosing folder of each starting point, in order.
-pub fn resolve_programme(arg: &str, search_from: &[&Path]) -> Result<(Database, SourceFile), UsageError> {
+pub fn resolve_programme(
+    arg: &str,
+    search_from: &[&Path],
+) -> Result<(Database, SourceFile), UsageError> {
     let direct = PathBuf::from(arg);
     let path = if direct.exists() {
         direct
@@ -125,9 +143,13 @@ pub fn resolve_programme(arg: &str, search_from: &[&Path]) -> Result<(Database, 
     let db = load(&root)?;
     let abs = fs::canonicalize(&path).unwrap_or(path.clone());
     if abs.is_file() {
-        let file = db
-            .file(&abs)
-            .ok_or_else(|| UsageError(format!("« {} » n'est pas un fichier .pol de l'arborescence {}", path.display(), root.display())))?;
+        let file = db.file(&abs).ok_or_else(|| {
+            UsageError(format!(
+                "« {} » n'est pas un fichier .pol de l'arborescence {}",
+                path.display(),
+                root.display()
+            ))
+        })?;
         return Ok((db, file));
     }
     let entries: Vec<SourceFile> = db
@@ -137,18 +159,25 @@ pub fn resolve_programme(arg: &str, search_from: &[&Path]) -> Result<(Database, 
         .collect();
     match entries.as_slice() {
         [one] => Ok((db, *one)),
-        [] => Err(UsageError(format!("aucun fichier de « {} » ne déclare de programme (programme nom « titre »)", path.display()))),
-        many => Err(UsageError(format!(
+        [] => Err(UsageError(format!(
+            "aucun fichier de « {} » ne déclare de programme (programme nom « titre »)",
+            path.display()
+        ))),
+        many => {
+            Err(UsageError(format!(
             "plusieurs fichiers de « {} » déclarent un programme : {} ; indiquez le fichier voulu",
             path.display(),
             many.iter().map(|f| f.path(&db).display().to_string()).collect::<Vec<_>>().join(", ")
-        ))),
+        )))
+        }
     }
 }
 
 /// A path shown relative to the current directory when possible.
 pub fn shown_path(p: &Path) -> String {
-    let cwd = std::env::current_dir().ok().and_then(|c| fs::canonicalize(c).ok());
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|c| fs::canonicalize(c).ok());
     match cwd.and_then(|c| p.strip_prefix(&c).ok().map(Path::to_path_buf)) {
         Some(rel) => rel.display().to_string(),
         None => p.display().to_string(),

@@ -48,11 +48,20 @@ fn a_copy_with_three_independent_mistakes_gets_three_diagnostics() {
     let text = std::fs::read_to_string(&path).unwrap();
     let broken = text
         // 1. a syntax error
-        .replace("règle plafond_par_demandeur : argent = 40 000 $", "règle plafond_par_demandeur : argent = 40 000 $ +")
+        .replace(
+            "règle plafond_par_demandeur : argent = 40 000 $",
+            "règle plafond_par_demandeur : argent = 40 000 $ +",
+        )
         // 2. a unit error
-        .replace("règle plafond_par_branche : argent = 40 000 $", "règle plafond_par_branche : argent = 40 000 $/ha")
+        .replace(
+            "règle plafond_par_branche : argent = 40 000 $",
+            "règle plafond_par_branche : argent = 40 000 $/ha",
+        )
         // 3. a misspelt name
-        .replace("règle aide_calculée : argent = aide_au_taux + aide_forfaitaire + aide_arbres", "règle aide_calculée : argent = aide_au_taux + aide_forfaitair + aide_arbres");
+        .replace(
+            "règle aide_calculée : argent = aide_au_taux + aide_forfaitaire + aide_arbres",
+            "règle aide_calculée : argent = aide_au_taux + aide_forfaitair + aide_arbres",
+        );
     assert_ne!(text, broken);
     std::fs::write(&path, broken).unwrap();
     let o = pol(&["check", "policies"], dir.path());
@@ -61,7 +70,10 @@ fn a_copy_with_three_independent_mistakes_gets_three_diagnostics() {
     assert!(out.contains("3 erreurs"), "{out}");
     assert!(out.contains("pol::syntaxe"), "{out}");
     assert!(out.contains("pol::type::unités"), "{out}");
-    assert!(out.contains("voulez-vous dire « aide_forfaitaire » ?"), "{out}");
+    assert!(
+        out.contains("voulez-vous dire « aide_forfaitaire » ?"),
+        "{out}"
+    );
 
     let json = pol(&["check", "policies", "--format", "json"], dir.path());
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
@@ -95,13 +107,31 @@ fn eval_shows_the_decision_the_amounts_and_the_explanation() {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .min()
         .expect("au moins un dossier");
-    let o = pol(&["eval", "prime-vert/sous_volet_1_1.pol", first.to_str().unwrap(), "--expliquer"], &repo());
+    let o = pol(
+        &[
+            "eval",
+            "prime-vert/sous_volet_1_1.pol",
+            first.to_str().unwrap(),
+            "--expliquer",
+        ],
+        &repo(),
+    );
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("décision admissible :"), "{out}");
     assert!(out.contains("règle aide = "), "{out}");
     assert!(out.contains("§ "), "{out}");
-    let j = pol(&["eval", "prime-vert/sous_volet_1_1.pol", first.to_str().unwrap(), "--format", "json", "--expliquer"], &repo());
+    let j = pol(
+        &[
+            "eval",
+            "prime-vert/sous_volet_1_1.pol",
+            first.to_str().unwrap(),
+            "--format",
+            "json",
+            "--expliquer",
+        ],
+        &repo(),
+    );
     let v: serde_json::Value = serde_json::from_slice(&j.stdout).unwrap();
     assert!(v["sorties"]["aide"].is_string());
     assert!(v["explications"]["aide"]["étapes"].is_array());
@@ -134,9 +164,15 @@ fn a_failing_golden_dossier_shows_expected_actual_and_explanation() {
     assert_eq!(code(&o), 1);
     let out = stdout(&o);
     assert!(out.contains("ÉCHOUÉ"), "{out}");
-    assert!(out.contains("admissible : attendu vrai, obtenu faux"), "{out}");
+    assert!(
+        out.contains("admissible : attendu vrai, obtenu faux"),
+        "{out}"
+    );
     assert!(out.contains("conditions non remplies attendues [], obtenues [dépôt_au_plus_tard_le_15_février_2026]"), "{out}");
-    assert!(out.contains("aide : attendu 5 000,00 $, obtenu 0,00 $"), "{out}");
+    assert!(
+        out.contains("aide : attendu 5 000,00 $, obtenu 0,00 $"),
+        "{out}"
+    );
     assert!(out.contains("explication de la valeur obtenue"), "{out}");
     assert!(out.contains("0 réussi, 1 échoué"), "{out}");
 }
@@ -144,26 +180,84 @@ fn a_failing_golden_dossier_shows_expected_actual_and_explanation() {
 #[test]
 fn eval_reports_dossier_errors_in_french_with_exit_codes() {
     let dir = tempfile::tempdir().unwrap();
-    let bad = write_dossier(dir.path(), &LATE.replace("\"objectif\": \"pesticides\"", "\"objectif\": \"pesticide\", \"inconnu\": 1"));
-    let o = pol(&["eval", "prime-vert/sous_volet_1_1.pol", bad.to_str().unwrap()], &repo());
+    let bad = write_dossier(
+        dir.path(),
+        &LATE.replace(
+            "\"objectif\": \"pesticides\"",
+            "\"objectif\": \"pesticide\", \"inconnu\": 1",
+        ),
+    );
+    let o = pol(
+        &[
+            "eval",
+            "prime-vert/sous_volet_1_1.pol",
+            bad.to_str().unwrap(),
+        ],
+        &repo(),
+    );
     assert_eq!(code(&o), 1);
     let err = stderr(&o);
     assert!(err.contains("voulez-vous dire \"pesticides\""), "{err}");
-    assert!(err.contains("le champ « inconnu » du dossier n'est pas déclaré"), "{err}");
+    assert!(
+        err.contains("le champ « inconnu » du dossier n'est pas déclaré"),
+        "{err}"
+    );
 
-    let missing = pol(&["eval", "prime-vert/sous_volet_1_1.pol", "nulle-part.json"], &repo());
+    let missing = pol(
+        &["eval", "prime-vert/sous_volet_1_1.pol", "nulle-part.json"],
+        &repo(),
+    );
     assert_eq!(code(&missing), 2);
-    assert!(stderr(&missing).contains("impossible de lire"), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("impossible de lire"),
+        "{}",
+        stderr(&missing)
+    );
 
     let ok = write_dossier(dir.path(), LATE);
-    let bad_date = pol(&["eval", "prime-vert/sous_volet_1_1.pol", ok.to_str().unwrap(), "--date", "2026-02-30"], &repo());
+    let bad_date = pol(
+        &[
+            "eval",
+            "prime-vert/sous_volet_1_1.pol",
+            ok.to_str().unwrap(),
+            "--date",
+            "2026-02-30",
+        ],
+        &repo(),
+    );
     assert_eq!(code(&bad_date), 2);
-    let outside = pol(&["eval", "prime-vert/sous_volet_1_1.pol", ok.to_str().unwrap(), "--date", "2026-04-01"], &repo());
+    let outside = pol(
+        &[
+            "eval",
+            "prime-vert/sous_volet_1_1.pol",
+            ok.to_str().unwrap(),
+            "--date",
+            "2026-04-01",
+        ],
+        &repo(),
+    );
     assert_eq!(code(&outside), 1);
-    assert!(stderr(&outside).contains("hors de la période d'application"), "{}", stderr(&outside));
-    let before = pol(&["eval", "prime-vert/sous_volet_1_1.pol", ok.to_str().unwrap(), "--date", "2025-01-15"], &repo());
+    assert!(
+        stderr(&outside).contains("hors de la période d'application"),
+        "{}",
+        stderr(&outside)
+    );
+    let before = pol(
+        &[
+            "eval",
+            "prime-vert/sous_volet_1_1.pol",
+            ok.to_str().unwrap(),
+            "--date",
+            "2025-01-15",
+        ],
+        &repo(),
+    );
     assert_eq!(code(&before), 1);
-    assert!(stderr(&before).contains("n'est pas encodée"), "{}", stderr(&before));
+    assert!(
+        stderr(&before).contains("n'est pas encodée"),
+        "{}",
+        stderr(&before)
+    );
 
     let unknown_programme = pol(&["eval", "inexistant", ok.to_str().unwrap()], &repo());
     assert_eq!(code(&unknown_programme), 2);
@@ -173,11 +267,18 @@ fn eval_reports_dossier_errors_in_french_with_exit_codes() {
 fn usage_errors_are_in_french() {
     let o = pol(&["vérifier"], &repo());
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("commande inconnue « vérifier »"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("commande inconnue « vérifier »"),
+        "{}",
+        stderr(&o)
+    );
     let h = pol(&["--help"], &repo());
     assert_eq!(code(&h), 0);
     let help = stdout(&h);
-    assert!(help.contains("Utilisation") && help.contains("Commandes"), "{help}");
+    assert!(
+        help.contains("Utilisation") && help.contains("Commandes"),
+        "{help}"
+    );
     assert!(help.contains("Évalue un dossier"), "{help}");
 }
 
@@ -193,5 +294,8 @@ fn fmt_check_passes_on_the_shipped_policies_and_flags_a_messy_file() {
     assert!(stdout(&c).contains("à reformater"), "{}", stdout(&c));
     let w = pol(&["fmt", f.to_str().unwrap()], dir.path());
     assert_eq!(code(&w), 0);
-    assert_eq!(std::fs::read_to_string(&f).unwrap(), "règle a : argent = 1 $\n");
+    assert_eq!(
+        std::fs::read_to_string(&f).unwrap(),
+        "règle a : argent = 1 $\n"
+    );
 }

@@ -258,6 +258,9 @@ mod tests {
 
     #[test]
     fn accents_count_as_one_edit() {
-        assert_eq!(suggest("bonifiee", ["bonifiée"]).as_deref(), Some("bonifiée"));
+        assert_eq!(
+            suggest("bonifiee", ["bonifiée"]).as_deref(),
+            Some("bonifiée")
+        );
     }
 }

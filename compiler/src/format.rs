@@ -32,7 +32,11 @@ fn is_tight(k: &ItemKind) -> Option<u8> {
 fn gap_comments(gap: &str) -> (Vec<Option<String>>, bool, bool) {
     let lines: Vec<&str> = gap.split('\n').collect();
     // The first piece ends the previous item's line, the last begins the next item's line.
-    let inner: &[&str] = if lines.len() > 2 { &lines[1..lines.len() - 1] } else { &[] };
+    let inner: &[&str] = if lines.len() > 2 {
+        &lines[1..lines.len() - 1]
+    } else {
+        &[]
+    };
     let mut out: Vec<Option<String>> = Vec::new();
     let mut blank_before = false;
     let mut pending_blank = false;
@@ -52,7 +56,11 @@ fn gap_comments(gap: &str) -> (Vec<Option<String>>, bool, bool) {
             out.push(Some(t.to_string()));
         }
     }
-    let blank_after = if out.is_empty() { blank_before } else { pending_blank };
+    let blank_after = if out.is_empty() {
+        blank_before
+    } else {
+        pending_blank
+    };
     (out, blank_before, blank_after)
 }
 
@@ -68,7 +76,11 @@ pub fn format_parsed(text: &str, parsed: &ParsedFile) -> String {
         let start = pi.offset as usize;
         let gap = text.get(prev_end..start).unwrap_or("");
         // Before the first item there is no line to finish: start the gap on a fresh line.
-        let gap = if prev_kind.is_none() { format!("\n{gap}") } else { gap.to_string() };
+        let gap = if prev_kind.is_none() {
+            format!("\n{gap}")
+        } else {
+            gap.to_string()
+        };
         let (comments, blank_before, blank_after) = gap_comments(&gap);
         if let Some(pk) = prev_kind {
             let same_tight = is_tight(pk).is_some() && is_tight(pk) == is_tight(&pi.item.kind);
@@ -77,9 +89,8 @@ pub fn format_parsed(text: &str, parsed: &ParsedFile) -> String {
             }
         }
         for c in &comments {
-            match c {
-                Some(c) => out.push_str(c),
-                None => {}
+            if let Some(c) = c {
+                out.push_str(c);
             }
             out.push('\n');
         }
@@ -168,7 +179,10 @@ fn item(it: &Item) -> String {
         }
         ItemKind::Import(i) => out.push_str(&format!("importer {}\n", i.path.join("."))),
         ItemKind::Enum(e) => {
-            let simple = e.variants.iter().all(|v| v.label.is_none() && v.docs.is_empty());
+            let simple = e
+                .variants
+                .iter()
+                .all(|v| v.label.is_none() && v.docs.is_empty());
             let names: Vec<&str> = e.variants.iter().map(|v| v.name.text.as_str()).collect();
             let one = format!("énumération {} : {}", e.name.text, names.join(" | "));
             if simple && one.chars().count() <= WIDTH {
@@ -216,7 +230,11 @@ fn item(it: &Item) -> String {
             out.push_str(&body(&head, &r.body));
         }
         ItemKind::Condition(c) => {
-            let head = format!("{prefix}condition {} {} :", c.name.text, text_lit(&c.reason));
+            let head = format!(
+                "{prefix}condition {} {} :",
+                c.name.text,
+                text_lit(&c.reason)
+            );
             out.push_str(&body(&head, &c.body));
         }
         ItemKind::Decision(d) => {
@@ -224,7 +242,10 @@ fn item(it: &Item) -> String {
                 DecisionBody::All(_) => "toutes les conditions".to_string(),
                 DecisionBody::Listed(ns) => format!(
                     "conditions {}",
-                    ns.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(", ")
+                    ns.iter()
+                        .map(|n| n.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             };
             out.push_str(&format!("décision {} = {b}\n", d.name.text));
@@ -234,17 +255,34 @@ fn item(it: &Item) -> String {
             if let Some(l) = &e.label {
                 head.push_str(&format!(" {}", text_lit(l)));
             }
-            let one = format!("{head} si {} alors {}", expr(&e.condition, 0), expr(&e.body, 0));
+            let one = format!(
+                "{head} si {} alors {}",
+                expr(&e.condition, 0),
+                expr(&e.body, 0)
+            );
             if one.chars().count() <= WIDTH && !one.contains('\n') {
                 out.push_str(&one);
                 out.push('\n');
             } else {
-                out.push_str(&format!("{head}\n{INDENT}si {}\n{INDENT}alors {}\n", expr(&e.condition, 1), expr(&e.body, 1)));
+                out.push_str(&format!(
+                    "{head}\n{INDENT}si {}\n{INDENT}alors {}\n",
+                    expr(&e.condition, 1),
+                    expr(&e.body, 1)
+                ));
             }
         }
         ItemKind::Table(t) => {
-            let params: Vec<String> = t.params.iter().map(|(n, ty_)| format!("{} : {}", n.text, ty(ty_))).collect();
-            out.push_str(&format!("{prefix}table {} ({}) : {}\n", t.name.text, params.join(", "), ty(&t.ty)));
+            let params: Vec<String> = t
+                .params
+                .iter()
+                .map(|(n, ty_)| format!("{} : {}", n.text, ty(ty_)))
+                .collect();
+            out.push_str(&format!(
+                "{prefix}table {} ({}) : {}\n",
+                t.name.text,
+                params.join(", "),
+                ty(&t.ty)
+            ));
             let rows: Vec<Vec<String>> = t
                 .rows
                 .iter()
@@ -264,7 +302,13 @@ fn item(it: &Item) -> String {
                 .collect();
             let ncols = rows.iter().map(Vec::len).max().unwrap_or(0);
             let widths: Vec<usize> = (0..ncols)
-                .map(|i| rows.iter().filter_map(|r| r.get(i)).map(|c| c.chars().count()).max().unwrap_or(0))
+                .map(|i| {
+                    rows.iter()
+                        .filter_map(|r| r.get(i))
+                        .map(|c| c.chars().count())
+                        .max()
+                        .unwrap_or(0)
+                })
                 .collect();
             for r in &rows {
                 out.push_str(INDENT);
@@ -306,7 +350,11 @@ fn expr_broken(e: &Expr, level: usize) -> String {
             let mut parts = Vec::new();
             flatten_chain(e, *op, &mut parts);
             let sep = format!("\n{}{} ", indent(level), op.symbol());
-            parts.iter().map(|p| expr_broken(p, level + 1)).collect::<Vec<_>>().join(&sep)
+            parts
+                .iter()
+                .map(|p| expr_broken(p, level + 1))
+                .collect::<Vec<_>>()
+                .join(&sep)
         }
         ExprKind::If {
             cond,
@@ -341,7 +389,9 @@ pub fn expr(e: &Expr, level: usize) -> String {
         ExprKind::Number { text, suffix, .. } => match suffix {
             Suffix::None => text.clone(),
             Suffix::Percent => format!("{text} %"),
-            Suffix::Unit(_, written) => format!("{text} {}", written.split_whitespace().collect::<String>()),
+            Suffix::Unit(_, written) => {
+                format!("{text} {}", written.split_whitespace().collect::<String>())
+            }
         },
         ExprKind::Bool(b) => if *b { "vrai" } else { "faux" }.to_string(),
         ExprKind::Text(t) => text_lit(t),
@@ -366,7 +416,9 @@ pub fn expr(e: &Expr, level: usize) -> String {
         ),
         ExprKind::Unary(UnOp::Not, x) => format!("non {}", expr(x, level)),
         ExprKind::Unary(UnOp::Neg, x) => format!("-{}", expr(x, level)),
-        ExprKind::Binary(op, a, b) => format!("{} {} {}", expr(a, level), op.symbol(), expr(b, level)),
+        ExprKind::Binary(op, a, b) => {
+            format!("{} {} {}", expr(a, level), op.symbol(), expr(b, level))
+        }
         ExprKind::If {
             cond,
             then,
@@ -374,9 +426,19 @@ pub fn expr(e: &Expr, level: usize) -> String {
             postfix,
         } => {
             if *postfix {
-                format!("{} si {} sinon {}", expr(then, level), expr(cond, level), expr(otherwise, level))
+                format!(
+                    "{} si {} sinon {}",
+                    expr(then, level),
+                    expr(cond, level),
+                    expr(otherwise, level)
+                )
             } else {
-                format!("si {} alors {} sinon {}", expr(cond, level), expr(then, level), expr(otherwise, level))
+                format!(
+                    "si {} alors {} sinon {}",
+                    expr(cond, level),
+                    expr(then, level),
+                    expr(otherwise, level)
+                )
             }
         }
         ExprKind::Selon {
@@ -394,21 +456,42 @@ pub fn expr(e: &Expr, level: usize) -> String {
                         Pattern::Bool(b, _) => if *b { "vrai" } else { "faux" }.to_string(),
                     })
                     .collect();
-                s.push_str(&format!("\n{}cas {} : {}", indent(level + 1), pats.join(", "), expr(&arm.body, level + 2)));
+                s.push_str(&format!(
+                    "\n{}cas {} : {}",
+                    indent(level + 1),
+                    pats.join(", "),
+                    expr(&arm.body, level + 2)
+                ));
             }
             if let Some(d) = default {
-                s.push_str(&format!("\n{}sinon : {}", indent(level + 1), expr(d, level + 2)));
+                s.push_str(&format!(
+                    "\n{}sinon : {}",
+                    indent(level + 1),
+                    expr(d, level + 2)
+                ));
             }
             s
         }
-        ExprKind::List(items) => format!("[{}]", items.iter().map(|i| expr(i, level)).collect::<Vec<_>>().join(", ")),
+        ExprKind::List(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|i| expr(i, level))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         ExprKind::Comprehension {
             body,
             var,
             list,
             filter,
         } => {
-            let mut s = format!("[{} pour chaque {} dans {}", expr(body, level), var.text, expr(list, level));
+            let mut s = format!(
+                "[{} pour chaque {} dans {}",
+                expr(body, level),
+                var.text,
+                expr(list, level)
+            );
             if let Some(f) = filter {
                 s.push_str(&format!(" où {}", expr(f, level)));
             }

@@ -31,7 +31,7 @@ impl Ord for DefRef {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Ty {
     Bool,
     Int,
@@ -49,6 +49,7 @@ pub enum Ty {
     Decision,
     /// The type of an expression that already has a diagnostic: accepted everywhere, so
     /// that one mistake gives one message.
+    #[default]
     Error,
 }
 

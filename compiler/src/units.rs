@@ -221,6 +221,9 @@ mod tests {
     fn display_is_canonical() {
         assert_eq!(Unit::parse("$/m²").unwrap().to_string(), "$/m²");
         assert_eq!(Unit::dimensionless().to_string(), "1");
-        assert_eq!(Unit::money().div(&Unit::parse("ha").unwrap()).to_string(), "$/ha");
+        assert_eq!(
+            Unit::money().div(&Unit::parse("ha").unwrap()).to_string(),
+            "$/ha"
+        );
     }
 }

@@ -16,8 +16,14 @@ règle taux : pourcentage = selon p :
 "
     );
     assert_clean(&src);
-    assert_eq!(eval(&src, json!({"p": "lutte_biologique"}), "2025-06-01", "taux").unwrap(), json!("70 %"));
-    assert_eq!(eval(&src, json!({"p": "semis"}), "2025-06-01", "taux").unwrap(), json!("50 %"));
+    assert_eq!(
+        eval(&src, json!({"p": "lutte_biologique"}), "2025-06-01", "taux").unwrap(),
+        json!("70 %")
+    );
+    assert_eq!(
+        eval(&src, json!({"p": "semis"}), "2025-06-01", "taux").unwrap(),
+        json!("50 %")
+    );
 }
 
 #[test]
@@ -26,7 +32,11 @@ fn selon_missing_a_variant_is_reported_with_the_missing_ones() {
     let d = diagnostics(&src);
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].code, "pol::selon::non_exhaustif");
-    assert!(d[0].message.contains("désherbage, lutte_biologique"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("désherbage, lutte_biologique"),
+        "{}",
+        d[0].message
+    );
 }
 
 #[test]
@@ -35,11 +45,14 @@ fn selon_with_sinon_repeated_or_unknown_arms() {
     assert_clean(&ok);
     let repeated = format!("{ENUM}entrée p : Pratique\nrègle t : pourcentage = selon p : cas semis : 1 % cas semis : 2 % sinon : 0 %\n");
     assert_eq!(codes(&repeated), vec!["pol::selon::cas_répété"]);
-    let unknown = format!("{ENUM}entrée p : Pratique\nrègle t : pourcentage = selon p : cas semi : 1 % sinon : 0 %\n");
+    let unknown = format!(
+        "{ENUM}entrée p : Pratique\nrègle t : pourcentage = selon p : cas semi : 1 % sinon : 0 %\n"
+    );
     let d = diagnostics(&unknown);
     assert_eq!(d[0].code, "pol::nom::inconnu");
     assert_eq!(d[0].help.as_deref(), Some("voulez-vous dire « semis » ?"));
-    let useless = "entrée b : booléen\nrègle t : entier = selon b : cas vrai : 1 cas faux : 2 sinon : 3";
+    let useless =
+        "entrée b : booléen\nrègle t : entier = selon b : cas vrai : 1 cas faux : 2 sinon : 3";
     assert_eq!(codes(useless), vec!["pol::selon::cas_répété"]);
 }
 
@@ -58,8 +71,26 @@ entrée b : booléen
 règle montant : argent = forfait(h, b)
 ";
     assert_clean(src);
-    assert_eq!(eval(src, json!({"h": "attestation", "b": true}), "2025-06-01", "montant").unwrap(), json!("680.00"));
-    assert_eq!(eval(src, json!({"h": "conception", "b": false}), "2025-06-01", "montant").unwrap(), json!("560.00"));
+    assert_eq!(
+        eval(
+            src,
+            json!({"h": "attestation", "b": true}),
+            "2025-06-01",
+            "montant"
+        )
+        .unwrap(),
+        json!("680.00")
+    );
+    assert_eq!(
+        eval(
+            src,
+            json!({"h": "conception", "b": false}),
+            "2025-06-01",
+            "montant"
+        )
+        .unwrap(),
+        json!("560.00")
+    );
 }
 
 #[test]
@@ -97,8 +128,12 @@ fn table_problems_are_reported() {
     // The malformed row is refused, so the table also misses its « vrai » row (a warning).
     assert_eq!(codes(arity), vec!["pol::table", "pol::table"]);
     // Rows are tried in order: the first that matches applies.
-    let overlap = "table t (n : entier) : entier\n  | 1 à 5 | 1 |\n  | 5 à 9 | 2 |\nrègle x : entier = t(5)";
-    assert_eq!(eval(overlap, json!({}), "2025-06-01", "x").unwrap(), json!(1));
+    let overlap =
+        "table t (n : entier) : entier\n  | 1 à 5 | 1 |\n  | 5 à 9 | 2 |\nrègle x : entier = t(5)";
+    assert_eq!(
+        eval(overlap, json!({}), "2025-06-01", "x").unwrap(),
+        json!(1)
+    );
 }
 
 #[test]
@@ -111,8 +146,20 @@ exception taux_de_base « lutte biologique » si p = lutte_biologique alors 70 %
 "
     );
     assert_clean(&src);
-    assert_eq!(eval(&src, json!({"p": "lutte_biologique"}), "2025-06-01", "taux_de_base").unwrap(), json!("70 %"));
-    assert_eq!(eval(&src, json!({"p": "semis"}), "2025-06-01", "taux_de_base").unwrap(), json!("50 %"));
+    assert_eq!(
+        eval(
+            &src,
+            json!({"p": "lutte_biologique"}),
+            "2025-06-01",
+            "taux_de_base"
+        )
+        .unwrap(),
+        json!("70 %")
+    );
+    assert_eq!(
+        eval(&src, json!({"p": "semis"}), "2025-06-01", "taux_de_base").unwrap(),
+        json!("50 %")
+    );
 }
 
 #[test]
@@ -125,16 +172,40 @@ exception plafond « CUMA » si cuma alors 120 000 $
 exception plafond « relève » si relève alors 50 000 $
 ";
     assert_clean(src);
-    assert_eq!(eval(src, json!({"cuma": true, "relève": false}), "2025-06-01", "plafond").unwrap(), json!("120000.00"));
-    let e = eval(src, json!({"cuma": true, "relève": true}), "2025-06-01", "plafond").unwrap_err();
+    assert_eq!(
+        eval(
+            src,
+            json!({"cuma": true, "relève": false}),
+            "2025-06-01",
+            "plafond"
+        )
+        .unwrap(),
+        json!("120000.00")
+    );
+    let e = eval(
+        src,
+        json!({"cuma": true, "relève": true}),
+        "2025-06-01",
+        "plafond",
+    )
+    .unwrap_err();
     assert_eq!(e[0], "pol::exception::conflit");
 }
 
 #[test]
 fn exception_problems_are_reported() {
-    assert_eq!(codes("règle taux : pourcentage = 50 %\nexception tau si vrai alors 70 %"), vec!["pol::nom::inconnu"]);
-    assert_eq!(codes("règle taux : pourcentage = 50 %\nexception taux si vrai alors 70 $"), vec!["pol::type::unités"]);
-    assert_eq!(codes("entrée e : entier\nexception e si vrai alors 1"), vec!["pol::exception"]);
+    assert_eq!(
+        codes("règle taux : pourcentage = 50 %\nexception tau si vrai alors 70 %"),
+        vec!["pol::nom::inconnu"]
+    );
+    assert_eq!(
+        codes("règle taux : pourcentage = 50 %\nexception taux si vrai alors 70 $"),
+        vec!["pol::type::unités"]
+    );
+    assert_eq!(
+        codes("entrée e : entier\nexception e si vrai alors 1"),
+        vec!["pol::exception"]
+    );
 }
 
 #[test]
@@ -149,10 +220,19 @@ décision à_temps_seulement = conditions à_temps
 ";
     assert_clean(src);
     let late_and_small = json!({"dépenses": "100.00", "date_dépôt": "2026-03-01"});
-    assert_eq!(eval(src, late_and_small.clone(), "2026-03-02", "admissible").unwrap(), json!(false));
+    assert_eq!(
+        eval(src, late_and_small.clone(), "2026-03-02", "admissible").unwrap(),
+        json!(false)
+    );
     let ok = json!({"dépenses": "1000.00", "date_dépôt": "2026-02-15"});
-    assert_eq!(eval(src, ok, "2026-03-02", "admissible").unwrap(), json!(true));
-    assert_eq!(codes("condition c « r » : vrai\ndécision d = conditions c, inconnue"), vec!["pol::nom::inconnu"]);
+    assert_eq!(
+        eval(src, ok, "2026-03-02", "admissible").unwrap(),
+        json!(true)
+    );
+    assert_eq!(
+        codes("condition c « r » : vrai\ndécision d = conditions c, inconnue"),
+        vec!["pol::nom::inconnu"]
+    );
 }
 
 #[test]
@@ -186,15 +266,24 @@ règle plafonnée : argent = min(total, 1 000 $)
     assert_eq!(v("plafonnée"), json!("1000.00"));
     let empty = eval(src, json!({"dépenses": []}), "2025-06-01", "plus_grande").unwrap_err();
     assert_eq!(empty[0], "pol::éval::liste_vide");
-    assert_eq!(eval(src, json!({"dépenses": []}), "2025-06-01", "total").unwrap(), json!("0.00"));
+    assert_eq!(
+        eval(src, json!({"dépenses": []}), "2025-06-01", "total").unwrap(),
+        json!("0.00")
+    );
 }
 
 #[test]
 fn membership_in_a_list_of_variants() {
     let src = format!("{ENUM}entrée p : Pratique\nrègle pesticides : booléen = p dans [désherbage, lutte_biologique]\n");
     assert_clean(&src);
-    assert_eq!(eval(&src, json!({"p": "désherbage"}), "2025-06-01", "pesticides").unwrap(), json!(true));
-    assert_eq!(eval(&src, json!({"p": "semis"}), "2025-06-01", "pesticides").unwrap(), json!(false));
+    assert_eq!(
+        eval(&src, json!({"p": "désherbage"}), "2025-06-01", "pesticides").unwrap(),
+        json!(true)
+    );
+    assert_eq!(
+        eval(&src, json!({"p": "semis"}), "2025-06-01", "pesticides").unwrap(),
+        json!(false)
+    );
 }
 
 #[test]
@@ -205,10 +294,22 @@ règle a : pourcentage = 50 % + (15 % si bonifié sinon 0 %)
 règle b : pourcentage = si bonifié alors 65 % sinon 50 %
 ";
     assert_clean(src);
-    assert_eq!(eval(src, json!({"bonifié": true}), "2025-06-01", "a").unwrap(), json!("65 %"));
-    assert_eq!(eval(src, json!({"bonifié": false}), "2025-06-01", "b").unwrap(), json!("50 %"));
-    assert_eq!(codes("règle x = si vrai alors 1 $ sinon 2 %"), vec!["pol::type::incompatible"]);
-    assert_eq!(codes("règle x = si 3 alors 1 sinon 2"), vec!["pol::type::incompatible"]);
+    assert_eq!(
+        eval(src, json!({"bonifié": true}), "2025-06-01", "a").unwrap(),
+        json!("65 %")
+    );
+    assert_eq!(
+        eval(src, json!({"bonifié": false}), "2025-06-01", "b").unwrap(),
+        json!("50 %")
+    );
+    assert_eq!(
+        codes("règle x = si vrai alors 1 $ sinon 2 %"),
+        vec!["pol::type::incompatible"]
+    );
+    assert_eq!(
+        codes("règle x = si 3 alors 1 sinon 2"),
+        vec!["pol::type::incompatible"]
+    );
 }
 
 #[test]
@@ -216,19 +317,27 @@ fn rules_without_a_type_are_inferred() {
     let src = "règle a = 2 500 $/ha × 2 ha\nrègle b : argent = a";
     assert_clean(src);
     assert_eq!(value(src, "b"), json!("5000.00"));
-    assert_eq!(codes("règle a = 2 ha\nrègle b : argent = a"), vec!["pol::type::unités"]);
+    assert_eq!(
+        codes("règle a = 2 ha\nrègle b : argent = a"),
+        vec!["pol::type::unités"]
+    );
 }
 
 #[test]
 fn unknown_names_suggest_the_closest() {
-    let d = diagnostics("règle taux_de_base : pourcentage = 50 %\nrègle t : pourcentage = taux_de_bas");
+    let d =
+        diagnostics("règle taux_de_base : pourcentage = 50 %\nrègle t : pourcentage = taux_de_bas");
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].code, "pol::nom::inconnu");
-    assert_eq!(d[0].help.as_deref(), Some("voulez-vous dire « taux_de_base » ?"));
+    assert_eq!(
+        d[0].help.as_deref(),
+        Some("voulez-vous dire « taux_de_base » ?")
+    );
     let t = diagnostics("entrée x : argnt");
     assert_eq!(t[0].code, "pol::nom::type_inconnu");
     assert_eq!(t[0].help.as_deref(), Some("voulez-vous dire « argent » ?"));
-    let f = diagnostics("structure S :\n  relève : booléen\nentrée s : S\nrègle r : booléen = s.relve");
+    let f =
+        diagnostics("structure S :\n  relève : booléen\nentrée s : S\nrègle r : booléen = s.relve");
     assert_eq!(f[0].code, "pol::nom::champ_inconnu");
     assert_eq!(f[0].help.as_deref(), Some("voulez-vous dire « relève » ?"));
 }
@@ -236,8 +345,14 @@ fn unknown_names_suggest_the_closest() {
 #[test]
 fn duplicates_are_reported() {
     assert_eq!(codes("règle a = 1\nrègle a = 2"), vec!["pol::nom::doublon"]);
-    assert_eq!(codes("structure S :\n  a : entier\n  a : booléen"), vec!["pol::nom::doublon"]);
-    assert_eq!(codes("énumération E : a | b | a"), vec!["pol::nom::doublon"]);
+    assert_eq!(
+        codes("structure S :\n  a : entier\n  a : booléen"),
+        vec!["pol::nom::doublon"]
+    );
+    assert_eq!(
+        codes("énumération E : a | b | a"),
+        vec!["pol::nom::doublon"]
+    );
 }
 
 #[test]
@@ -260,7 +375,11 @@ fn imports_resolve_in_the_tree_and_the_standard_library() {
     assert!(pol_compiler::check::file_diagnostics(&db, files[0]).is_empty());
     let d = diagnostics("importer commun.inexistant");
     assert_eq!(d[0].code, "pol::import::introuvable");
-    assert!(d[0].help.as_deref().unwrap_or("").contains("commun/inexistant.pol"));
+    assert!(d[0]
+        .help
+        .as_deref()
+        .unwrap_or("")
+        .contains("commun/inexistant.pol"));
 }
 
 #[test]
@@ -270,7 +389,10 @@ fn names_defined_twice_across_imports_are_reported() {
         ("b.pol", "règle plafond : argent = 2 $"),
     ]);
     let d = pol_compiler::check::file_diagnostics(&db, files[0]);
-    assert_eq!(d.iter().map(|d| d.code).collect::<Vec<_>>(), vec!["pol::nom::doublon"]);
+    assert_eq!(
+        d.iter().map(|d| d.code).collect::<Vec<_>>(),
+        vec!["pol::nom::doublon"]
+    );
 }
 
 #[test]
@@ -286,8 +408,17 @@ fn nesting_too_deep_is_a_diagnostic_not_a_crash() {
     let d = codes(&deep);
     assert_eq!(d, vec!["pol::syntaxe::imbrication"]);
     // Far deeper than the grammar can follow: still a diagnostic.
-    let deeper = format!("règle x : entier = {}1{}", "(".repeat(100_000), ")".repeat(100_000));
-    let run = std::thread::Builder::new().stack_size(8 << 20).spawn(move || codes(&deeper)).unwrap().join().unwrap();
+    let deeper = format!(
+        "règle x : entier = {}1{}",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    let run = std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || codes(&deeper))
+        .unwrap()
+        .join()
+        .unwrap();
     assert!(!run.is_empty());
 }
 
@@ -307,6 +438,9 @@ règle relève : booléen = demandeur.relève
 ";
     assert_clean(src);
     let d = json!({"demandeur": {"type": "cuma", "branche": {"exploitations": 2}}});
-    assert_eq!(eval(src, d.clone(), "2025-06-01", "petite_branche").unwrap(), json!(true));
+    assert_eq!(
+        eval(src, d.clone(), "2025-06-01", "petite_branche").unwrap(),
+        json!(true)
+    );
     assert_eq!(eval(src, d, "2025-06-01", "relève").unwrap(), json!(false));
 }

@@ -40,7 +40,15 @@ entrée obtention : date
 entrée dépôt : date
 condition dans_les_six_mois « dans les six mois suivant l'obtention » : dépôt <= obtention + 6 mois
 ";
-    let at = |o: &str, d: &str| eval(src, json!({"obtention": o, "dépôt": d}), "2025-06-01", "dans_les_six_mois").unwrap();
+    let at = |o: &str, d: &str| {
+        eval(
+            src,
+            json!({"obtention": o, "dépôt": d}),
+            "2025-06-01",
+            "dans_les_six_mois",
+        )
+        .unwrap()
+    };
     assert_eq!(at("2024-08-31", "2025-02-28"), json!(true));
     assert_eq!(at("2024-08-31", "2025-03-01"), json!(false));
     assert_eq!(at("2024-03-15", "2024-09-15"), json!(true));
@@ -56,10 +64,27 @@ entrée réponse : date
 règle délai : durée = réponse - avis
 condition dans_les_90_jours « réponse dans les 90 jours » : délai <= 90 jours
 ";
-    let at = |a: &str, r: &str| eval(src, json!({"avis": a, "réponse": r}), "2025-06-01", "dans_les_90_jours").unwrap();
+    let at = |a: &str, r: &str| {
+        eval(
+            src,
+            json!({"avis": a, "réponse": r}),
+            "2025-06-01",
+            "dans_les_90_jours",
+        )
+        .unwrap()
+    };
     assert_eq!(at("2025-01-01", "2025-04-01"), json!(true)); // 90 days
     assert_eq!(at("2025-01-01", "2025-04-02"), json!(false)); // 91 days
-    assert_eq!(eval(src, json!({"avis": "2025-01-01", "réponse": "2025-04-02"}), "2025-06-01", "délai").unwrap(), json!("91 jours"));
+    assert_eq!(
+        eval(
+            src,
+            json!({"avis": "2025-01-01", "réponse": "2025-04-02"}),
+            "2025-06-01",
+            "délai"
+        )
+        .unwrap(),
+        json!("91 jours")
+    );
 }
 
 #[test]
@@ -71,14 +96,23 @@ fn months_and_days_do_not_compare() {
 
 #[test]
 fn a_date_that_does_not_exist_is_a_diagnostic() {
-    assert_eq!(codes("règle x : date = 2026-02-30"), vec!["pol::syntaxe::date"]);
+    assert_eq!(
+        codes("règle x : date = 2026-02-30"),
+        vec!["pol::syntaxe::date"]
+    );
 }
 
 #[test]
 fn the_evaluation_date_is_an_input_not_the_clock() {
     let src = "condition en_cours « avant la fin » : date_d_évaluation <= 2026-03-31";
-    assert_eq!(eval(src, json!({}), "2026-03-31", "en_cours").unwrap(), json!(true));
-    assert_eq!(eval(src, json!({}), "2026-04-01", "en_cours").unwrap(), json!(false));
+    assert_eq!(
+        eval(src, json!({}), "2026-03-31", "en_cours").unwrap(),
+        json!(true)
+    );
+    assert_eq!(
+        eval(src, json!({}), "2026-04-01", "en_cours").unwrap(),
+        json!(false)
+    );
 }
 
 #[test]
@@ -86,5 +120,8 @@ fn years_and_fractional_durations() {
     let src = "règle a : date = 2020-01-15 + 5 ans\nrègle an : entier = année(a)";
     assert_eq!(value(src, "a"), json!("2025-01-15"));
     assert_eq!(value(src, "an"), json!(2025));
-    assert_eq!(codes("règle d : durée = 1,5 mois"), vec!["pol::syntaxe::nombre"]);
+    assert_eq!(
+        codes("règle d : durée = 1,5 mois"),
+        vec!["pol::syntaxe::nombre"]
+    );
 }

@@ -7,22 +7,30 @@ use serde_json::json;
 
 #[test]
 fn syntax_error_says_what_was_expected() {
-    insta::assert_snapshot!(rendered("entrée dépenses : argent\nrègle aide : argent = dépenses ×\n"));
+    insta::assert_snapshot!(rendered(
+        "entrée dépenses : argent\nrègle aide : argent = dépenses ×\n"
+    ));
 }
 
 #[test]
 fn unknown_name_suggests_the_closest() {
-    insta::assert_snapshot!(rendered("règle taux_de_base : pourcentage = 50 %\nrègle taux : pourcentage = taux_de_bas + 15 %\n"));
+    insta::assert_snapshot!(rendered(
+        "règle taux_de_base : pourcentage = 50 %\nrègle taux : pourcentage = taux_de_bas + 15 %\n"
+    ));
 }
 
 #[test]
 fn type_mismatch() {
-    insta::assert_snapshot!(rendered("entrée date_dépôt : date\ncondition à_temps « déposée à temps » : date_dépôt + 1\n"));
+    insta::assert_snapshot!(rendered(
+        "entrée date_dépôt : date\ncondition à_temps « déposée à temps » : date_dépôt + 1\n"
+    ));
 }
 
 #[test]
 fn unit_mismatch() {
-    insta::assert_snapshot!(rendered("entrée volume : m³\nrègle aide : argent = 5 $/m² × volume\n"));
+    insta::assert_snapshot!(rendered(
+        "entrée volume : m³\nrègle aide : argent = 5 $/m² × volume\n"
+    ));
 }
 
 #[test]
@@ -34,12 +42,16 @@ fn non_exhaustive_selon() {
 
 #[test]
 fn rule_cycle() {
-    insta::assert_snapshot!(rendered("règle aide : argent = min(plafond, 1 000 $)\nrègle plafond : argent = aide × 2\n"));
+    insta::assert_snapshot!(rendered(
+        "règle aide : argent = min(plafond, 1 000 $)\nrègle plafond : argent = aide × 2\n"
+    ));
 }
 
 #[test]
 fn duplicate_definition() {
-    insta::assert_snapshot!(rendered("règle plafond : argent = 40 000 $\nrègle plafond : argent = 120 000 $\n"));
+    insta::assert_snapshot!(rendered(
+        "règle plafond : argent = 40 000 $\nrègle plafond : argent = 120 000 $\n"
+    ));
 }
 
 #[test]
@@ -52,14 +64,26 @@ fn nesting_too_deep() {
     let src = format!("règle x : entier = {}1{}\n", "(".repeat(70), ")".repeat(70));
     let out = rendered(&src);
     assert!(out.contains("pol::syntaxe::imbrication"), "{out}");
-    assert!(out.contains("imbriquée trop profondément (plus de 64 niveaux)"), "{out}");
-    assert!(out.contains("découpez-la en plusieurs règles nommées"), "{out}");
+    assert!(
+        out.contains("imbriquée trop profondément (plus de 64 niveaux)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("découpez-la en plusieurs règles nommées"),
+        "{out}"
+    );
 }
 
 #[test]
 fn conflicting_exceptions_at_evaluation() {
     let src = "entrée cuma : booléen\nentrée relève : booléen\nrègle plafond : argent = 40 000 $\nexception plafond « CUMA » si cuma alors 120 000 $\nexception plafond « relève » si relève alors 50 000 $\n";
-    let e = eval(src, json!({"cuma": true, "relève": true}), "2025-06-01", "plafond").unwrap_err();
+    let e = eval(
+        src,
+        json!({"cuma": true, "relève": true}),
+        "2025-06-01",
+        "plafond",
+    )
+    .unwrap_err();
     insta::assert_snapshot!(e.join("\n"));
 }
 
@@ -71,15 +95,24 @@ fn evaluation_errors_name_the_input_its_path_and_the_date() {
     let start = |inputs: serde_json::Value, at: &str| {
         pol_compiler::eval::start(&plan, inputs.as_object().unwrap(), date(at), false)
             .err()
-            .map(|es| es.iter().map(|e| format!("{} | {e}", e.code())).collect::<Vec<_>>().join("\n"))
+            .map(|es| {
+                es.iter()
+                    .map(|e| format!("{} | {e}", e.code()))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
             .unwrap_or_default()
     };
     let lines = [
-        eval(src, json!({"d": {}}), "2025-06-01", "r").unwrap_err().join(" | "),
+        eval(src, json!({"d": {}}), "2025-06-01", "r")
+            .unwrap_err()
+            .join(" | "),
         start(json!({"montant": "abc", "d": {"type": 1.5}}), "2025-06-01"),
         start(json!({"montants": "1.00"}), "2025-06-01"),
         start(json!({}), "2150-01-01"),
-        eval(src, json!({}), "2025-06-01", "gros").unwrap_err().join(" | "),
+        eval(src, json!({}), "2025-06-01", "gros")
+            .unwrap_err()
+            .join(" | "),
     ];
     insta::assert_snapshot!(lines.join("\n"));
 }

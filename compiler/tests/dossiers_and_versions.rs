@@ -21,34 +21,88 @@ règle surface_suffisante : booléen = superficie > 25 ha
 
 #[test]
 fn money_is_exact_from_a_string_or_a_number() {
-    let from_string = eval(PROGRAM, json!({"dépenses": "19500.01"}), "2025-06-01", "aide").unwrap();
+    let from_string = eval(
+        PROGRAM,
+        json!({"dépenses": "19500.01"}),
+        "2025-06-01",
+        "aide",
+    )
+    .unwrap();
     // 19 500,01 × 50 % = 9 750,005 → 9 750,01 $ (half away from zero).
     assert_eq!(from_string, json!("9750.01"));
     let from_number: serde_json::Value = serde_json::from_str(r#"{"dépenses": 19500.01}"#).unwrap();
-    assert_eq!(eval(PROGRAM, from_number, "2025-06-01", "aide").unwrap(), json!("9750.01"));
-    let french = eval(PROGRAM, json!({"dépenses": "19 500,01 $"}), "2025-06-01", "aide").unwrap();
+    assert_eq!(
+        eval(PROGRAM, from_number, "2025-06-01", "aide").unwrap(),
+        json!("9750.01")
+    );
+    let french = eval(
+        PROGRAM,
+        json!({"dépenses": "19 500,01 $"}),
+        "2025-06-01",
+        "aide",
+    )
+    .unwrap();
     assert_eq!(french, json!("9750.01"));
 }
 
 #[test]
 fn money_with_more_than_two_decimals_is_refused() {
-    let e = eval(PROGRAM, json!({"dépenses": "19500.001"}), "2025-06-01", "aide").unwrap_err();
+    let e = eval(
+        PROGRAM,
+        json!({"dépenses": "19500.001"}),
+        "2025-06-01",
+        "aide",
+    )
+    .unwrap_err();
     assert_eq!(e, vec!["pol::dossier::type"]);
 }
 
 #[test]
 fn percentages_must_say_percent() {
-    assert_eq!(eval(PROGRAM, json!({"dépenses": "100.00", "taux_particulier": "65 %"}), "2025-06-01", "aide").unwrap(), json!("65.00"));
-    let e = eval(PROGRAM, json!({"dépenses": "100.00", "taux_particulier": 0.65}), "2025-06-01", "aide").unwrap_err();
+    assert_eq!(
+        eval(
+            PROGRAM,
+            json!({"dépenses": "100.00", "taux_particulier": "65 %"}),
+            "2025-06-01",
+            "aide"
+        )
+        .unwrap(),
+        json!("65.00")
+    );
+    let e = eval(
+        PROGRAM,
+        json!({"dépenses": "100.00", "taux_particulier": 0.65}),
+        "2025-06-01",
+        "aide",
+    )
+    .unwrap_err();
     assert_eq!(e, vec!["pol::dossier::type"]);
 }
 
 #[test]
 fn a_missing_input_that_is_not_needed_is_not_an_error() {
     // `aide` needs neither the applicant nor the area.
-    assert_eq!(eval(PROGRAM, json!({"dépenses": "1000.00"}), "2025-06-01", "aide").unwrap(), json!("500.00"));
+    assert_eq!(
+        eval(
+            PROGRAM,
+            json!({"dépenses": "1000.00"}),
+            "2025-06-01",
+            "aide"
+        )
+        .unwrap(),
+        json!("500.00")
+    );
     // A structure field that is not read may be absent too.
-    assert_eq!(eval(PROGRAM, json!({"demandeur": {"type": "cuma"}}), "2025-06-01", "cuma").unwrap(), json!(true));
+    assert_eq!(
+        eval(
+            PROGRAM,
+            json!({"demandeur": {"type": "cuma"}}),
+            "2025-06-01",
+            "cuma"
+        )
+        .unwrap(),
+        json!(true)
+    );
 }
 
 #[test]
@@ -56,7 +110,13 @@ fn a_missing_input_that_is_needed_names_its_json_path() {
     let e = eval(PROGRAM, json!({}), "2025-06-01", "aide").unwrap_err();
     assert_eq!(e[0], "pol::dossier::entrée_manquante");
     assert!(e[1].contains("« dépenses »"), "{}", e[1]);
-    let f = eval(PROGRAM, json!({"demandeur": {"relève_agricole": true}}), "2025-06-01", "cuma").unwrap_err();
+    let f = eval(
+        PROGRAM,
+        json!({"demandeur": {"relève_agricole": true}}),
+        "2025-06-01",
+        "cuma",
+    )
+    .unwrap_err();
     assert!(f[1].contains("« demandeur.type »"), "{}", f[1]);
 }
 
@@ -64,7 +124,13 @@ fn a_missing_input_that_is_needed_names_its_json_path() {
 fn unknown_dossier_fields_are_reported_never_dropped() {
     let e = eval(PROGRAM, json!({"dépense": "1.00"}), "2025-06-01", "aide").unwrap_err();
     assert_eq!(e, vec!["pol::dossier::champ_inconnu"]);
-    let f = eval(PROGRAM, json!({"demandeur": {"type": "cuma", "releve": true}}), "2025-06-01", "cuma").unwrap_err();
+    let f = eval(
+        PROGRAM,
+        json!({"demandeur": {"type": "cuma", "releve": true}}),
+        "2025-06-01",
+        "cuma",
+    )
+    .unwrap_err();
     assert_eq!(f, vec!["pol::dossier::champ_inconnu"]);
 }
 
@@ -72,13 +138,30 @@ fn unknown_dossier_fields_are_reported_never_dropped() {
 fn wrong_types_name_the_path_and_the_expected_type() {
     let (db, files) = db_with(&[("p.pol", &format!("{HEADER}{PROGRAM}"))]);
     let plan = pol_compiler::eval::compile_program(&db, files[0]).unwrap();
-    let inputs = json!({"demandeur": {"type": "coop", "relève_agricole": "oui"}, "superficie": "3 m²"});
-    let errors = pol_compiler::eval::start(&plan, inputs.as_object().unwrap(), date("2025-06-01"), false).err().unwrap();
+    let inputs =
+        json!({"demandeur": {"type": "coop", "relève_agricole": "oui"}, "superficie": "3 m²"});
+    let errors = pol_compiler::eval::start(
+        &plan,
+        inputs.as_object().unwrap(),
+        date("2025-06-01"),
+        false,
+    )
+    .err()
+    .unwrap();
     let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
     assert_eq!(errors.len(), 3, "{text:#?}");
     assert!(text[0].contains("« demandeur.type » doit être une valeur de TypeDemandeur (exploitation_agricole, cuma)"), "{}", text[0]);
-    assert!(text[1].contains("« demandeur.relève_agricole » doit être un booléen"), "{}", text[1]);
-    assert!(text[2].contains("« superficie » doit être une quantité en ha") && text[2].contains("l'unité attendue est ha"), "{}", text[2]);
+    assert!(
+        text[1].contains("« demandeur.relève_agricole » doit être un booléen"),
+        "{}",
+        text[1]
+    );
+    assert!(
+        text[2].contains("« superficie » doit être une quantité en ha")
+            && text[2].contains("l'unité attendue est ha"),
+        "{}",
+        text[2]
+    );
 }
 
 const BASE: &str = "\
@@ -99,7 +182,15 @@ remplace règle plafond : argent = 50 000 $
 ";
 
 fn amended(at: &str) -> Result<serde_json::Value, Vec<String>> {
-    eval_files(&[("pv/programme.pol", BASE), ("pv/modification.pol", AMENDMENT)], json!({"dépenses": "200000.00"}), at, "aide")
+    eval_files(
+        &[
+            ("pv/programme.pol", BASE),
+            ("pv/modification.pol", AMENDMENT),
+        ],
+        json!({"dépenses": "200000.00"}),
+        at,
+        "aide",
+    )
 }
 
 #[test]
@@ -111,23 +202,46 @@ fn the_same_dossier_before_and_after_an_amendment() {
 
 #[test]
 fn a_date_outside_the_period_is_an_error() {
-    assert_eq!(amended("2026-04-01").unwrap_err(), vec!["pol::dossier::date_hors_période"]);
-    assert_eq!(amended("2023-12-04").unwrap_err(), vec!["pol::dossier::date_hors_période"]);
+    assert_eq!(
+        amended("2026-04-01").unwrap_err(),
+        vec!["pol::dossier::date_hors_période"]
+    );
+    assert_eq!(
+        amended("2023-12-04").unwrap_err(),
+        vec!["pol::dossier::date_hors_période"]
+    );
 }
 
 #[test]
 fn a_date_before_the_oldest_encoded_version_is_refused_not_guessed() {
-    let base = BASE.replace("version 2023-12-05 « Cadre normatif initial »", "version 2025-04-25 « Texte modifié »");
-    let r = eval_files(&[("pv/programme.pol", &base), ("pv/modification.pol", AMENDMENT)], json!({"dépenses": "1.00"}), "2024-06-01", "aide");
+    let base = BASE.replace(
+        "version 2023-12-05 « Cadre normatif initial »",
+        "version 2025-04-25 « Texte modifié »",
+    );
+    let r = eval_files(
+        &[
+            ("pv/programme.pol", &base),
+            ("pv/modification.pol", AMENDMENT),
+        ],
+        json!({"dépenses": "1.00"}),
+        "2024-06-01",
+        "aide",
+    );
     assert_eq!(r.unwrap_err(), vec!["pol::dossier::version_non_encodée"]);
 }
 
 #[test]
 fn replacing_needs_a_version_and_something_to_replace() {
     let no_version = "importer b\nremplace règle plafond : argent = 1 $";
-    let (db, files) = db_with(&[("a.pol", no_version), ("b.pol", "règle plafond : argent = 2 $")]);
+    let (db, files) = db_with(&[
+        ("a.pol", no_version),
+        ("b.pol", "règle plafond : argent = 2 $"),
+    ]);
     let d = pol_compiler::check::file_diagnostics(&db, files[0]);
-    assert_eq!(d.iter().map(|d| d.code).collect::<Vec<_>>(), vec!["pol::version"]);
+    assert_eq!(
+        d.iter().map(|d| d.code).collect::<Vec<_>>(),
+        vec!["pol::version"]
+    );
     let nothing = "version 2025-01-01\nremplace règle inexistante : argent = 1 $";
     assert_eq!(codes(nothing), vec!["pol::version"]);
 }

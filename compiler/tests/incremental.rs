@@ -23,7 +23,7 @@ fn checked_items(db: &Database, file: SourceFile, log: &[String]) -> Vec<String>
     for n in names {
         let id = ItemKey::new(db, file, n.to_string()).as_id();
         let needle = format!("check_item({id:?})");
-        if log.iter().any(|l| *l == needle) {
+        if log.contains(&needle) {
             out.push(n.to_string());
         }
     }
@@ -33,7 +33,11 @@ fn checked_items(db: &Database, file: SourceFile, log: &[String]) -> Vec<String>
 fn setup() -> (Database, SourceFile) {
     let mut db = Database::with_log("/mémoire/policies");
     let file = db.set_file("/mémoire/policies/p.pol", SOURCE);
-    assert!(file_diagnostics(&db, file).is_empty(), "{:#?}", file_diagnostics(&db, file));
+    assert!(
+        file_diagnostics(&db, file).is_empty(),
+        "{:#?}",
+        file_diagnostics(&db, file)
+    );
     db.take_log();
     (db, file)
 }
@@ -52,10 +56,16 @@ fn editing_a_rule_body_rechecks_only_that_rule() {
 fn a_changed_type_rechecks_the_rules_that_read_it() {
     let (mut db, file) = setup();
     // `sans_type` has no declared type: making it a percentage changes what readers see.
-    db.set_file("/mémoire/policies/p.pol", &SOURCE.replace("règle sans_type = a", "règle sans_type = 15 %"));
+    db.set_file(
+        "/mémoire/policies/p.pol",
+        &SOURCE.replace("règle sans_type = a", "règle sans_type = 15 %"),
+    );
     let diags = file_diagnostics(&db, file);
     let log = db.take_log();
-    assert_eq!(checked_items(&db, file, &log), vec!["sans_type", "lit_sans_type"]);
+    assert_eq!(
+        checked_items(&db, file, &log),
+        vec!["sans_type", "lit_sans_type"]
+    );
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].code, "pol::type::unités");
 }
@@ -65,7 +75,10 @@ fn editing_a_comment_rechecks_nothing() {
     let (mut db, file) = setup();
     db.set_file(
         "/mémoire/policies/p.pol",
-        &SOURCE.replace("# un commentaire d'analyste", "# un commentaire plus long, qui décale tout"),
+        &SOURCE.replace(
+            "# un commentaire d'analyste",
+            "# un commentaire plus long, qui décale tout",
+        ),
     );
     assert!(file_diagnostics(&db, file).is_empty());
     let log = db.take_log();
@@ -75,7 +88,10 @@ fn editing_a_comment_rechecks_nothing() {
 #[test]
 fn inserting_lines_above_rechecks_nothing_and_keeps_spans_right() {
     let (mut db, file) = setup();
-    let edited = format!("# en-tête ajouté\n\n{}", SOURCE.replace("règle d : argent = c", "règle d : argent = inconnu"));
+    let edited = format!(
+        "# en-tête ajouté\n\n{}",
+        SOURCE.replace("règle d : argent = c", "règle d : argent = inconnu")
+    );
     db.set_file("/mémoire/policies/p.pol", &edited);
     let diags = file_diagnostics(&db, file).clone();
     let log = db.take_log();

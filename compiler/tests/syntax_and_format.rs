@@ -27,7 +27,13 @@ règle f : argent = d
     // `e` has trailing garbage on its line: it is broken, the others are kept.
     assert_eq!(names, vec!["dépenses", "b", "d", "f"]);
     // Each message says what was expected, in words.
-    assert!(parsed.errors[0].message.starts_with("attendu : une expression"), "{}", parsed.errors[0].message);
+    assert!(
+        parsed.errors[0]
+            .message
+            .starts_with("attendu : une expression"),
+        "{}",
+        parsed.errors[0].message
+    );
 }
 
 #[test]
@@ -36,9 +42,17 @@ fn syntax_messages_use_words_not_grammar_rules() {
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].message, "attendu : un nom ; trouvé : « : »");
     let e = diagnostics("règle x argent = 1 $");
-    assert!(e[0].message.contains("« = »") && e[0].message.contains("« : »"), "{}", e[0].message);
+    assert!(
+        e[0].message.contains("« = »") && e[0].message.contains("« : »"),
+        "{}",
+        e[0].message
+    );
     let f = diagnostics("truc machin");
-    assert!(f[0].message.starts_with("attendu : le début d'un élément"), "{}", f[0].message);
+    assert!(
+        f[0].message.starts_with("attendu : le début d'un élément"),
+        "{}",
+        f[0].message
+    );
 }
 
 #[test]
@@ -49,23 +63,22 @@ fn keywords_cannot_be_names() {
 
 fn without_spans(src: &str) -> String {
     let parsed = parse(src);
-    let mut s = format!("{:?}", parsed.items.iter().map(|i| &i.item).collect::<Vec<_>>());
-    // Spans and the has-comment flag depend on layout; the tree does not.
-    let re_span = |s: &str| -> String {
-        let mut out = String::new();
-        let mut rest = s;
-        while let Some(i) = rest.find("Span { start: ") {
-            out.push_str(&rest[..i]);
-            let after = &rest[i..];
-            let end = after.find('}').map(|e| e + 1).unwrap_or(after.len());
-            out.push_str("Span");
-            rest = &after[end..];
-        }
-        out.push_str(rest);
-        out
-    };
-    s = re_span(&s);
-    s
+    let s = format!(
+        "{:?}",
+        parsed.items.iter().map(|i| &i.item).collect::<Vec<_>>()
+    );
+    // Spans depend on layout; the tree does not.
+    let mut out = String::new();
+    let mut rest = s.as_str();
+    while let Some(i) = rest.find("Span { start: ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i..];
+        let end = after.find('}').map(|e| e + 1).unwrap_or(after.len());
+        out.push_str("Span");
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 const MESSY: &str = "\
@@ -104,7 +117,11 @@ fn formatting_is_idempotent_and_keeps_the_tree() {
     assert_eq!(once, twice);
     assert_eq!(without_spans(MESSY), without_spans(&once));
     // Comments are all kept.
-    for c in ["# Un commentaire de tête", "# entre deux éléments", "# un commentaire dans l'élément"] {
+    for c in [
+        "# Un commentaire de tête",
+        "# entre deux éléments",
+        "# un commentaire dans l'élément",
+    ] {
         assert!(once.contains(c), "commentaire perdu : {c}\n{once}");
     }
 }
@@ -114,11 +131,28 @@ fn formatting_lays_out_the_canonical_way() {
     let once = format_source(MESSY).unwrap();
     assert!(once.contains("programme essai « Essai de format »\n  source « MAPAQ »\n  en vigueur du 2023-12-05 au 2026-03-31\n"), "{once}");
     assert!(once.contains("énumération T : a | b | c\n"), "{once}");
-    assert!(once.contains("entrée s : S\nentrée montant : argent\n"), "{once}");
-    assert!(once.contains("règle taux : pourcentage = 50 % + (15 % si s.y sinon 0 %)\n"), "{once}");
-    assert!(once.contains("règle longue : booléen =\n  s.y ou s.x > 3 ou s.x < 1 ou"), "{once}");
-    assert!(once.contains("règle choix : entier =\n  selon s.y :\n    cas vrai : 1\n    cas faux : 2\n"), "{once}");
-    assert!(once.contains("  | a | 1 $      |\n  | b | 10 000 $ |\n"), "{once}");
+    assert!(
+        once.contains("entrée s : S\nentrée montant : argent\n"),
+        "{once}"
+    );
+    assert!(
+        once.contains("règle taux : pourcentage = 50 % + (15 % si s.y sinon 0 %)\n"),
+        "{once}"
+    );
+    assert!(
+        once.contains("règle longue : booléen =\n  s.y ou s.x > 3 ou s.x < 1 ou"),
+        "{once}"
+    );
+    assert!(
+        once.contains(
+            "règle choix : entier =\n  selon s.y :\n    cas vrai : 1\n    cas faux : 2\n"
+        ),
+        "{once}"
+    );
+    assert!(
+        once.contains("  | a | 1 $      |\n  | b | 10 000 $ |\n"),
+        "{once}"
+    );
 }
 
 #[test]
@@ -146,13 +180,33 @@ fn every_shipped_policy_is_formatted_and_round_trips() {
     assert!(files.len() >= 3, "{files:?}");
     for f in files {
         let text = pol_compiler::syntax::normalize(&std::fs::read_to_string(&f).unwrap());
-        let once = format_source(&text).unwrap_or_else(|| panic!("{} ne s'analyse pas", f.display()));
-        assert_eq!(once, text, "{} n'est pas dans sa forme canonique (pol fmt)", f.display());
-        assert_eq!(format_source(&once).as_deref(), Some(once.as_str()), "{}", f.display());
-        assert_eq!(without_spans(&text), without_spans(&once), "{}", f.display());
+        let once =
+            format_source(&text).unwrap_or_else(|| panic!("{} ne s'analyse pas", f.display()));
+        assert_eq!(
+            once,
+            text,
+            "{} n'est pas dans sa forme canonique (pol fmt)",
+            f.display()
+        );
+        assert_eq!(
+            format_source(&once).as_deref(),
+            Some(once.as_str()),
+            "{}",
+            f.display()
+        );
+        assert_eq!(
+            without_spans(&text),
+            without_spans(&once),
+            "{}",
+            f.display()
+        );
         // Every comment line survives.
         for line in text.lines().filter(|l| l.trim_start().starts_with('#')) {
-            assert!(once.contains(line.trim()), "{} : commentaire perdu {line}", f.display());
+            assert!(
+                once.contains(line.trim()),
+                "{} : commentaire perdu {line}",
+                f.display()
+            );
         }
     }
 }

@@ -34,7 +34,10 @@ fn adding_money_and_hectares_is_a_unit_error() {
 
 #[test]
 fn hectares_and_square_metres_are_not_converted_silently() {
-    assert_eq!(codes("règle x : booléen = 1 ha > 300 m²"), vec!["pol::type::unités"]);
+    assert_eq!(
+        codes("règle x : booléen = 1 ha > 300 m²"),
+        vec!["pol::type::unités"]
+    );
 }
 
 #[test]
@@ -95,7 +98,10 @@ fn a_percentage_plus_a_plain_number_is_refused_with_help() {
 
 #[test]
 fn money_literals_have_at_most_two_decimals() {
-    assert_eq!(codes("règle x : argent = 4,505 $"), vec!["pol::syntaxe::nombre"]);
+    assert_eq!(
+        codes("règle x : argent = 4,505 $"),
+        vec!["pol::syntaxe::nombre"]
+    );
 }
 
 #[test]

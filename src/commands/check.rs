@@ -11,7 +11,11 @@ use crate::workspace::{find_files, load, policy_root, shown_path};
 use crate::Format;
 
 pub fn run(paths: Vec<PathBuf>, format: Format) -> u8 {
-    let paths = if paths.is_empty() { vec![PathBuf::from("policies")] } else { paths };
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("policies")]
+    } else {
+        paths
+    };
     let mut errors = 0usize;
     let mut warnings = 0usize;
     let mut files_checked = 0usize;
@@ -40,8 +44,14 @@ pub fn run(paths: Vec<PathBuf>, format: Format) -> u8 {
             };
             files_checked += 1;
             let diags = file_diagnostics(&db, file);
-            errors += diags.iter().filter(|d| d.severity == Severity::Error).count();
-            warnings += diags.iter().filter(|d| d.severity == Severity::Warning).count();
+            errors += diags
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            warnings += diags
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count();
             match format {
                 Format::Texte => {
                     if !diags.is_empty() {
@@ -71,7 +81,13 @@ pub fn run(paths: Vec<PathBuf>, format: Format) -> u8 {
     }
     match format {
         Format::Texte => {
-            let plural = |n: usize, s: &str| if n > 1 { format!("{n} {s}s") } else { format!("{n} {s}") };
+            let plural = |n: usize, s: &str| {
+                if n > 1 {
+                    format!("{n} {s}s")
+                } else {
+                    format!("{n} {s}")
+                }
+            };
             println!(
                 "{} vérifié{} : {}, {}",
                 plural(files_checked, "fichier"),
@@ -96,6 +112,11 @@ pub fn run(paths: Vec<PathBuf>, format: Format) -> u8 {
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }

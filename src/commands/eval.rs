@@ -16,7 +16,10 @@ use crate::workspace::{io_words, resolve_programme, shown_path, UsageError};
 use crate::Format;
 
 /// Compiles a program or prints why it cannot be.
-pub fn compile(db: &pol_compiler::db::Database, entry: pol_compiler::db::SourceFile) -> Result<std::sync::Arc<Plan>, u8> {
+pub fn compile(
+    db: &pol_compiler::db::Database,
+    entry: pol_compiler::db::SourceFile,
+) -> Result<std::sync::Arc<Plan>, u8> {
     match compile_program(db, entry) {
         Ok(plan) => Ok(plan),
         Err(CompileError::NotAProgramme) => Err(usage_error(UsageError(format!(
@@ -34,7 +37,8 @@ pub fn compile(db: &pol_compiler::db::Database, entry: pol_compiler::db::SourceF
 }
 
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("« {s} » n'est pas une date AAAA-MM-JJ existante"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("« {s} » n'est pas une date AAAA-MM-JJ existante"))
 }
 
 /// The conditions of a decision that are not met, as JSON.
@@ -72,7 +76,11 @@ pub fn output_text(ev: &mut Evaluator<'_>, slot: Slot, explain_it: bool) -> (Str
                 out.push_str(&format!(
                     "décision {} : {}\n",
                     def.name,
-                    if yes { "oui — toutes les conditions sont remplies" } else { "non" }
+                    if yes {
+                        "oui — toutes les conditions sont remplies"
+                    } else {
+                        "non"
+                    }
                 ));
                 if let Ok(failed) = ev.failed_conditions(slot) {
                     for c in failed {
@@ -81,9 +89,19 @@ pub fn output_text(ev: &mut Evaluator<'_>, slot: Slot, explain_it: bool) -> (Str
                         let cite = d
                             .versions
                             .get(vi)
-                            .map(|v| v.citations.iter().map(|c| format!("§ {c}")).collect::<Vec<_>>().join(" ; "))
+                            .map(|v| {
+                                v.citations
+                                    .iter()
+                                    .map(|c| format!("§ {c}"))
+                                    .collect::<Vec<_>>()
+                                    .join(" ; ")
+                            })
                             .unwrap_or_default();
-                        out.push_str(&format!("  ✗ {} : {}", d.name, d.reason.clone().unwrap_or_default()));
+                        out.push_str(&format!(
+                            "  ✗ {} : {}",
+                            d.name,
+                            d.reason.clone().unwrap_or_default()
+                        ));
                         if !cite.is_empty() {
                             out.push_str(&format!("  [{cite}]"));
                         }
@@ -91,7 +109,15 @@ pub fn output_text(ev: &mut Evaluator<'_>, slot: Slot, explain_it: bool) -> (Str
                     }
                 }
             } else {
-                out.push_str(&format!("{} = {}\n", def.name, Shown { value: &v, ty: &def.ty, plan }));
+                out.push_str(&format!(
+                    "{} = {}\n",
+                    def.name,
+                    Shown {
+                        value: &v,
+                        ty: &def.ty,
+                        plan
+                    }
+                ));
             }
         }
         Err(e) => {
@@ -109,12 +135,26 @@ pub fn output_text(ev: &mut Evaluator<'_>, slot: Slot, explain_it: bool) -> (Str
 }
 
 pub fn read_dossier(path: &Path) -> Result<Dossier, (u8, String)> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| (USAGE, format!("impossible de lire « {} » : {}", path.display(), io_words(&e))))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        (
+            USAGE,
+            format!(
+                "impossible de lire « {} » : {}",
+                path.display(),
+                io_words(&e)
+            ),
+        )
+    })?;
     parse_dossier(&text).map_err(|e| (FAILED, format!("{} : {e}", path.display())))
 }
 
-pub fn run(programme: &str, dossier_path: &Path, date: Option<&str>, explain_it: bool, format: Format) -> u8 {
+pub fn run(
+    programme: &str,
+    dossier_path: &Path,
+    date: Option<&str>,
+    explain_it: bool,
+    format: Format,
+) -> u8 {
     let cwd = std::env::current_dir().unwrap_or_default();
     let (db, entry) = match resolve_programme(programme, &[&cwd]) {
         Ok(x) => x,
@@ -148,7 +188,10 @@ pub fn run(programme: &str, dossier_path: &Path, date: Option<&str>, explain_it:
     let mut ev = match start(&plan, &dossier.inputs, date, explain_it) {
         Ok(ev) => ev,
         Err(errors) => {
-            eprintln!("le dossier {} ne peut pas être évalué :", dossier_path.display());
+            eprintln!(
+                "le dossier {} ne peut pas être évalué :",
+                dossier_path.display()
+            );
             for e in errors {
                 eprintln!("  erreur [{}] {e}", e.code());
             }
@@ -162,7 +205,10 @@ pub fn run(programme: &str, dossier_path: &Path, date: Option<&str>, explain_it:
             println!(
                 "Programme {}{} — évalué au {date}",
                 plan.name,
-                plan.title.as_ref().map(|t| format!(" « {t} »")).unwrap_or_default()
+                plan.title
+                    .as_ref()
+                    .map(|t| format!(" « {t} »"))
+                    .unwrap_or_default()
             );
             if let Some(d) = &dossier.description {
                 println!("Dossier : {d}");
@@ -187,7 +233,10 @@ pub fn run(programme: &str, dossier_path: &Path, date: Option<&str>, explain_it:
                     }
                     Err(e) => {
                         all_ok = false;
-                        sorties.insert(name.clone(), json!({ "erreur": e.to_string(), "code": e.code() }));
+                        sorties.insert(
+                            name.clone(),
+                            json!({ "erreur": e.to_string(), "code": e.code() }),
+                        );
                     }
                 }
                 if def.kind == DefKind::Decision {

@@ -9,7 +9,11 @@ use super::{usage_error, FAILED, OK, USAGE};
 use crate::workspace::{find_files, io_words, shown_path};
 
 pub fn run(paths: Vec<PathBuf>, check_only: bool) -> u8 {
-    let paths = if paths.is_empty() { vec![PathBuf::from("policies")] } else { paths };
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("policies")]
+    } else {
+        paths
+    };
     let mut changed = Vec::new();
     let mut broken = Vec::new();
     for p in &paths {
@@ -21,7 +25,11 @@ pub fn run(paths: Vec<PathBuf>, check_only: bool) -> u8 {
             let text = match std::fs::read_to_string(&f) {
                 Ok(t) => t,
                 Err(e) => {
-                    eprintln!("erreur : impossible de lire « {} » : {}", f.display(), io_words(&e));
+                    eprintln!(
+                        "erreur : impossible de lire « {} » : {}",
+                        f.display(),
+                        io_words(&e)
+                    );
                     return USAGE;
                 }
             };
@@ -33,7 +41,11 @@ pub fn run(paths: Vec<PathBuf>, check_only: bool) -> u8 {
             if formatted != text {
                 if !check_only {
                     if let Err(e) = std::fs::write(&f, &formatted) {
-                        eprintln!("erreur : impossible d'écrire « {} » : {}", f.display(), io_words(&e));
+                        eprintln!(
+                            "erreur : impossible d'écrire « {} » : {}",
+                            f.display(),
+                            io_words(&e)
+                        );
                         return USAGE;
                     }
                 }

@@ -27,28 +27,39 @@ fn run_one(path: &Path, programs: &mut HashMap<String, Option<Loaded>>) -> Resul
         return Err(vec!["le dossier n'indique pas son « programme »".into()]);
     };
     let Some(date) = dossier.date else {
-        return Err(vec!["le dossier n'indique pas sa « date » d'évaluation".into()]);
+        return Err(vec![
+            "le dossier n'indique pas sa « date » d'évaluation".into()
+        ]);
     };
     let Some(raw_expected) = &dossier.expected else {
         return Err(vec!["le dossier n'a pas de valeurs « attendu »".into()]);
     };
     if raw_expected.is_empty() {
-        return Err(vec!["« attendu » est vide : le dossier ne vérifie rien".into()]);
+        return Err(vec![
+            "« attendu » est vide : le dossier ne vérifie rien".into()
+        ]);
     }
     let dir = path.parent().unwrap_or(Path::new("."));
     let cwd = std::env::current_dir().unwrap_or_default();
     let loaded = programs.entry(name.clone()).or_insert_with(|| {
-        let (db, entry) = resolve_programme(&name, &[dir, &cwd]).map_err(|e| eprintln!("erreur : {e}")).ok()?;
+        let (db, entry) = resolve_programme(&name, &[dir, &cwd])
+            .map_err(|e| eprintln!("erreur : {e}"))
+            .ok()?;
         let plan = compile(&db, entry).ok()?;
         Some(Loaded { _db: db, plan })
     });
     let Some(loaded) = loaded else {
-        return Err(vec![format!("le programme « {name} » ne peut pas être chargé (voir plus haut)")]);
+        return Err(vec![format!(
+            "le programme « {name} » ne peut pas être chargé (voir plus haut)"
+        )]);
     };
     let plan = &loaded.plan;
     let expected = expectations(plan, raw_expected)?;
-    let mut ev = start(plan, &dossier.inputs, date, true)
-        .map_err(|errs| errs.iter().map(|e| format!("erreur [{}] {e}", e.code())).collect::<Vec<_>>())?;
+    let mut ev = start(plan, &dossier.inputs, date, true).map_err(|errs| {
+        errs.iter()
+            .map(|e| format!("erreur [{}] {e}", e.code()))
+            .collect::<Vec<_>>()
+    })?;
     let mut problems = Vec::new();
     for exp in expected {
         let def = plan.def(exp.slot);
@@ -61,8 +72,16 @@ fn run_one(path: &Path, programs: &mut HashMap<String, Option<Loaded>>) -> Resul
                 problems.push(format!(
                     "{} : attendu {}, obtenu {}",
                     def.name,
-                    Shown { value: &exp.value, ty: &def.ty, plan },
-                    Shown { value: v, ty: &def.ty, plan }
+                    Shown {
+                        value: &exp.value,
+                        ty: &def.ty,
+                        plan
+                    },
+                    Shown {
+                        value: v,
+                        ty: &def.ty,
+                        plan
+                    }
                 ));
             }
             Err(e) => {
@@ -70,7 +89,11 @@ fn run_one(path: &Path, programs: &mut HashMap<String, Option<Loaded>>) -> Resul
                 problems.push(format!(
                     "{} : attendu {}, obtenu l'erreur [{}] {e}",
                     def.name,
-                    Shown { value: &exp.value, ty: &def.ty, plan },
+                    Shown {
+                        value: &exp.value,
+                        ty: &def.ty,
+                        plan
+                    },
                     e.code()
                 ));
             }
@@ -96,7 +119,10 @@ fn run_one(path: &Path, programs: &mut HashMap<String, Option<Loaded>>) -> Resul
         }
         if bad {
             let node = explain(&mut ev, exp.slot);
-            problems.push(format!("explication de la valeur obtenue de {} :", def.name));
+            problems.push(format!(
+                "explication de la valeur obtenue de {} :",
+                def.name
+            ));
             problems.extend(render_text(&node).lines().map(|l| format!("  {l}")));
         }
     }
@@ -108,7 +134,11 @@ fn run_one(path: &Path, programs: &mut HashMap<String, Option<Loaded>>) -> Resul
 }
 
 pub fn run(paths: Vec<PathBuf>) -> u8 {
-    let paths = if paths.is_empty() { vec![PathBuf::from("tests/dossiers")] } else { paths };
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("tests/dossiers")]
+    } else {
+        paths
+    };
     let mut files = Vec::new();
     for p in &paths {
         match find_files(p, "json") {
@@ -117,7 +147,14 @@ pub fn run(paths: Vec<PathBuf>) -> u8 {
         }
     }
     if files.is_empty() {
-        eprintln!("erreur : aucun dossier doré (.json) sous {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        eprintln!(
+            "erreur : aucun dossier doré (.json) sous {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         return super::USAGE;
     }
     let mut programs = HashMap::new();

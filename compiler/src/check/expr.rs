@@ -52,7 +52,10 @@ impl<'a> ExprChecker<'a> {
         if !t.ty.fits(expected) {
             let mut d = Diagnostic::error(
                 codes::TYPE_MISMATCH,
-                format!("{what} doit être de type {expected}, mais cette expression est de type {}", t.ty),
+                format!(
+                    "{what} doit être de type {expected}, mais cette expression est de type {}",
+                    t.ty
+                ),
                 e.span,
             )
             .with_label(format!("de type {}", t.ty));
@@ -92,7 +95,10 @@ impl<'a> ExprChecker<'a> {
                 match &b.ty {
                     Ty::Error => TExpr::error(span),
                     Ty::Struct(def) => {
-                        let info = struct_info(self.db, ItemKey::new(self.db, def.file, def.name.to_string()));
+                        let info = struct_info(
+                            self.db,
+                            ItemKey::new(self.db, def.file, def.name.to_string()),
+                        );
                         match info.fields.iter().position(|f| f.name == field.text) {
                             Some(i) => {
                                 let ty = info.fields[i].ty.clone();
@@ -101,15 +107,26 @@ impl<'a> ExprChecker<'a> {
                             None => {
                                 let mut d = Diagnostic::error(
                                     codes::UNKNOWN_FIELD,
-                                    format!("la structure {} n'a pas de champ « {} »", def.name, field.text),
+                                    format!(
+                                        "la structure {} n'a pas de champ « {} »",
+                                        def.name, field.text
+                                    ),
                                     field.span,
                                 )
                                 .with_label("champ inconnu");
-                                if let Some(s) = suggest(&field.text, info.fields.iter().map(|f| f.name.as_str())) {
+                                if let Some(s) = suggest(
+                                    &field.text,
+                                    info.fields.iter().map(|f| f.name.as_str()),
+                                ) {
                                     d = d.with_help(format!("voulez-vous dire « {s} » ?"));
                                 } else {
-                                    let names: Vec<_> = info.fields.iter().map(|f| f.name.as_str()).collect();
-                                    d = d.with_help(format!("champs de {} : {}", def.name, names.join(", ")));
+                                    let names: Vec<_> =
+                                        info.fields.iter().map(|f| f.name.as_str()).collect();
+                                    d = d.with_help(format!(
+                                        "champs de {} : {}",
+                                        def.name,
+                                        names.join(", ")
+                                    ));
                                 }
                                 self.err(d);
                                 TExpr::error(span)
@@ -123,7 +140,10 @@ impl<'a> ExprChecker<'a> {
                                 format!("une valeur de type {other} n'a pas de champs"),
                                 field.span,
                             )
-                            .with_label(format!("« .{} » sur une valeur de type {other}", field.text)),
+                            .with_label(format!(
+                                "« .{} » sur une valeur de type {other}",
+                                field.text
+                            )),
                         );
                         TExpr::error(span)
                     }
@@ -140,7 +160,10 @@ impl<'a> ExprChecker<'a> {
                     self.err(
                         Diagnostic::error(
                             codes::TYPE_MISMATCH,
-                            format!("on ne peut pas prendre l'opposé d'une valeur de type {}", x.ty),
+                            format!(
+                                "on ne peut pas prendre l'opposé d'une valeur de type {}",
+                                x.ty
+                            ),
                             span,
                         )
                         .with_label(format!("de type {}", x.ty)),
@@ -301,8 +324,12 @@ impl<'a> ExprChecker<'a> {
         let mut candidates: Vec<&str> = self.scope.names.keys().map(String::as_str).collect();
         candidates.extend(self.scope.variants.keys().map(String::as_str));
         candidates.extend(self.locals.iter().map(|(n, _)| n.as_str()));
-        let mut d = Diagnostic::error(codes::UNKNOWN_NAME, format!("{what} « {n} » est inconnu"), span)
-            .with_label("nom inconnu");
+        let mut d = Diagnostic::error(
+            codes::UNKNOWN_NAME,
+            format!("{what} « {n} » est inconnu"),
+            span,
+        )
+        .with_label("nom inconnu");
         if let Some(s) = suggest(n, candidates) {
             d = d.with_help(format!("voulez-vous dire « {s} » ?"));
         }
@@ -320,7 +347,12 @@ impl<'a> ExprChecker<'a> {
         // Where a value of an enumeration is expected, its variants come first:
         // `demandeur.type = cuma` means the variant even if a rule is named `cuma`.
         if let Some(Ty::Enum(e)) = expected {
-            if let Some((def, i)) = self.scope.variants.get(n).and_then(|c| c.iter().find(|(d, _)| d == e)) {
+            if let Some((def, i)) = self
+                .scope
+                .variants
+                .get(n)
+                .and_then(|c| c.iter().find(|(d, _)| d == e))
+            {
                 return te(TKind::Variant(def.clone(), *i), Ty::Enum(def.clone()), span);
             }
         }
@@ -357,7 +389,7 @@ impl<'a> ExprChecker<'a> {
                     return TExpr::error(span);
                 }
                 // A type name: maybe it is a variant as well; fall through.
-                if self.scope.variants.get(n).is_none() {
+                if !self.scope.variants.contains_key(n) {
                     self.err(
                         Diagnostic::error(
                             codes::TYPE_MISMATCH,
@@ -377,7 +409,10 @@ impl<'a> ExprChecker<'a> {
                 self.err(
                     Diagnostic::error(
                         codes::AMBIGUOUS,
-                        format!("le nom « {n} » est défini dans plusieurs modules importés : {}", files.join(", ")),
+                        format!(
+                            "le nom « {n} » est défini dans plusieurs modules importés : {}",
+                            files.join(", ")
+                        ),
                         span,
                     )
                     .with_label("nom ambigu")
@@ -404,11 +439,16 @@ impl<'a> ExprChecker<'a> {
             self.err(
                 Diagnostic::error(
                     codes::AMBIGUOUS,
-                    format!("la valeur « {n} » appartient à plusieurs énumérations : {}", enums.join(", ")),
+                    format!(
+                        "la valeur « {n} » appartient à plusieurs énumérations : {}",
+                        enums.join(", ")
+                    ),
                     span,
                 )
                 .with_label("valeur ambiguë")
-                .with_help("comparez-la à une expression du type voulu, par exemple demandeur.type = {n}"),
+                .with_help(
+                    "comparez-la à une expression du type voulu, par exemple demandeur.type = {n}",
+                ),
             );
             return TExpr::error(span);
         }
@@ -434,7 +474,10 @@ impl<'a> ExprChecker<'a> {
                 self.err(
                     Diagnostic::error(
                         codes::TYPE_MISMATCH,
-                        format!("les branches doivent avoir le même type : {} et {}", a.ty, b.ty),
+                        format!(
+                            "les branches doivent avoir le même type : {} et {}",
+                            a.ty, b.ty
+                        ),
                         span,
                     )
                     .with_label(format!("de type {}", b.ty))
@@ -467,7 +510,10 @@ impl<'a> ExprChecker<'a> {
                     other => self.err(
                         Diagnostic::error(
                             codes::TYPE_MISMATCH,
-                            format!("« dans » attend une liste de {}, pas une valeur de type {other}", x.ty),
+                            format!(
+                                "« dans » attend une liste de {}, pas une valeur de type {other}",
+                                x.ty
+                            ),
                             b.span,
                         )
                         .with_label(format!("de type {other}")),
@@ -502,7 +548,10 @@ impl<'a> ExprChecker<'a> {
                         span,
                     )
                     .with_label(format!("{} {} {}", x.ty, op.symbol(), y.ty));
-                    if matches!((&x.ty, &y.ty), (Ty::Pct, Ty::Dec | Ty::Int) | (Ty::Dec | Ty::Int, Ty::Pct)) {
+                    if matches!(
+                        (&x.ty, &y.ty),
+                        (Ty::Pct, Ty::Dec | Ty::Int) | (Ty::Dec | Ty::Int, Ty::Pct)
+                    ) {
                         d = d.with_help("écrivez le pourcentage avec %, par exemple 15 %");
                     }
                     self.err(d);
@@ -535,35 +584,64 @@ impl<'a> ExprChecker<'a> {
         }
         let additive = matches!(op, BinOp::Add | BinOp::Sub);
         match (&x.ty, &y.ty, op) {
-            (Ty::Date, Ty::Duration, BinOp::Add) => return mk(Arith::DatePlusDuration, Ty::Date, x, y),
-            (Ty::Duration, Ty::Date, BinOp::Add) => return mk(Arith::DurationPlusDate, Ty::Date, x, y),
-            (Ty::Date, Ty::Duration, BinOp::Sub) => return mk(Arith::DateMinusDuration, Ty::Date, x, y),
-            (Ty::Date, Ty::Date, BinOp::Sub) => return mk(Arith::DateMinusDate, Ty::Duration, x, y),
+            (Ty::Date, Ty::Duration, BinOp::Add) => {
+                return mk(Arith::DatePlusDuration, Ty::Date, x, y)
+            }
+            (Ty::Duration, Ty::Date, BinOp::Add) => {
+                return mk(Arith::DurationPlusDate, Ty::Date, x, y)
+            }
+            (Ty::Date, Ty::Duration, BinOp::Sub) => {
+                return mk(Arith::DateMinusDuration, Ty::Date, x, y)
+            }
+            (Ty::Date, Ty::Date, BinOp::Sub) => {
+                return mk(Arith::DateMinusDate, Ty::Duration, x, y)
+            }
             (Ty::Duration, Ty::Duration, BinOp::Add | BinOp::Sub) => {
                 return mk(Arith::Durations, Ty::Duration, x, y)
             }
-            (Ty::Duration, Ty::Int, BinOp::Mul) => return mk(Arith::DurationTimesInt, Ty::Duration, x, y),
-            (Ty::Int, Ty::Duration, BinOp::Mul) => return mk(Arith::IntTimesDuration, Ty::Duration, x, y),
+            (Ty::Duration, Ty::Int, BinOp::Mul) => {
+                return mk(Arith::DurationTimesInt, Ty::Duration, x, y)
+            }
+            (Ty::Int, Ty::Duration, BinOp::Mul) => {
+                return mk(Arith::IntTimesDuration, Ty::Duration, x, y)
+            }
             _ => {}
         }
         if !(x.ty.is_numeric() && y.ty.is_numeric()) {
             self.err(
                 Diagnostic::error(
                     codes::TYPE_MISMATCH,
-                    format!("l'opération « {} » ne s'applique pas à {} et {}", op.symbol(), x.ty, y.ty),
+                    format!(
+                        "l'opération « {} » ne s'applique pas à {} et {}",
+                        op.symbol(),
+                        x.ty,
+                        y.ty
+                    ),
                     span,
                 )
                 .with_label(format!("{} {} {}", x.ty, op.symbol(), y.ty)),
             );
             return mk(Arith::Num, Ty::Error, x, y);
         }
-        let (ux, uy) = (x.ty.unit().unwrap_or_default(), y.ty.unit().unwrap_or_default());
+        let (ux, uy) = (
+            x.ty.unit().unwrap_or_default(),
+            y.ty.unit().unwrap_or_default(),
+        );
         let ty = if additive {
             if ux != uy {
                 self.err(
                     Diagnostic::error(
                         codes::UNITS,
-                        format!("on ne peut pas {} des {} et des {}", if op == BinOp::Add { "additionner" } else { "soustraire" }, unit_words(&x.ty), unit_words(&y.ty)),
+                        format!(
+                            "on ne peut pas {} des {} et des {}",
+                            if op == BinOp::Add {
+                                "additionner"
+                            } else {
+                                "soustraire"
+                            },
+                            unit_words(&x.ty),
+                            unit_words(&y.ty)
+                        ),
                         span,
                     )
                     .with_label(format!("{} {} {}", x.ty, op.symbol(), y.ty))
@@ -578,7 +656,14 @@ impl<'a> ExprChecker<'a> {
                         self.err(
                             Diagnostic::error(
                                 codes::UNITS,
-                                format!("on ne peut pas {} un pourcentage et un nombre", if op == BinOp::Add { "additionner" } else { "soustraire" }),
+                                format!(
+                                    "on ne peut pas {} un pourcentage et un nombre",
+                                    if op == BinOp::Add {
+                                        "additionner"
+                                    } else {
+                                        "soustraire"
+                                    }
+                                ),
                                 span,
                             )
                             .with_label(format!("{} {} {}", x.ty, op.symbol(), y.ty))
@@ -591,7 +676,11 @@ impl<'a> ExprChecker<'a> {
                 }
             }
         } else {
-            let unit = if op == BinOp::Mul { ux.mul(&uy) } else { ux.div(&uy) };
+            let unit = if op == BinOp::Mul {
+                ux.mul(&uy)
+            } else {
+                ux.div(&uy)
+            };
             let int = op == BinOp::Mul && x.ty == Ty::Int && y.ty == Ty::Int;
             let pct = op == BinOp::Mul && x.ty == Ty::Pct && y.ty == Ty::Pct;
             Ty::from_unit(unit, int, pct)
@@ -669,7 +758,10 @@ impl<'a> ExprChecker<'a> {
                         if let Some(sug) = suggest(&label, names.iter().map(String::as_str)) {
                             d = d.with_help(format!("voulez-vous dire « {sug} » ?"));
                         } else {
-                            d = d.with_help(format!("valeurs de {enum_name} : {}", names.join(", ")));
+                            d = d.with_help(format!(
+                                "valeurs de {enum_name} : {}",
+                                names.join(", ")
+                            ));
                         }
                         self.err(d);
                     }
@@ -678,10 +770,11 @@ impl<'a> ExprChecker<'a> {
             let body = self.check(&arm.body, ty.as_ref());
             result_ty = Some(match &result_ty {
                 None => body.ty.clone(),
-                Some(t) => match t.join(&body.ty) {
-                    Some(j) => j,
-                    None => {
-                        self.err(
+                Some(t) => {
+                    match t.join(&body.ty) {
+                        Some(j) => j,
+                        None => {
+                            self.err(
                             Diagnostic::error(
                                 codes::TYPE_MISMATCH,
                                 format!("les cas d'un « selon » doivent avoir le même type : {t} et {}", body.ty),
@@ -689,9 +782,10 @@ impl<'a> ExprChecker<'a> {
                             )
                             .with_label(format!("de type {}", body.ty)),
                         );
-                        Ty::Error
+                            Ty::Error
+                        }
                     }
-                },
+                }
             });
             if ty.is_none() {
                 ty = Some(body.ty.clone());
@@ -705,7 +799,10 @@ impl<'a> ExprChecker<'a> {
                     self.err(
                         Diagnostic::error(
                             codes::TYPE_MISMATCH,
-                            format!("le cas « sinon » doit avoir le type des autres cas : {t} et {}", body.ty),
+                            format!(
+                                "le cas « sinon » doit avoir le type des autres cas : {t} et {}",
+                                body.ty
+                            ),
                             d.span,
                         )
                         .with_label(format!("de type {}", body.ty)),
@@ -730,7 +827,11 @@ impl<'a> ExprChecker<'a> {
                     codes::NON_EXHAUSTIVE,
                     format!(
                         "ce « selon » ne traite pas {} : {}",
-                        if missing.len() == 1 { "le cas" } else { "les cas" },
+                        if missing.len() == 1 {
+                            "le cas"
+                        } else {
+                            "les cas"
+                        },
                         missing.join(", ")
                     ),
                     Span {
@@ -741,7 +842,11 @@ impl<'a> ExprChecker<'a> {
                 .with_label("cas manquants")
                 .with_help(format!(
                     "ajoutez {} ou un cas « sinon : … »",
-                    missing.iter().map(|m| format!("« cas {m} : … »")).collect::<Vec<_>>().join(", ")
+                    missing
+                        .iter()
+                        .map(|m| format!("« cas {m} : … »"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             );
         }
@@ -771,8 +876,12 @@ impl<'a> ExprChecker<'a> {
     fn call(&mut self, callee: &Expr, args: &[Expr], span: Span, expected: Option<&Ty>) -> TExpr {
         let ExprKind::Name(n) = &callee.kind else {
             self.err(
-                Diagnostic::error(codes::NOT_CALLABLE, "seules les fonctions et les tables s'appellent avec (…)", callee.span)
-                    .with_label("pas une fonction"),
+                Diagnostic::error(
+                    codes::NOT_CALLABLE,
+                    "seules les fonctions et les tables s'appellent avec (…)",
+                    callee.span,
+                )
+                .with_label("pas une fonction"),
             );
             return TExpr::error(span);
         };
@@ -792,8 +901,12 @@ impl<'a> ExprChecker<'a> {
             return TExpr::error(span);
         }
         let Some(builtin) = Builtin::from_name(n) else {
-            let mut d = Diagnostic::error(codes::UNKNOWN_NAME, format!("la fonction « {n} » est inconnue"), callee.span)
-                .with_label("fonction inconnue");
+            let mut d = Diagnostic::error(
+                codes::UNKNOWN_NAME,
+                format!("la fonction « {n} » est inconnue"),
+                callee.span,
+            )
+            .with_label("fonction inconnue");
             let mut cands: Vec<&str> = Builtin::ALL.iter().map(|(n, _)| *n).collect();
             cands.extend(
                 self.scope
@@ -813,12 +926,20 @@ impl<'a> ExprChecker<'a> {
 
     fn arity(&mut self, name: &str, want: &str, span: Span) -> TExpr {
         self.err(
-            Diagnostic::error(codes::ARITY, format!("« {name} » attend {want}"), span).with_label("nombre d'arguments incorrect"),
+            Diagnostic::error(codes::ARITY, format!("« {name} » attend {want}"), span)
+                .with_label("nombre d'arguments incorrect"),
         );
         TExpr::error(span)
     }
 
-    fn builtin(&mut self, b: Builtin, name: &str, args: &[Expr], span: Span, expected: Option<&Ty>) -> TExpr {
+    fn builtin(
+        &mut self,
+        b: Builtin,
+        name: &str,
+        args: &[Expr],
+        span: Span,
+        expected: Option<&Ty>,
+    ) -> TExpr {
         let targs: Vec<TExpr> = args.iter().map(|a| self.check(a, expected)).collect();
         let is_list = |t: &Ty| matches!(t, Ty::List(_));
         let elem = |t: &Ty| match t {
@@ -854,8 +975,12 @@ impl<'a> ExprChecker<'a> {
                 };
                 if !(ty.is_numeric() || matches!(ty, Ty::Date | Ty::Duration | Ty::Error)) {
                     self.err(
-                        Diagnostic::error(codes::TYPE_MISMATCH, format!("« {name} » s'applique à des nombres ou des dates, pas à {ty}"), span)
-                            .with_label(format!("de type {ty}")),
+                        Diagnostic::error(
+                            codes::TYPE_MISMATCH,
+                            format!("« {name} » s'applique à des nombres ou des dates, pas à {ty}"),
+                            span,
+                        )
+                        .with_label(format!("de type {ty}")),
                     );
                 }
                 te(TKind::Builtin(b, targs), ty, span)
@@ -867,8 +992,12 @@ impl<'a> ExprChecker<'a> {
                 let t = &targs[0].ty;
                 if !is_list(t) && !t.is_error() {
                     self.err(
-                        Diagnostic::error(codes::TYPE_MISMATCH, format!("« {name} » attend une liste, pas une valeur de type {t}"), args[0].span)
-                            .with_label(format!("de type {t}")),
+                        Diagnostic::error(
+                            codes::TYPE_MISMATCH,
+                            format!("« {name} » attend une liste, pas une valeur de type {t}"),
+                            args[0].span,
+                        )
+                        .with_label(format!("de type {t}")),
                     );
                     return TExpr::error(span);
                 }
@@ -887,8 +1016,12 @@ impl<'a> ExprChecker<'a> {
                     _ => {
                         if !e.is_boolish() {
                             self.err(
-                                Diagnostic::error(codes::TYPE_MISMATCH, format!("« {name} » attend une liste de booléens, pas de {e}"), args[0].span)
-                                    .with_label(format!("liste de {e}")),
+                                Diagnostic::error(
+                                    codes::TYPE_MISMATCH,
+                                    format!("« {name} » attend une liste de booléens, pas de {e}"),
+                                    args[0].span,
+                                )
+                                .with_label(format!("liste de {e}")),
                             );
                         }
                         Ty::Bool
@@ -898,20 +1031,35 @@ impl<'a> ExprChecker<'a> {
             }
             Builtin::Round | Builtin::RoundDown | Builtin::RoundUp => {
                 if targs.len() != 2 {
-                    return self.arity(name, "deux arguments : la valeur et le nombre de décimales", span);
+                    return self.arity(
+                        name,
+                        "deux arguments : la valeur et le nombre de décimales",
+                        span,
+                    );
                 }
                 if !(targs[0].ty.is_numeric() || targs[0].ty.is_error()) {
                     self.err(
-                        Diagnostic::error(codes::TYPE_MISMATCH, format!("« {name} » arrondit un nombre, pas une valeur de type {}", targs[0].ty), args[0].span)
-                            .with_label(format!("de type {}", targs[0].ty)),
+                        Diagnostic::error(
+                            codes::TYPE_MISMATCH,
+                            format!(
+                                "« {name} » arrondit un nombre, pas une valeur de type {}",
+                                targs[0].ty
+                            ),
+                            args[0].span,
+                        )
+                        .with_label(format!("de type {}", targs[0].ty)),
                     );
                 }
                 let places_ok = matches!(&targs[1].kind, TKind::Const(Const::Num(d)) if d.fract().is_zero() && *d >= Decimal::ZERO && *d <= Decimal::from(20))
                     && targs[1].ty == Ty::Int;
                 if !places_ok {
                     self.err(
-                        Diagnostic::error(codes::TYPE_MISMATCH, "le nombre de décimales doit être un entier écrit tel quel, de 0 à 20", args[1].span)
-                            .with_label("nombre de décimales"),
+                        Diagnostic::error(
+                            codes::TYPE_MISMATCH,
+                            "le nombre de décimales doit être un entier écrit tel quel, de 0 à 20",
+                            args[1].span,
+                        )
+                        .with_label("nombre de décimales"),
                     );
                 }
                 let ty = targs[0].ty.clone();
@@ -923,8 +1071,12 @@ impl<'a> ExprChecker<'a> {
                 }
                 if !targs[0].ty.fits(&Ty::Date) {
                     self.err(
-                        Diagnostic::error(codes::TYPE_MISMATCH, format!("« année » attend une date, pas {}", targs[0].ty), args[0].span)
-                            .with_label(format!("de type {}", targs[0].ty)),
+                        Diagnostic::error(
+                            codes::TYPE_MISMATCH,
+                            format!("« année » attend une date, pas {}", targs[0].ty),
+                            args[0].span,
+                        )
+                        .with_label(format!("de type {}", targs[0].ty)),
                     );
                 }
                 te(TKind::Builtin(b, targs), Ty::Int, span)
@@ -944,7 +1096,16 @@ impl<'a> ExprChecker<'a> {
         if args.len() != sig.params.len() {
             return self.arity(
                 &def.name,
-                &format!("{} clé{} : {}", sig.params.len(), if sig.params.len() > 1 { "s" } else { "" }, sig.params.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")),
+                &format!(
+                    "{} clé{} : {}",
+                    sig.params.len(),
+                    if sig.params.len() > 1 { "s" } else { "" },
+                    sig.params
+                        .iter()
+                        .map(|t| t.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 span,
             );
         }

@@ -27,10 +27,10 @@ pub const BUILTIN_TYPES: &[&str] = &[
 ];
 
 /// Resolves a written type in a file's scope.
-pub fn resolve_type(db: &dyn Db, scope: &Scope, t: &TypeExpr, diags: &mut Vec<Diagnostic>) -> Ty {
+pub fn resolve_type(scope: &Scope, t: &TypeExpr, diags: &mut Vec<Diagnostic>) -> Ty {
     match t {
         TypeExpr::Unit(u, _) => unit_type(u),
-        TypeExpr::List(inner, _) => Ty::List(Box::new(resolve_type(db, scope, inner, diags))),
+        TypeExpr::List(inner, _) => Ty::List(Box::new(resolve_type(scope, inner, diags))),
         TypeExpr::Named(n) => match n.text.as_str() {
             "booléen" => Ty::Bool,
             "entier" => Ty::Int,
@@ -137,11 +137,15 @@ pub fn struct_info<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<StructInfo> {
                 .with_secondary(prev, "première définition"),
             );
         }
-        let ty = resolve_type(db, scope, &f.ty, &mut info.diagnostics);
+        let ty = resolve_type(scope, &f.ty, &mut info.diagnostics);
         let default = f.default.as_ref().map(|d| {
             let mut c = ExprChecker::new(db, file, scope);
             c.allow_refs = false;
-            let t = c.check_against(d, &ty, &format!("la valeur par défaut de « {} »", f.name.text));
+            let t = c.check_against(
+                d,
+                &ty,
+                &format!("la valeur par défaut de « {} »", f.name.text),
+            );
             info.diagnostics.append(&mut c.diags);
             t
         });
@@ -161,12 +165,6 @@ pub struct TableSig {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Default for Ty {
-    fn default() -> Ty {
-        Ty::Error
-    }
-}
-
 #[salsa::tracked(returns(clone))]
 pub fn table_signature<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<TableSig> {
     let mut sig = TableSig::default();
@@ -174,10 +172,10 @@ pub fn table_signature<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<TableSig>
         if let ItemKind::Table(t) = &item.kind {
             let scope = module_scope(db, key.file(db));
             for (_, ty) in &t.params {
-                let ty = resolve_type(db, scope, ty, &mut sig.diagnostics);
+                let ty = resolve_type(scope, ty, &mut sig.diagnostics);
                 sig.params.push(ty);
             }
-            sig.result = resolve_type(db, scope, &t.ty, &mut sig.diagnostics);
+            sig.result = resolve_type(scope, &t.ty, &mut sig.diagnostics);
         }
     }
     Arc::new(sig)
@@ -200,13 +198,13 @@ pub fn item_type<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Ty {
     let mut sink = Vec::new();
     match &item.kind {
         ItemKind::Rule(r) => match &r.ty {
-            Some(t) => resolve_type(db, scope, t, &mut sink),
+            Some(t) => resolve_type(scope, t, &mut sink),
             None => {
                 let mut c = ExprChecker::new(db, key.file(db), scope);
                 c.check(&r.body, None).ty
             }
         },
-        ItemKind::Input(i) => resolve_type(db, scope, &i.ty, &mut sink),
+        ItemKind::Input(i) => resolve_type(scope, &i.ty, &mut sink),
         ItemKind::Condition(_) => Ty::Bool,
         ItemKind::Decision(_) => Ty::Decision,
         ItemKind::Table(_) => table_signature(db, key).result.clone(),
@@ -300,7 +298,7 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
     let mut c = ExprChecker::new(db, file, scope);
     match &item.kind {
         ItemKind::Rule(r) => {
-            let declared = r.ty.as_ref().map(|t| resolve_type(db, scope, t, &mut c.diags));
+            let declared = r.ty.as_ref().map(|t| resolve_type(scope, t, &mut c.diags));
             let body = match &declared {
                 Some(t) => c.check_against(&r.body, t, &format!("la règle « {} »", r.name.text)),
                 None => c.check(&r.body, None),
@@ -310,13 +308,21 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
         }
         ItemKind::Condition(cd) => {
             out.ty = Ty::Bool;
-            out.body = Some(c.check_against(&cd.body, &Ty::Bool, &format!("la condition « {} »", cd.name.text)));
+            out.body = Some(c.check_against(
+                &cd.body,
+                &Ty::Bool,
+                &format!("la condition « {} »", cd.name.text),
+            ));
         }
         ItemKind::Input(i) => {
-            out.ty = resolve_type(db, scope, &i.ty, &mut c.diags);
+            out.ty = resolve_type(scope, &i.ty, &mut c.diags);
             if let Some(d) = &i.default {
                 c.allow_refs = false;
-                out.body = Some(c.check_against(d, &out.ty, &format!("la valeur par défaut de « {} »", i.name.text)));
+                out.body = Some(c.check_against(
+                    d,
+                    &out.ty,
+                    &format!("la valeur par défaut de « {} »", i.name.text),
+                ));
             }
         }
         ItemKind::Decision(d) => {
@@ -337,15 +343,29 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
                         Lookup::Found(b) if b.kind == DefKind::Condition => Some(b.def.clone()),
                         Lookup::Found(b) => {
                             c.diags.push(
-                                Diagnostic::error(codes::TYPE_MISMATCH, format!("{} « {} » n'est pas une condition", b.kind.noun(), n.text), n.span)
-                                    .with_label("pas une condition"),
+                                Diagnostic::error(
+                                    codes::TYPE_MISMATCH,
+                                    format!(
+                                        "{} « {} » n'est pas une condition",
+                                        b.kind.noun(),
+                                        n.text
+                                    ),
+                                    n.span,
+                                )
+                                .with_label("pas une condition"),
                             );
                             None
                         }
                         _ => {
-                            let mut dg = Diagnostic::error(codes::UNKNOWN_NAME, format!("la condition « {} » est inconnue", n.text), n.span)
-                                .with_label("condition inconnue");
-                            if let Some(s) = suggest(&n.text, scope.conditions.iter().map(|d| &*d.name)) {
+                            let mut dg = Diagnostic::error(
+                                codes::UNKNOWN_NAME,
+                                format!("la condition « {} » est inconnue", n.text),
+                                n.span,
+                            )
+                            .with_label("condition inconnue");
+                            if let Some(s) =
+                                suggest(&n.text, scope.conditions.iter().map(|d| &*d.name))
+                            {
                                 dg = dg.with_help(format!("voulez-vous dire « {s} » ?"));
                             }
                             c.diags.push(dg);
@@ -361,15 +381,31 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
                 Lookup::Found(b) if b.kind == DefKind::Rule => Some(b.def.clone()),
                 Lookup::Found(b) => {
                     c.diags.push(
-                        Diagnostic::error(codes::EXCEPTION, format!("une exception s'applique à une règle, pas à {} « {} »", b.kind.noun(), e.target.text), e.target.span)
-                            .with_label("pas une règle"),
+                        Diagnostic::error(
+                            codes::EXCEPTION,
+                            format!(
+                                "une exception s'applique à une règle, pas à {} « {} »",
+                                b.kind.noun(),
+                                e.target.text
+                            ),
+                            e.target.span,
+                        )
+                        .with_label("pas une règle"),
                     );
                     None
                 }
                 _ => {
-                    let mut dg = Diagnostic::error(codes::UNKNOWN_NAME, format!("la règle « {} » est inconnue", e.target.text), e.target.span)
-                        .with_label("règle inconnue");
-                    let rules = scope.names.iter().filter(|(_, b)| b.iter().any(|b| b.kind == DefKind::Rule)).map(|(n, _)| n.as_str());
+                    let mut dg = Diagnostic::error(
+                        codes::UNKNOWN_NAME,
+                        format!("la règle « {} » est inconnue", e.target.text),
+                        e.target.span,
+                    )
+                    .with_label("règle inconnue");
+                    let rules = scope
+                        .names
+                        .iter()
+                        .filter(|(_, b)| b.iter().any(|b| b.kind == DefKind::Rule))
+                        .map(|(n, _)| n.as_str());
                     if let Some(s) = suggest(&e.target.text, rules) {
                         dg = dg.with_help(format!("voulez-vous dire « {s} » ?"));
                     }
@@ -381,8 +417,13 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
                 Some(t) => item_type(db, ItemKey::new(db, t.file, t.name.to_string())),
                 None => Ty::Error,
             };
-            let condition = c.check_against(&e.condition, &Ty::Bool, "la condition d'une exception");
-            out.body = Some(c.check_against(&e.body, &ty, &format!("l'exception à « {} »", e.target.text)));
+            let condition =
+                c.check_against(&e.condition, &Ty::Bool, "la condition d'une exception");
+            out.body = Some(c.check_against(
+                &e.body,
+                &ty,
+                &format!("l'exception à « {} »", e.target.text),
+            ));
             out.ty = ty;
             out.detail = Detail::Exception { target, condition };
         }
@@ -396,7 +437,13 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
                     c.diags.push(
                         Diagnostic::error(
                             codes::TABLE,
-                            format!("cette ligne a {} clé{} ; la table « {} » en attend {}", row.keys.len(), if row.keys.len() > 1 { "s" } else { "" }, t.name.text, sig.params.len()),
+                            format!(
+                                "cette ligne a {} clé{} ; la table « {} » en attend {}",
+                                row.keys.len(),
+                                if row.keys.len() > 1 { "s" } else { "" },
+                                t.name.text,
+                                sig.params.len()
+                            ),
                             row.span,
                         )
                         .with_label("nombre de cellules incorrect"),
@@ -404,7 +451,9 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
                     continue;
                 }
                 let mut keys = Vec::new();
-                for (cell, (pty, (pname, _))) in row.keys.iter().zip(sig.params.iter().zip(&t.params)) {
+                for (cell, (pty, (pname, _))) in
+                    row.keys.iter().zip(sig.params.iter().zip(&t.params))
+                {
                     let what = format!("la clé « {} »", pname.text);
                     keys.push(match cell {
                         Cell::Any(_) => CheckedCell::Any,
@@ -420,23 +469,36 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
                         }
                     });
                 }
-                let value = c.check_against(&row.value, &sig.result, &format!("la valeur de la table « {} »", t.name.text));
-                rows.push(CheckedRow { keys, value, span: row.span });
+                let value = c.check_against(
+                    &row.value,
+                    &sig.result,
+                    &format!("la valeur de la table « {} »", t.name.text),
+                );
+                rows.push(CheckedRow {
+                    keys,
+                    value,
+                    span: row.span,
+                });
             }
             table_row_checks(db, &sig.params, &rows, &t.name.text, &mut c.diags);
             out.detail = Detail::Table { rows };
         }
         ItemKind::Struct(_) => {
-            c.diags.extend(struct_info(db, key).diagnostics.iter().cloned());
+            c.diags
+                .extend(struct_info(db, key).diagnostics.iter().cloned());
         }
         ItemKind::Enum(e) => {
             let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
             for v in &e.variants {
                 if let Some(prev) = seen.insert(&v.name.text, v.name.span) {
                     c.diags.push(
-                        Diagnostic::error(codes::DUPLICATE, format!("la valeur « {} » est définie deux fois", v.name.text), v.name.span)
-                            .with_label("deuxième définition")
-                            .with_secondary(prev, "première définition"),
+                        Diagnostic::error(
+                            codes::DUPLICATE,
+                            format!("la valeur « {} » est définie deux fois", v.name.text),
+                            v.name.span,
+                        )
+                        .with_label("deuxième définition")
+                        .with_secondary(prev, "première définition"),
                     );
                 }
             }
@@ -445,8 +507,14 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
             if let Some((a, b, span)) = p.period {
                 if a > b {
                     c.diags.push(
-                        Diagnostic::error(codes::PROGRAMME, format!("la période d'application finit ({b}) avant de commencer ({a})"), span)
-                            .with_label("période vide"),
+                        Diagnostic::error(
+                            codes::PROGRAMME,
+                            format!(
+                                "la période d'application finit ({b}) avant de commencer ({a})"
+                            ),
+                            span,
+                        )
+                        .with_label("période vide"),
                     );
                 }
             }
@@ -473,13 +541,23 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
 }
 
 /// Duplicate rows and, for tables whose keys all have finitely many values, missing rows.
-fn table_row_checks(db: &dyn Db, params: &[Ty], rows: &[CheckedRow], name: &str, diags: &mut Vec<Diagnostic>) {
+fn table_row_checks(
+    db: &dyn Db,
+    params: &[Ty],
+    rows: &[CheckedRow],
+    name: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
     // Domain of each key, when finite and every cell is a constant or `_`.
     let mut domains: Vec<Vec<String>> = Vec::new();
     for p in params {
         match p {
             Ty::Bool => domains.push(vec!["faux".into(), "vrai".into()]),
-            Ty::Enum(def) => domains.push(enum_info(db, ItemKey::new(db, def.file, def.name.to_string())).variants.clone()),
+            Ty::Enum(def) => domains.push(
+                enum_info(db, ItemKey::new(db, def.file, def.name.to_string()))
+                    .variants
+                    .clone(),
+            ),
             _ => domains.clear(),
         }
         if domains.is_empty() {
@@ -549,12 +627,25 @@ fn table_row_checks(db: &dyn Db, params: &[Ty], rows: &[CheckedRow], name: &str,
     }
     if !missing.is_empty() {
         let shown: Vec<String> = missing.iter().take(5).map(|m| format!("({m})")).collect();
-        let more = if missing.len() > 5 { format!(" et {} autres", missing.len() - 5) } else { String::new() };
+        let more = if missing.len() > 5 {
+            format!(" et {} autres", missing.len() - 5)
+        } else {
+            String::new()
+        };
         let span = rows.first().map(|r| r.span).unwrap_or_default();
         diags.push(
-            Diagnostic::warning(codes::TABLE, format!("la table « {name} » n'a pas de ligne pour {}{more}", shown.join(", ")), span)
-                .with_label("table incomplète")
-                .with_help("ajoutez les lignes manquantes, ou une ligne avec « _ » pour les autres cas"),
+            Diagnostic::warning(
+                codes::TABLE,
+                format!(
+                    "la table « {name} » n'a pas de ligne pour {}{more}",
+                    shown.join(", ")
+                ),
+                span,
+            )
+            .with_label("table incomplète")
+            .with_help(
+                "ajoutez les lignes manquantes, ou une ligne avec « _ » pour les autres cas",
+            ),
         );
     }
 }
@@ -571,10 +662,10 @@ fn find_cycle(db: &dyn Db, start: &DefRef) -> Option<Vec<DefRef>> {
             }
         }
         out.retain(|r| {
-            file_defs(db, r.file)
-                .defs
-                .iter()
-                .any(|(n, k, _)| **n == *r.name && matches!(k, DefKind::Rule | DefKind::Condition | DefKind::Decision))
+            file_defs(db, r.file).defs.iter().any(|(n, k, _)| {
+                **n == *r.name
+                    && matches!(k, DefKind::Rule | DefKind::Condition | DefKind::Decision)
+            })
         });
         out.sort();
         out.dedup();
@@ -625,20 +716,31 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
             ItemKind::Import(imp) => {
                 let idx = defs.imports.iter().position(|p| *p == imp.path);
                 if let Some(None) = idx.map(|i| resolved.get(i).copied().flatten()) {
-                    let tried: Vec<String> = import_candidates(db, file, &imp.path).iter().map(|p| p.display().to_string()).collect();
+                    let tried: Vec<String> = import_candidates(db, file, &imp.path)
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect();
                     out.push(
-                        Diagnostic::error(codes::IMPORT_NOT_FOUND, format!("le module « {} » est introuvable", imp.path.join(".")), imp.span.shift(offset))
-                            .with_label("module introuvable")
-                            .with_help(format!("fichiers cherchés : {}", tried.join(", "))),
+                        Diagnostic::error(
+                            codes::IMPORT_NOT_FOUND,
+                            format!("le module « {} » est introuvable", imp.path.join(".")),
+                            imp.span.shift(offset),
+                        )
+                        .with_label("module introuvable")
+                        .with_help(format!("fichiers cherchés : {}", tried.join(", "))),
                     );
                 }
             }
             ItemKind::Version(v) => {
                 if let Some(prev) = version_seen {
                     out.push(
-                        Diagnostic::error(codes::VERSION, "un fichier ne déclare qu'une version", item.span.shift(offset))
-                            .with_label("deuxième version")
-                            .with_secondary(prev, "première version"),
+                        Diagnostic::error(
+                            codes::VERSION,
+                            "un fichier ne déclare qu'une version",
+                            item.span.shift(offset),
+                        )
+                        .with_label("deuxième version")
+                        .with_secondary(prev, "première version"),
                     );
                 }
                 version_seen = Some(v.date_span.shift(offset));
@@ -654,19 +756,36 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                             .with_label("remplacement sans date"),
                     );
                 }
-                let imported = resolved.iter().flatten().any(|f| *f != file && file_defs(db, *f).defs.iter().any(|(m, _, r)| *m == n.text && !r));
+                let imported = resolved.iter().flatten().any(|f| {
+                    *f != file
+                        && file_defs(db, *f)
+                            .defs
+                            .iter()
+                            .any(|(m, _, r)| *m == n.text && !r)
+                });
                 if !imported {
                     out.push(
-                        Diagnostic::error(codes::VERSION, format!("« {} » ne remplace rien : aucun module importé ne la définit", n.text), abs)
-                            .with_label("rien à remplacer")
-                            .with_help("importez le module qui définit la règle d'origine"),
+                        Diagnostic::error(
+                            codes::VERSION,
+                            format!(
+                                "« {} » ne remplace rien : aucun module importé ne la définit",
+                                n.text
+                            ),
+                            abs,
+                        )
+                        .with_label("rien à remplacer")
+                        .with_help("importez le module qui définit la règle d'origine"),
                     );
                 }
             } else if let Some((prev, noun)) = first_def.get(n.text.as_str()) {
                 out.push(
-                    Diagnostic::error(codes::DUPLICATE, format!("« {} » est déjà défini dans ce fichier ({noun})", n.text), abs)
-                        .with_label("deuxième définition")
-                        .with_secondary(*prev, "première définition"),
+                    Diagnostic::error(
+                        codes::DUPLICATE,
+                        format!("« {} » est déjà défini dans ce fichier ({noun})", n.text),
+                        abs,
+                    )
+                    .with_label("deuxième définition")
+                    .with_secondary(*prev, "première définition"),
                 );
             } else {
                 first_def.insert(&n.text, (abs, item.kind.noun()));
@@ -686,7 +805,12 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
             }
         }
         let key = ItemKey::new(db, file, key_name.clone());
-        out.extend(check_item(db, key).diagnostics.iter().map(|d| d.clone().shifted(offset)));
+        out.extend(
+            check_item(db, key)
+                .diagnostics
+                .iter()
+                .map(|d| d.clone().shifted(offset)),
+        );
     }
 
     // Rule cycles, reported once, at the member that sorts first.
@@ -694,7 +818,10 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
         if !matches!(kind, DefKind::Rule | DefKind::Condition | DefKind::Decision) {
             continue;
         }
-        let def = DefRef { file, name: Arc::from(name.as_str()) };
+        let def = DefRef {
+            file,
+            name: Arc::from(name.as_str()),
+        };
         if let Some(cycle) = find_cycle(db, &def) {
             let min = cycle.iter().min_by_key(|d| sort_key(db, d)).cloned();
             if min.as_ref() == Some(&def) {
@@ -706,9 +833,15 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                 let mut path: Vec<String> = cycle.iter().map(|d| d.name.to_string()).collect();
                 path.push(name.clone());
                 out.push(
-                    Diagnostic::error(codes::CYCLE, format!("« {name} » dépend d'elle-même : {}", path.join(" → ")), span)
-                        .with_label("définition circulaire")
-                        .with_help("une règle ne peut pas dépendre, même indirectement, de sa propre valeur"),
+                    Diagnostic::error(
+                        codes::CYCLE,
+                        format!("« {name} » dépend d'elle-même : {}", path.join(" → ")),
+                        span,
+                    )
+                    .with_label("définition circulaire")
+                    .with_help(
+                        "une règle ne peut pas dépendre, même indirectement, de sa propre valeur",
+                    ),
                 );
             }
         }

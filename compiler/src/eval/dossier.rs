@@ -36,7 +36,9 @@ fn expected_words(t: &RtTy, plan: &Plan) -> String {
         RtTy::Int => "un nombre entier".into(),
         RtTy::Dec => "un nombre".into(),
         RtTy::Pct => "un pourcentage écrit \"15 %\"".into(),
-        RtTy::Qty(u) if u.is_money() => "un montant (\"19500.00\" ou 19500.00, au plus deux décimales)".into(),
+        RtTy::Qty(u) if u.is_money() => {
+            "un montant (\"19500.00\" ou 19500.00, au plus deux décimales)".into()
+        }
         RtTy::Qty(u) => format!("une quantité en {u}"),
         RtTy::Text => "un texte".into(),
         RtTy::Date => "une date \"AAAA-MM-JJ\"".into(),
@@ -46,7 +48,12 @@ fn expected_words(t: &RtTy, plan: &Plan) -> String {
             format!("une valeur de {} ({})", d.name, d.variants.join(", "))
         }
         RtTy::Struct(s) => format!("un objet {}", plan.structs[*s as usize].name),
-        RtTy::List(t) => format!("une liste de {}", expected_words(t, plan).trim_start_matches("un ").trim_start_matches("une ")),
+        RtTy::List(t) => format!(
+            "une liste de {}",
+            expected_words(t, plan)
+                .trim_start_matches("un ")
+                .trim_start_matches("une ")
+        ),
     }
 }
 
@@ -63,7 +70,10 @@ fn exact_number(j: &Json) -> Option<(Decimal, Option<String>)> {
             // Split a trailing unit (`2,3 ha`, `15 %`, `19500 $`).
             let idx = s
                 .char_indices()
-                .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, ' ' | '\u{A0}' | '\u{202F}' | ',' | '.' | '-' | '+')))
+                .find(|(_, c)| {
+                    !(c.is_ascii_digit()
+                        || matches!(c, ' ' | '\u{A0}' | '\u{202F}' | ',' | '.' | '-' | '+'))
+                })
                 .map(|(i, _)| i)
                 .unwrap_or(s.len());
             let (num, unit) = s.split_at(idx);
@@ -74,7 +84,10 @@ fn exact_number(j: &Json) -> Option<(Decimal, Option<String>)> {
             };
             let d = lower_number(num)?;
             let unit = unit.trim();
-            Some((if neg { -d } else { d }, (!unit.is_empty()).then(|| unit.to_string())))
+            Some((
+                if neg { -d } else { d },
+                (!unit.is_empty()).then(|| unit.to_string()),
+            ))
         }
         _ => None,
     }
@@ -110,7 +123,12 @@ impl<'p> Decoder<'p> {
             RtTy::Date => match j {
                 Json::String(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
                     Ok(d) => Value::Date(d),
-                    Err(_) => self.wrong(path, t, j, Some("une date existante, écrite AAAA-MM-JJ".into())),
+                    Err(_) => self.wrong(
+                        path,
+                        t,
+                        j,
+                        Some("une date existante, écrite AAAA-MM-JJ".into()),
+                    ),
                 },
                 _ => self.wrong(path, t, j, None),
             },
@@ -118,9 +136,16 @@ impl<'p> Decoder<'p> {
                 Some((n, Some(u))) if n.fract().is_zero() => {
                     let k = i32::try_from(n.mantissa()).unwrap_or(i32::MAX);
                     match Unit::parse(&u).and_then(|u| u.as_duration_dim()) {
-                        Some(crate::units::Dim::Day) => Value::Duration(Duration { months: 0, days: k }),
-                        Some(crate::units::Dim::Month) => Value::Duration(Duration { months: k, days: 0 }),
-                        Some(_) => Value::Duration(Duration { months: k.saturating_mul(12), days: 0 }),
+                        Some(crate::units::Dim::Day) => {
+                            Value::Duration(Duration { months: 0, days: k })
+                        }
+                        Some(crate::units::Dim::Month) => {
+                            Value::Duration(Duration { months: k, days: 0 })
+                        }
+                        Some(_) => Value::Duration(Duration {
+                            months: k.saturating_mul(12),
+                            days: 0,
+                        }),
                         None => self.wrong(path, t, j, None),
                     }
                 }
@@ -132,18 +157,33 @@ impl<'p> Decoder<'p> {
                 };
                 match (t, unit.as_deref()) {
                     (RtTy::Pct, Some("%")) => Value::Num(n / Decimal::ONE_HUNDRED),
-                    (RtTy::Pct, _) => self.wrong(path, t, j, Some("écrivez le pourcentage avec le signe %, par exemple \"15 %\"".into())),
+                    (RtTy::Pct, _) => self.wrong(
+                        path,
+                        t,
+                        j,
+                        Some("écrivez le pourcentage avec le signe %, par exemple \"15 %\"".into()),
+                    ),
                     (RtTy::Int, None) if n.fract().is_zero() => Value::Num(n.trunc()),
                     (RtTy::Int, _) => self.wrong(path, t, j, None),
                     (RtTy::Dec, None) => Value::Num(n),
                     (RtTy::Qty(u), unit) => {
                         if let Some(written) = unit {
                             if Unit::parse(written).as_ref() != Some(u) {
-                                return self.wrong(path, t, j, Some(format!("l'unité attendue est {u}")));
+                                return self.wrong(
+                                    path,
+                                    t,
+                                    j,
+                                    Some(format!("l'unité attendue est {u}")),
+                                );
                             }
                         }
                         if u.is_money() && n.normalize().scale() > 2 {
-                            return self.wrong(path, t, j, Some("un montant a au plus deux décimales".into()));
+                            return self.wrong(
+                                path,
+                                t,
+                                j,
+                                Some("un montant a au plus deux décimales".into()),
+                            );
                         }
                         Value::Num(n)
                     }
@@ -156,7 +196,8 @@ impl<'p> Decoder<'p> {
                     Json::String(s) => match desc.variants.iter().position(|v| v == s) {
                         Some(i) => Value::Enum(i as u32),
                         None => {
-                            let help = suggest(s, desc.variants.iter().map(String::as_str)).map(|s| format!("voulez-vous dire \"{s}\" ?"));
+                            let help = suggest(s, desc.variants.iter().map(String::as_str))
+                                .map(|s| format!("voulez-vous dire \"{s}\" ?"));
                             self.wrong(path, t, j, help)
                         }
                     },
@@ -182,10 +223,11 @@ impl<'p> Decoder<'p> {
                 let desc = &plan.structs[*s as usize];
                 for k in obj.keys() {
                     if !desc.fields.iter().any(|f| f.name == *k) {
-                        self.errors.push(EvalError::new(EvalErrorKind::UnknownField {
-                            path: format!("{path}.{k}"),
-                            suggestion: suggest(k, desc.fields.iter().map(|f| f.name.as_str())),
-                        }));
+                        self.errors
+                            .push(EvalError::new(EvalErrorKind::UnknownField {
+                                path: format!("{path}.{k}"),
+                                suggestion: suggest(k, desc.fields.iter().map(|f| f.name.as_str())),
+                            }));
                     }
                 }
                 let mut fields = Vec::with_capacity(desc.fields.len());
@@ -194,8 +236,10 @@ impl<'p> Decoder<'p> {
                     let v = match obj.get(&f.name) {
                         Some(Json::Null) | None => match &f.default {
                             Some(d) => {
-                                let mut ev = Evaluator::new(plan, NaiveDate::MIN, Vec::new(), false);
-                                ev.eval(d).unwrap_or(Value::Missing(Arc::from(fpath.as_str())))
+                                let mut ev =
+                                    Evaluator::new(plan, NaiveDate::MIN, Vec::new(), false);
+                                ev.eval(d)
+                                    .unwrap_or(Value::Missing(Arc::from(fpath.as_str())))
                             }
                             None => Value::Missing(Arc::from(fpath.as_str())),
                         },
@@ -211,8 +255,14 @@ impl<'p> Decoder<'p> {
 
 /// Decodes a dossier's inputs: unknown fields and wrong types are errors, absent inputs are
 /// left for the evaluator (an error only if needed).
-pub fn decode_inputs(plan: &Plan, inputs: &Map<String, Json>) -> Result<Vec<Option<Value>>, Vec<EvalError>> {
-    let mut dec = Decoder { plan, errors: Vec::new() };
+pub fn decode_inputs(
+    plan: &Plan,
+    inputs: &Map<String, Json>,
+) -> Result<Vec<Option<Value>>, Vec<EvalError>> {
+    let mut dec = Decoder {
+        plan,
+        errors: Vec::new(),
+    };
     let mut out = vec![None; plan.defs.len()];
     let input_names: Vec<&str> = plan.inputs.iter().map(|s| &*plan.def(*s).name).collect();
     for (k, j) in inputs {
@@ -241,12 +291,19 @@ pub fn decode_inputs(plan: &Plan, inputs: &Map<String, Json>) -> Result<Vec<Opti
 pub fn check_date(plan: &Plan, date: NaiveDate) -> Result<(), EvalError> {
     if let Some((start, end)) = plan.period {
         if date < start || date > end {
-            return Err(EvalError::new(EvalErrorKind::DateOutsidePeriod { date, start, end }));
+            return Err(EvalError::new(EvalErrorKind::DateOutsidePeriod {
+                date,
+                start,
+                end,
+            }));
         }
     }
     if let Some(oldest) = plan.base_version {
         if date < oldest {
-            return Err(EvalError::new(EvalErrorKind::VersionNotEncoded { date, oldest }));
+            return Err(EvalError::new(EvalErrorKind::VersionNotEncoded {
+                date,
+                oldest,
+            }));
         }
     }
     Ok(())
@@ -254,7 +311,9 @@ pub fn check_date(plan: &Plan, date: NaiveDate) -> Result<(), EvalError> {
 
 fn json_number(d: Decimal) -> Json {
     let s = d.normalize().to_string();
-    Number::from_str(&s).map(Json::Number).unwrap_or(Json::String(s))
+    Number::from_str(&s)
+        .map(Json::Number)
+        .unwrap_or(Json::String(s))
 }
 
 /// A value as the dossiers write it: money `"9750.00"`, percentages `"65 %"`, dates
@@ -263,12 +322,20 @@ pub fn to_json(v: &Value, t: &RtTy, plan: &Plan) -> Json {
     match (v, t) {
         (Value::Bool(b), _) => Json::Bool(*b),
         (Value::Num(d), t) if t.is_money() => Json::String(money_string(*d)),
-        (Value::Num(d), RtTy::Pct) => Json::String(format!("{} %", (*d * Decimal::ONE_HUNDRED).normalize())),
+        (Value::Num(d), RtTy::Pct) => {
+            Json::String(format!("{} %", (*d * Decimal::ONE_HUNDRED).normalize()))
+        }
         (Value::Num(d), _) => json_number(*d),
         (Value::Text(s), _) => Json::String(s.to_string()),
         (Value::Date(d), _) => Json::String(d.format("%Y-%m-%d").to_string()),
         (Value::Duration(d), _) => Json::String(super::value::duration_text(*d)),
-        (Value::Enum(i), RtTy::Enum(e)) => Json::String(plan.enums[*e as usize].variants.get(*i as usize).cloned().unwrap_or_default()),
+        (Value::Enum(i), RtTy::Enum(e)) => Json::String(
+            plan.enums[*e as usize]
+                .variants
+                .get(*i as usize)
+                .cloned()
+                .unwrap_or_default(),
+        ),
         (Value::Struct(fields), RtTy::Struct(s)) => {
             let desc = &plan.structs[*s as usize];
             let mut m = Map::new();
@@ -277,7 +344,9 @@ pub fn to_json(v: &Value, t: &RtTy, plan: &Plan) -> Json {
             }
             Json::Object(m)
         }
-        (Value::List(items), RtTy::List(t)) => Json::Array(items.iter().map(|i| to_json(i, t, plan)).collect()),
+        (Value::List(items), RtTy::List(t)) => {
+            Json::Array(items.iter().map(|i| to_json(i, t, plan)).collect())
+        }
         (Value::Missing(_), _) => Json::Null,
         _ => Json::Null,
     }
@@ -304,7 +373,14 @@ pub struct Dossier {
     pub expected: Option<Map<String, Json>>,
 }
 
-const DOSSIER_KEYS: &[&str] = &["programme", "description", "sections", "date", "entrées", "attendu"];
+const DOSSIER_KEYS: &[&str] = &[
+    "programme",
+    "description",
+    "sections",
+    "date",
+    "entrées",
+    "attendu",
+];
 
 /// Reads a dossier document. A JSON object with an `entrées` key is a dossier document (its
 /// other keys must be known); any other object is taken as the inputs themselves.
@@ -325,8 +401,13 @@ pub fn parse_dossier(text: &str) -> Result<Dossier, String> {
     }
     for k in obj.keys() {
         if !DOSSIER_KEYS.contains(&k.as_str()) {
-            let hint = suggest(k, DOSSIER_KEYS.iter().copied()).map(|s| format!(" (voulez-vous dire « {s} » ?)")).unwrap_or_default();
-            return Err(format!("clé inconnue « {k} » dans le dossier{hint} ; clés permises : {}", DOSSIER_KEYS.join(", ")));
+            let hint = suggest(k, DOSSIER_KEYS.iter().copied())
+                .map(|s| format!(" (voulez-vous dire « {s} » ?)"))
+                .unwrap_or_default();
+            return Err(format!(
+                "clé inconnue « {k} » dans le dossier{hint} ; clés permises : {}",
+                DOSSIER_KEYS.join(", ")
+            ));
         }
     }
     let string = |k: &str| -> Result<Option<String>, String> {
@@ -338,13 +419,20 @@ pub fn parse_dossier(text: &str) -> Result<Dossier, String> {
     };
     let date = match string("date")? {
         None => None,
-        Some(s) => Some(NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| format!("« date » : « {s} » n'est pas une date AAAA-MM-JJ"))?),
+        Some(s) => Some(
+            NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                .map_err(|_| format!("« date » : « {s} » n'est pas une date AAAA-MM-JJ"))?,
+        ),
     };
     let sections = match obj.get("sections") {
         None => Vec::new(),
         Some(Json::Array(a)) => a
             .iter()
-            .map(|s| s.as_str().map(str::to_string).ok_or_else(|| "« sections » est une liste de textes".to_string()))
+            .map(|s| {
+                s.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| "« sections » est une liste de textes".to_string())
+            })
             .collect::<Result<_, _>>()?,
         Some(_) => return Err("« sections » est une liste de textes".into()),
     };
@@ -371,11 +459,16 @@ pub fn parse_dossier(text: &str) -> Result<Dossier, String> {
 pub fn expectations(plan: &Plan, raw: &Map<String, Json>) -> Result<Vec<Expected>, Vec<String>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    let mut dec = Decoder { plan, errors: Vec::new() };
+    let mut dec = Decoder {
+        plan,
+        errors: Vec::new(),
+    };
     let names: Vec<&str> = plan.by_name.keys().map(String::as_str).collect();
     for (k, j) in raw {
         let Some(slot) = plan.slot(k).filter(|s| plan.def(*s).kind != DefKind::Table) else {
-            let hint = suggest(k, names.iter().copied()).map(|s| format!(" (voulez-vous dire « {s} » ?)")).unwrap_or_default();
+            let hint = suggest(k, names.iter().copied())
+                .map(|s| format!(" (voulez-vous dire « {s} » ?)"))
+                .unwrap_or_default();
             errors.push(format!("« attendu » : « {k} » n'est ni une règle, ni une condition, ni une décision du programme{hint}"));
             continue;
         };
@@ -391,18 +484,30 @@ pub fn expectations(plan: &Plan, raw: &Map<String, Json>) -> Result<Vec<Expected
                 };
                 let reasons = match m.get("motifs") {
                     None => None,
-                    Some(Json::Array(a)) => Some(a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()),
+                    Some(Json::Array(a)) => Some(
+                        a.iter()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .collect(),
+                    ),
                     Some(_) => {
-                        errors.push(format!("« attendu.{k}.motifs » est une liste de noms de conditions"));
+                        errors.push(format!(
+                            "« attendu.{k}.motifs » est une liste de noms de conditions"
+                        ));
                         continue;
                     }
                 };
                 for key in m.keys() {
                     if key != "valeur" && key != "motifs" {
-                        errors.push(format!("« attendu.{k} » : clé inconnue « {key} » (permises : valeur, motifs)"));
+                        errors.push(format!(
+                            "« attendu.{k} » : clé inconnue « {key} » (permises : valeur, motifs)"
+                        ));
                     }
                 }
-                out.push(Expected { slot, value, reasons });
+                out.push(Expected {
+                    slot,
+                    value,
+                    reasons,
+                });
                 continue;
             }
         }
@@ -412,7 +517,11 @@ pub fn expectations(plan: &Plan, raw: &Map<String, Json>) -> Result<Vec<Expected
         if dec.errors.len() > before {
             continue;
         }
-        out.push(Expected { slot, value, reasons: None });
+        out.push(Expected {
+            slot,
+            value,
+            reasons: None,
+        });
     }
     errors.extend(dec.errors.iter().map(|e| e.to_string()));
     if errors.is_empty() {

@@ -10,30 +10,58 @@ use super::plan::Location;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EvalErrorKind {
     /// A needed input (or structure field) is absent from the dossier.
-    MissingInput { path: String },
+    MissingInput {
+        path: String,
+    },
     /// A dossier field the program does not declare.
-    UnknownField { path: String, suggestion: Option<String> },
+    UnknownField {
+        path: String,
+        suggestion: Option<String>,
+    },
     /// A dossier value of the wrong type.
-    WrongType { path: String, expected: String, found: String, help: Option<String> },
+    WrongType {
+        path: String,
+        expected: String,
+        found: String,
+        help: Option<String>,
+    },
     /// The evaluation date is outside the program's period.
-    DateOutsidePeriod { date: NaiveDate, start: NaiveDate, end: NaiveDate },
+    DateOutsidePeriod {
+        date: NaiveDate,
+        start: NaiveDate,
+        end: NaiveDate,
+    },
     /// The version in force at the date is older than every version encoded.
-    VersionNotEncoded { date: NaiveDate, oldest: NaiveDate },
+    VersionNotEncoded {
+        date: NaiveDate,
+        oldest: NaiveDate,
+    },
     Overflow,
     DivisionByZero,
-    EmptyList { function: &'static str },
-    NoTableRow { table: String, keys: String },
-    ExceptionConflict { rule: String, first: Location, second: Location },
+    EmptyList {
+        function: &'static str,
+    },
+    NoTableRow {
+        table: String,
+        keys: String,
+    },
+    ExceptionConflict {
+        rule: String,
+        first: Location,
+        second: Location,
+    },
     IncomparableDurations,
     DateOutOfRange,
     /// A definition reached while it is being computed (the checker refuses cycles, so this
     /// only guards the evaluator).
-    Cycle { name: String },
+    Cycle {
+        name: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct EvalError {
-    pub kind: EvalErrorKind,
+    pub kind: Box<EvalErrorKind>,
     /// Where in the policy, when the error comes from evaluating an expression.
     pub location: Option<Location>,
     /// The definition being evaluated.
@@ -43,14 +71,14 @@ pub struct EvalError {
 impl EvalError {
     pub fn new(kind: EvalErrorKind) -> EvalError {
         EvalError {
-            kind,
+            kind: Box::new(kind),
             location: None,
             within: None,
         }
     }
 
     pub fn code(&self) -> &'static str {
-        match &self.kind {
+        match self.kind.as_ref() {
             EvalErrorKind::MissingInput { .. } => "pol::dossier::entrée_manquante",
             EvalErrorKind::UnknownField { .. } => "pol::dossier::champ_inconnu",
             EvalErrorKind::WrongType { .. } => "pol::dossier::type",
@@ -70,7 +98,7 @@ impl EvalError {
 
 impl fmt::Display for EvalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
+        match self.kind.as_ref() {
             EvalErrorKind::MissingInput { path } => {
                 write!(f, "le dossier ne donne pas « {path} », nécessaire au calcul")?
             }

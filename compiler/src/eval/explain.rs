@@ -53,7 +53,12 @@ fn build(ev: &mut Evaluator<'_>, slot: Slot, seen: &mut Vec<Slot>) -> Node {
     let def = plan.def(slot);
     let (shown, json) = match ev.value(slot) {
         Ok(v) => (
-            Shown { value: &v, ty: &def.ty, plan }.to_string(),
+            Shown {
+                value: &v,
+                ty: &def.ty,
+                plan,
+            }
+            .to_string(),
             to_json(&v, &def.ty, plan),
         ),
         Err(e) => (format!("erreur : {e}"), Json::Null),
@@ -73,7 +78,9 @@ fn build(ev: &mut Evaluator<'_>, slot: Slot, seen: &mut Vec<Slot>) -> Node {
         .filter_map(|(t, r)| {
             let tdef = plan.def(*t);
             match tdef.versions.first().map(|v| &v.body) {
-                Some(Body::Table { rows, .. }) => rows.get(*r).map(|row| (tdef.name.to_string(), row.location.line)),
+                Some(Body::Table { rows, .. }) => rows
+                    .get(*r)
+                    .map(|row| (tdef.name.to_string(), row.location.line)),
                 _ => None,
             }
         })
@@ -85,7 +92,9 @@ fn build(ev: &mut Evaluator<'_>, slot: Slot, seen: &mut Vec<Slot>) -> Node {
         shown,
         json,
         citations: version.map(|v| v.citations.clone()).unwrap_or_default(),
-        file: version.map(|v| v.location.file.to_string()).unwrap_or_default(),
+        file: version
+            .map(|v| v.location.file.to_string())
+            .unwrap_or_default(),
         line: version.map(|v| v.location.line).unwrap_or(0),
         version_from: version.and_then(|v| v.from),
         exception,
@@ -119,7 +128,12 @@ fn render(node: &Node, prefix: &str, last: bool, root: bool, out: &mut String) {
     } else {
         "├─ "
     };
-    out.push_str(&format!("{prefix}{branch}{} {} = {}", kind_word(node.kind), node.name, node.shown));
+    out.push_str(&format!(
+        "{prefix}{branch}{} {} = {}",
+        kind_word(node.kind),
+        node.name,
+        node.shown
+    ));
     if !node.file.is_empty() {
         out.push_str(&format!("  [{}:{}]", node.file, node.line));
     }
@@ -150,7 +164,10 @@ fn render(node: &Node, prefix: &str, last: bool, root: bool, out: &mut String) {
     }
     let has_children = !node.children.is_empty();
     for n in notes {
-        out.push_str(&format!("{child_prefix}{}   {n}\n", if has_children { "│" } else { " " }));
+        out.push_str(&format!(
+            "{child_prefix}{}   {n}\n",
+            if has_children { "│" } else { " " }
+        ));
     }
     let count = node.children.len();
     for (i, c) in node.children.iter().enumerate() {

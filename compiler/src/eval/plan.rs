@@ -106,9 +106,13 @@ pub struct Version {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Body {
-    Input { default: Option<PExpr> },
+    Input {
+        default: Option<PExpr>,
+    },
     Expr(PExpr),
-    Decision { conditions: Vec<Slot> },
+    Decision {
+        conditions: Vec<Slot>,
+    },
     Table {
         params: Vec<String>,
         param_types: Vec<RtTy>,
@@ -227,13 +231,20 @@ pub fn display_path(db: &dyn Db, file: SourceFile) -> String {
     let path = file.path(db);
     let root = db.workspace().root(db);
     let base = root.parent().unwrap_or(root);
-    path.strip_prefix(base).unwrap_or(path).display().to_string()
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 fn line_of(db: &dyn Db, file: SourceFile, offset: u32) -> u32 {
     let text = file.text(db);
     let end = (offset as usize).min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() as u32 + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u32
+        + 1
 }
 
 impl<'a> Compiler<'a> {
@@ -249,7 +260,10 @@ impl<'a> Compiler<'a> {
         if let Some(i) = self.enums.get(def) {
             return *i;
         }
-        let info = enum_info(self.db, ItemKey::new(self.db, def.file, def.name.to_string()));
+        let info = enum_info(
+            self.db,
+            ItemKey::new(self.db, def.file, def.name.to_string()),
+        );
         let i = self.plan.enums.len() as u32;
         self.plan.enums.push(EnumDesc {
             name: def.name.clone(),
@@ -309,7 +323,9 @@ impl<'a> Compiler<'a> {
                 PKind::Const(Value::Enum(*i))
             }
             TKind::Field(x, i) => PKind::Field(b(self, x), *i),
-            TKind::Builtin(f, args) => PKind::Builtin(*f, args.iter().map(|a| self.expr(a, offset)).collect()),
+            TKind::Builtin(f, args) => {
+                PKind::Builtin(*f, args.iter().map(|a| self.expr(a, offset)).collect())
+            }
             TKind::Table(d, args) => PKind::Table(
                 self.slots.get(d).copied().unwrap_or(u32::MAX),
                 args.iter().map(|a| self.expr(a, offset)).collect(),
@@ -382,7 +398,11 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
     let files = program_files(db, entry);
     let mut errors = Vec::new();
     for f in &files {
-        let errs: Vec<Diagnostic> = file_diagnostics(db, *f).iter().filter(|d| d.is_error()).cloned().collect();
+        let errs: Vec<Diagnostic> = file_diagnostics(db, *f)
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect();
         if !errs.is_empty() {
             errors.push((*f, errs));
         }
@@ -429,7 +449,10 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
             if *replaces || !(kind.is_value() || *kind == DefKind::Table) {
                 continue;
             }
-            let def = DefRef { file: *f, name: Arc::from(name.as_str()) };
+            let def = DefRef {
+                file: *f,
+                name: Arc::from(name.as_str()),
+            };
             let slot = c.plan.defs.len() as Slot;
             c.slots.insert(def.clone(), slot);
             // The entry file's names win in `by_name`; others are reachable by their own.
@@ -463,13 +486,19 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
                         pending.push((slot, fd.version, *f, name.clone()));
                     }
                 }
-            } else if let Some(&slot) = c.slots.get(&DefRef { file: *f, name: Arc::from(name.as_str()) }) {
+            } else if let Some(&slot) = c.slots.get(&DefRef {
+                file: *f,
+                name: Arc::from(name.as_str()),
+            }) {
                 pending.push((slot, None, *f, name.clone()));
             }
         }
         for (key, _) in &fd.exceptions {
             let checked = check_item(db, ItemKey::new(db, *f, key.clone()));
-            if let Detail::Exception { target: Some(t), .. } = &checked.detail {
+            if let Detail::Exception {
+                target: Some(t), ..
+            } = &checked.detail
+            {
                 if let Some(&slot) = c.slots.get(t) {
                     exceptions.push((slot, date, *f, key.clone()));
                 }
@@ -480,19 +509,35 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
         let key = ItemKey::new(db, file, name.clone());
         let checked = check_item(db, key);
         let offset = item_offset(db, file, &name);
-        let Some(item) = item_ast(db, key) else { continue };
-        let location = c.location(file, item.kind.defined_name().map(|n| n.span).unwrap_or(item.span).shift(offset));
+        let Some(item) = item_ast(db, key) else {
+            continue;
+        };
+        let location = c.location(
+            file,
+            item.kind
+                .defined_name()
+                .map(|n| n.span)
+                .unwrap_or(item.span)
+                .shift(offset),
+        );
         let ty = c.rt(&checked.ty);
         let body = match (&item.kind, &checked.detail) {
             (ItemKind::Input(_), _) => Body::Input {
                 default: checked.body.as_ref().map(|b| c.expr(b, offset)),
             },
             (ItemKind::Decision(_), Detail::Decision { conditions }) => Body::Decision {
-                conditions: conditions.iter().filter_map(|d| c.slots.get(d).copied()).collect(),
+                conditions: conditions
+                    .iter()
+                    .filter_map(|d| c.slots.get(d).copied())
+                    .collect(),
             },
             (ItemKind::Table(t), Detail::Table { rows }) => Body::Table {
                 params: t.params.iter().map(|(n, _)| n.text.clone()).collect(),
-                param_types: crate::check::table_signature(db, key).params.iter().map(|t| c.rt(t)).collect(),
+                param_types: crate::check::table_signature(db, key)
+                    .params
+                    .iter()
+                    .map(|t| c.rt(t))
+                    .collect(),
                 rows: rows
                     .iter()
                     .map(|r| PRow {
@@ -502,7 +547,9 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
                             .map(|k| match k {
                                 CheckedCell::Any => PCell::Any,
                                 CheckedCell::Eq(e) => PCell::Eq(c.expr(e, offset)),
-                                CheckedCell::Range(a, b) => PCell::Range(c.expr(a, offset), c.expr(b, offset)),
+                                CheckedCell::Range(a, b) => {
+                                    PCell::Range(c.expr(a, offset), c.expr(b, offset))
+                                }
                             })
                             .collect(),
                         value: c.expr(&r.value, offset),
@@ -538,8 +585,12 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
         let k = ItemKey::new(db, file, key.clone());
         let checked = check_item(db, k);
         let offset = item_offset(db, file, &key);
-        let Some(item) = item_ast(db, k) else { continue };
-        let (Detail::Exception { condition, .. }, Some(body), ItemKind::Exception(e)) = (&checked.detail, &checked.body, &item.kind) else {
+        let Some(item) = item_ast(db, k) else {
+            continue;
+        };
+        let (Detail::Exception { condition, .. }, Some(body), ItemKind::Exception(e)) =
+            (&checked.detail, &checked.body, &item.kind)
+        else {
             continue;
         };
         let ex = PException {
@@ -577,8 +628,13 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
     // 4. Outputs.
     let checked = check_item(db, ItemKey::new(db, entry, programme.name.text.clone()));
     let outputs: Vec<Slot> = match &checked.detail {
-        Detail::Programme { outputs } if !outputs.is_empty() => outputs.iter().filter_map(|d| c.slots.get(d).copied()).collect(),
-        _ => (0..c.plan.defs.len() as Slot).filter(|s| c.plan.defs[*s as usize].kind == DefKind::Decision).collect(),
+        Detail::Programme { outputs } if !outputs.is_empty() => outputs
+            .iter()
+            .filter_map(|d| c.slots.get(d).copied())
+            .collect(),
+        _ => (0..c.plan.defs.len() as Slot)
+            .filter(|s| c.plan.defs[*s as usize].kind == DefKind::Decision)
+            .collect(),
     };
     c.plan.outputs = outputs;
     Ok(Arc::new(c.plan))

@@ -119,7 +119,12 @@ impl<'p> Evaluator<'p> {
             }
             if e.location.is_none() {
                 let vi = self.version_index(slot);
-                e.location = self.plan.def(slot).versions.get(vi).map(|v| v.location.clone());
+                e.location = self
+                    .plan
+                    .def(slot)
+                    .versions
+                    .get(vi)
+                    .map(|v| v.location.clone());
             }
             e
         });
@@ -170,15 +175,14 @@ impl<'p> Evaluator<'p> {
                 for (i, ex) in version.exceptions.iter().enumerate() {
                     if self.eval(&ex.condition)?.as_bool().unwrap_or(false) {
                         if let Some(first) = applied {
-                            return Err(EvalError {
-                                kind: EvalErrorKind::ExceptionConflict {
-                                    rule: def.name.to_string(),
-                                    first: version.exceptions[first].location.clone(),
-                                    second: ex.location.clone(),
-                                },
-                                location: Some(ex.location.clone()),
-                                within: Some(def.name.clone()),
+                            let mut e = EvalError::new(EvalErrorKind::ExceptionConflict {
+                                rule: def.name.to_string(),
+                                first: version.exceptions[first].location.clone(),
+                                second: ex.location.clone(),
                             });
+                            e.location = Some(ex.location.clone());
+                            e.within = Some(def.name.clone());
+                            return Err(e);
                         }
                         applied = Some(i);
                     }
@@ -200,17 +204,27 @@ impl<'p> Evaluator<'p> {
         Ok(match &e.kind {
             PKind::Const(v) => v.clone(),
             PKind::Slot(s) => self.value(*s)?,
-            PKind::Local(l) => self.locals.get(*l as usize).cloned().unwrap_or(Value::Bool(false)),
+            PKind::Local(l) => self
+                .locals
+                .get(*l as usize)
+                .cloned()
+                .unwrap_or(Value::Bool(false)),
             PKind::EvalDate => Value::Date(self.date),
             PKind::Field(x, i) => match self.eval(x)? {
                 Value::Struct(fields) => match fields.get(*i as usize) {
                     Some(Value::Missing(path)) => {
-                        return Err(err(EvalErrorKind::MissingInput { path: path.to_string() }))
+                        return Err(err(EvalErrorKind::MissingInput {
+                            path: path.to_string(),
+                        }))
                     }
                     Some(v) => v.clone(),
                     None => Value::Bool(false),
                 },
-                Value::Missing(path) => return Err(err(EvalErrorKind::MissingInput { path: path.to_string() })),
+                Value::Missing(path) => {
+                    return Err(err(EvalErrorKind::MissingInput {
+                        path: path.to_string(),
+                    }))
+                }
                 _ => Value::Bool(false),
             },
             PKind::Not(x) => Value::Bool(!self.boolean(x)?),
@@ -340,7 +354,11 @@ impl<'p> Evaluator<'p> {
                     Some(v) => v,
                     None => {
                         return Err(err(EvalErrorKind::EmptyList {
-                            function: if b == Builtin::Min { "minimum" } else { "maximum" },
+                            function: if b == Builtin::Min {
+                                "minimum"
+                            } else {
+                                "maximum"
+                            },
                         }))
                     }
                 }
@@ -349,7 +367,9 @@ impl<'p> Evaluator<'p> {
                 let mut acc = Decimal::ZERO;
                 for v in items {
                     if let Value::Num(d) = v {
-                        acc = acc.checked_add(d).ok_or_else(|| err(EvalErrorKind::Overflow))?;
+                        acc = acc
+                            .checked_add(d)
+                            .ok_or_else(|| err(EvalErrorKind::Overflow))?;
                     }
                 }
                 Value::Num(acc)
@@ -437,19 +457,21 @@ impl<'p> Evaluator<'p> {
                         format!(
                             "{} = {}",
                             params.get(i).map(String::as_str).unwrap_or("?"),
-                            Shown { value: k, ty: &ty, plan }
+                            Shown {
+                                value: k,
+                                ty: &ty,
+                                plan
+                            }
                         )
                     })
                     .collect::<Vec<_>>()
                     .join(", ");
-                Err(EvalError {
-                    kind: EvalErrorKind::NoTableRow {
-                        table: def.name.to_string(),
-                        keys: shown_keys,
-                    },
-                    location: def.versions.get(vi).map(|v| v.location.clone()),
-                    within: None,
-                })
+                let mut e = EvalError::new(EvalErrorKind::NoTableRow {
+                    table: def.name.to_string(),
+                    keys: shown_keys,
+                });
+                e.location = def.versions.get(vi).map(|v| v.location.clone());
+                Err(e)
             }
             Some(one) => {
                 if let Some(frame) = self.frames.last_mut() {
@@ -519,8 +541,14 @@ fn compare(op: BinOp, a: &Value, b: &Value) -> R<bool> {
 }
 
 fn add_duration(d: NaiveDate, dur: Duration, sign: i32) -> R<NaiveDate> {
-    let months = dur.months.checked_mul(sign).ok_or_else(|| err(EvalErrorKind::DateOutOfRange))?;
-    let days = dur.days.checked_mul(sign).ok_or_else(|| err(EvalErrorKind::DateOutOfRange))?;
+    let months = dur
+        .months
+        .checked_mul(sign)
+        .ok_or_else(|| err(EvalErrorKind::DateOutOfRange))?;
+    let days = dur
+        .days
+        .checked_mul(sign)
+        .ok_or_else(|| err(EvalErrorKind::DateOutOfRange))?;
     // Months first (clamped to the end of the month), then days.
     let d = if months >= 0 {
         d.checked_add_months(Months::new(months.unsigned_abs()))
@@ -550,9 +578,15 @@ fn arith(op: BinOp, how: Arith, x: &Value, y: &Value, rc: bool) -> R<Value> {
             .ok_or_else(overflow)?;
             Value::Num(if rc { round_cents(r) } else { r })
         }
-        (Arith::DatePlusDuration, Value::Date(d), Value::Duration(u)) => Value::Date(add_duration(*d, *u, 1)?),
-        (Arith::DurationPlusDate, Value::Duration(u), Value::Date(d)) => Value::Date(add_duration(*d, *u, 1)?),
-        (Arith::DateMinusDuration, Value::Date(d), Value::Duration(u)) => Value::Date(add_duration(*d, *u, -1)?),
+        (Arith::DatePlusDuration, Value::Date(d), Value::Duration(u)) => {
+            Value::Date(add_duration(*d, *u, 1)?)
+        }
+        (Arith::DurationPlusDate, Value::Duration(u), Value::Date(d)) => {
+            Value::Date(add_duration(*d, *u, 1)?)
+        }
+        (Arith::DateMinusDuration, Value::Date(d), Value::Duration(u)) => {
+            Value::Date(add_duration(*d, *u, -1)?)
+        }
         (Arith::DateMinusDate, Value::Date(a), Value::Date(b)) => {
             let days = a.signed_duration_since(*b).num_days();
             Value::Duration(Duration {
@@ -567,7 +601,8 @@ fn arith(op: BinOp, how: Arith, x: &Value, y: &Value, rc: bool) -> R<Value> {
                 days: a.days.checked_add(s * b.days).ok_or_else(overflow)?,
             })
         }
-        (Arith::DurationTimesInt, Value::Duration(d), Value::Num(n)) | (Arith::IntTimesDuration, Value::Num(n), Value::Duration(d)) => {
+        (Arith::DurationTimesInt, Value::Duration(d), Value::Num(n))
+        | (Arith::IntTimesDuration, Value::Num(n), Value::Duration(d)) => {
             let k = i32::try_from(n.mantissa()).map_err(|_| overflow())?;
             Value::Duration(Duration {
                 months: d.months.checked_mul(k).ok_or_else(overflow)?,

@@ -86,7 +86,7 @@ pub fn french_number(d: Decimal) -> String {
     let mut grouped = String::new();
     let digits: Vec<char> = int.chars().collect();
     for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(' ');
         }
         grouped.push(*c);
@@ -132,7 +132,11 @@ pub fn duration_text(d: Duration) -> String {
         }
     }
     if d.days != 0 || parts.is_empty() {
-        parts.push(format!("{} jour{}", d.days, if d.days.abs() > 1 { "s" } else { "" }));
+        parts.push(format!(
+            "{} jour{}",
+            d.days,
+            if d.days.abs() > 1 { "s" } else { "" }
+        ));
     }
     parts.join(" et ")
 }
@@ -148,7 +152,9 @@ impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.value, self.ty) {
             (Value::Bool(b), _) => write!(f, "{}", if *b { "vrai" } else { "faux" }),
-            (Value::Num(d), RtTy::Pct) => write!(f, "{} %", french_number(*d * Decimal::ONE_HUNDRED)),
+            (Value::Num(d), RtTy::Pct) => {
+                write!(f, "{} %", french_number(*d * Decimal::ONE_HUNDRED))
+            }
             (Value::Num(d), t) if t.is_money() => write!(f, "{}", french_money(*d)),
             (Value::Num(d), RtTy::Qty(u)) => write!(f, "{} {u}", french_number(*d)),
             (Value::Num(d), _) => write!(f, "{}", french_number(*d)),

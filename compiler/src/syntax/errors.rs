@@ -155,7 +155,11 @@ pub(super) fn from_pest(e: &Error<Rule>, text: &str, base: usize, len: usize) ->
     } + base;
     // At the end of the chunk, point just after its last word rather than at the next line.
     let chunk_end = (base + len).min(text.len());
-    if pos <= chunk_end && text.get(pos..chunk_end).is_some_and(|r| r.trim().is_empty()) {
+    if pos <= chunk_end
+        && text
+            .get(pos..chunk_end)
+            .is_some_and(|r| r.trim().is_empty())
+    {
         let before = text.get(base..pos).unwrap_or("");
         pos = base + before.trim_end().len();
     }
@@ -200,13 +204,24 @@ pub(super) fn from_pest(e: &Error<Rule>, text: &str, base: usize, len: usize) ->
     }
     // Tokens that merely start an expression add nothing to « une expression ».
     if expected.iter().any(|e| e == "une expression") {
-        const STARTERS: &[&str] = &["\"", "«", "(", "-", "[", "_", "faux", "vrai", "non", "selon", "si"];
+        const STARTERS: &[&str] = &[
+            "\"", "«", "(", "-", "[", "_", "faux", "vrai", "non", "selon", "si",
+        ];
         expected.retain(|e| !STARTERS.iter().any(|s| *e == format!("« {s} »")));
     }
     // Every item keyword at once: say it in one phrase.
-    if expected.iter().any(|e| e == "« énumération »") && expected.iter().any(|e| e == "« programme »") {
-        expected.retain(|e| !e.starts_with("« ") && !e.starts_with("un commentaire") && !e.starts_with("une citation"));
-        expected.insert(0, "le début d'un élément (règle, condition, entrée, structure…)".to_string());
+    if expected.iter().any(|e| e == "« énumération »")
+        && expected.iter().any(|e| e == "« programme »")
+    {
+        expected.retain(|e| {
+            !e.starts_with("« ")
+                && !e.starts_with("un commentaire")
+                && !e.starts_with("une citation")
+        });
+        expected.insert(
+            0,
+            "le début d'un élément (règle, condition, entrée, structure…)".to_string(),
+        );
         expected.dedup();
     }
     if expected.iter().any(|e| e == "un nom") {

@@ -38,8 +38,9 @@ pub(super) fn item(pair: Pair<'_, Rule>) -> (Option<Item>, Vec<Diagnostic>) {
 
 /// The children of a pair, without keyword tokens (but `non`, which negation counts).
 fn inner(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
-    pair.into_inner()
-        .filter(|p| p.as_rule() == Rule::kw_non || super::errors::keyword_word(p.as_rule()).is_none())
+    pair.into_inner().filter(|p| {
+        p.as_rule() == Rule::kw_non || super::errors::keyword_word(p.as_rule()).is_none()
+    })
 }
 
 fn trim_text(raw: &str) -> String {
@@ -739,7 +740,9 @@ impl Lowerer {
                 self.errors.push(
                     Diagnostic::error(
                         codes::NUMBER,
-                        format!("le nombre {number} dépasse la précision exacte de pol (28 chiffres)"),
+                        format!(
+                            "le nombre {number} dépasse la précision exacte de pol (28 chiffres)"
+                        ),
                         span,
                     )
                     .with_label("nombre trop grand"),
@@ -793,7 +796,11 @@ fn content_end(text: &str) -> usize {
             '\n' => in_quotes = false,
             _ => {}
         }
-        let starts_comment = c == '#' && !in_guillemets && !in_quotes && !prev_hash && !text[i + 1..].starts_with('#');
+        let starts_comment = c == '#'
+            && !in_guillemets
+            && !in_quotes
+            && !prev_hash
+            && !text[i + 1..].starts_with('#');
         if starts_comment {
             in_comment = true;
             continue;

@@ -88,14 +88,21 @@ pub fn parse(text: &str) -> ParsedFile {
                 // Garbage on the line where the previous item ended belongs to that item
                 // (`règle a = b ×`): re-parse them together, for the real message.
                 let glued = previous.filter(|(_, prev_end)| {
-                    text.get(*prev_end..start).is_some_and(|gap| !gap.contains('\n'))
+                    text.get(*prev_end..start)
+                        .is_some_and(|gap| !gap.contains('\n'))
                 });
                 match glued {
                     Some((prev_start, _)) => {
                         out.items.pop();
-                        out.errors.push(reparse_for_message(&text[prev_start..end], text, prev_start));
+                        out.errors.push(reparse_for_message(
+                            &text[prev_start..end],
+                            text,
+                            prev_start,
+                        ));
                     }
-                    None => out.errors.push(reparse_for_message(pair.as_str(), text, start)),
+                    None => out
+                        .errors
+                        .push(reparse_for_message(pair.as_str(), text, start)),
                 }
                 previous = None;
             }

@@ -59,23 +59,42 @@ pub fn date(s: &str) -> NaiveDate {
 /// Evaluates `rule` of a program made of `files` (the first is the entry; a programme header
 /// is added to it if it has none) on `inputs` at `at`. Returns the value as dossier JSON, or
 /// the error codes.
-pub fn eval_files(files: &[(&str, &str)], inputs: Json, at: &str, rule: &str) -> Result<Json, Vec<String>> {
-    let mut owned: Vec<(String, String)> = files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+pub fn eval_files(
+    files: &[(&str, &str)],
+    inputs: Json,
+    at: &str,
+    rule: &str,
+) -> Result<Json, Vec<String>> {
+    let mut owned: Vec<(String, String)> = files
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
     if !owned[0].1.contains("programme ") {
         owned[0].1 = format!("{HEADER}{}", owned[0].1);
     }
-    let refs: Vec<(&str, &str)> = owned.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let refs: Vec<(&str, &str)> = owned
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
     let (db, handles) = db_with(&refs);
     let plan = match compile_program(&db, handles[0]) {
         Ok(p) => p,
         Err(CompileError::NotAProgramme) => return Err(vec!["pas un programme".into()]),
         Err(CompileError::Diagnostics(d)) => {
-            return Err(d.iter().flat_map(|(_, ds)| ds.iter().map(|x| x.code.to_string())).collect())
+            return Err(d
+                .iter()
+                .flat_map(|(_, ds)| ds.iter().map(|x| x.code.to_string()))
+                .collect())
         }
     };
-    let Json::Object(map) = inputs else { panic!("inputs must be an object") };
-    let mut ev = start(&plan, &map, date(at), false).map_err(|es| es.iter().map(|e| e.code().to_string()).collect::<Vec<_>>())?;
-    let slot = plan.slot(rule).unwrap_or_else(|| panic!("pas de règle {rule}"));
+    let Json::Object(map) = inputs else {
+        panic!("inputs must be an object")
+    };
+    let mut ev = start(&plan, &map, date(at), false)
+        .map_err(|es| es.iter().map(|e| e.code().to_string()).collect::<Vec<_>>())?;
+    let slot = plan
+        .slot(rule)
+        .unwrap_or_else(|| panic!("pas de règle {rule}"));
     let def = plan.def(slot);
     match ev.value(slot) {
         Ok(v) => Ok(pol_compiler::eval::dossier::to_json(&v, &def.ty, &plan)),

@@ -357,6 +357,7 @@ impl<'a> ExprChecker<'a> {
             }
         }
         match self.scope.lookup(n) {
+            Lookup::Found(b) if b.broken => return TExpr::error(span),
             Lookup::Found(b) if b.kind.is_value() => {
                 if !self.allow_refs {
                     self.err(
@@ -886,6 +887,9 @@ impl<'a> ExprChecker<'a> {
             return TExpr::error(span);
         };
         if let Lookup::Found(b) = self.scope.lookup(n) {
+            if b.broken {
+                return TExpr::error(span);
+            }
             if b.kind == DefKind::Table {
                 let def = b.def.clone();
                 return self.table_call(def, args, span);

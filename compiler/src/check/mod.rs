@@ -41,6 +41,7 @@ pub fn resolve_type(scope: &Scope, t: &TypeExpr, diags: &mut Vec<Diagnostic>) ->
             "date" => Ty::Date,
             "durée" => Ty::Duration,
             name => match scope.lookup(name) {
+                Lookup::Found(b) if b.broken => Ty::Error,
                 Lookup::Found(b) if b.kind == DefKind::Enum => Ty::Enum(b.def.clone()),
                 Lookup::Found(b) if b.kind == DefKind::Struct => Ty::Struct(b.def.clone()),
                 Lookup::Found(b) => {

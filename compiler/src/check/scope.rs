@@ -60,6 +60,8 @@ pub struct FileDefs {
     pub exceptions: Vec<(String, String)>,
     pub imports: Vec<Vec<String>>,
     pub version: Option<NaiveDate>,
+    /// Definitions that did not parse: `(name, kind)`.
+    pub broken: Vec<(String, DefKind)>,
 }
 
 #[salsa::tracked(returns(ref))]
@@ -92,6 +94,18 @@ pub fn file_defs(db: &dyn Db, file: SourceFile) -> FileDefs {
             }
         };
         out.defs.push((key.clone(), kind, item.replaces));
+    }
+    for (kw, name) in &parsed.broken {
+        let kind = match kw.as_str() {
+            "énumération" => DefKind::Enum,
+            "structure" => DefKind::Struct,
+            "entrée" => DefKind::Input,
+            "condition" => DefKind::Condition,
+            "décision" => DefKind::Decision,
+            "table" => DefKind::Table,
+            _ => DefKind::Rule,
+        };
+        out.broken.push((name.clone(), kind));
     }
     out
 }
@@ -132,6 +146,8 @@ pub fn resolved_imports(db: &dyn Db, file: SourceFile) -> Vec<Option<SourceFile>
 pub struct Binding {
     pub def: DefRef,
     pub kind: DefKind,
+    /// The definition did not parse: uses of the name are not reported again.
+    pub broken: bool,
 }
 
 /// Everything visible in a file: its own definitions and those of the files it imports
@@ -169,6 +185,19 @@ impl Scope {
 }
 
 fn add_file(db: &dyn Db, scope: &mut Scope, file: SourceFile) {
+    for (name, kind) in &file_defs(db, file).broken {
+        let entry = scope.names.entry(name.clone()).or_default();
+        if entry.is_empty() {
+            entry.push(Binding {
+                def: DefRef {
+                    file,
+                    name: Arc::from(name.as_str()),
+                },
+                kind: *kind,
+                broken: true,
+            });
+        }
+    }
     for (name, kind, replaces) in &file_defs(db, file).defs {
         if *replaces {
             continue;
@@ -184,6 +213,7 @@ fn add_file(db: &dyn Db, scope: &mut Scope, file: SourceFile) {
         entry.push(Binding {
             def: def.clone(),
             kind: *kind,
+            broken: false,
         });
         match kind {
             DefKind::Condition => scope.conditions.push(def),

@@ -35,6 +35,9 @@ pub struct ParsedItem {
 pub struct ParsedFile {
     pub items: Vec<ParsedItem>,
     pub errors: Vec<Diagnostic>,
+    /// Definitions that did not parse, as `(keyword, name)`: their names stay known, so that
+    /// one syntax error does not also make every use of the name « inconnu ».
+    pub broken: Vec<(String, String)>,
 }
 
 impl ParsedFile {
@@ -91,18 +94,18 @@ pub fn parse(text: &str) -> ParsedFile {
                     text.get(*prev_end..start)
                         .is_some_and(|gap| !gap.contains('\n'))
                 });
-                match glued {
+                let chunk_start = match glued {
                     Some((prev_start, _)) => {
                         out.items.pop();
-                        out.errors.push(reparse_for_message(
-                            &text[prev_start..end],
-                            text,
-                            prev_start,
-                        ));
+                        prev_start
                     }
-                    None => out
-                        .errors
-                        .push(reparse_for_message(pair.as_str(), text, start)),
+                    None => start,
+                };
+                let chunk = &text[chunk_start..end];
+                out.errors
+                    .push(reparse_for_message(chunk, text, chunk_start));
+                if let Some(b) = broken_definition(chunk) {
+                    out.broken.push(b);
                 }
                 previous = None;
             }
@@ -110,6 +113,31 @@ pub fn parse(text: &str) -> ParsedFile {
         }
     }
     out
+}
+
+/// The keyword and name a broken chunk was defining, if it says (`règle plafond …`).
+fn broken_definition(chunk: &str) -> Option<(String, String)> {
+    const KEYWORDS: &[&str] = &[
+        "énumération",
+        "structure",
+        "entrée",
+        "règle",
+        "condition",
+        "décision",
+        "table",
+    ];
+    let line = chunk
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('§'))?;
+    let line = line.strip_prefix("remplace ").unwrap_or(line);
+    let mut words = line.split(|c: char| !(c.is_alphanumeric() || c == '_'));
+    let kw = words.next()?;
+    if !KEYWORDS.contains(&kw) {
+        return None;
+    }
+    let name = words.find(|w| !w.is_empty())?;
+    Some((kw.to_string(), name.to_string()))
 }
 
 /// Re-parses a chunk that failed as an item alone, for a precise message.

@@ -299,3 +299,41 @@ fn fmt_check_passes_on_the_shipped_policies_and_flags_a_messy_file() {
         "règle a : argent = 1 $\n"
     );
 }
+
+#[test]
+fn the_readme_tour_works_as_written() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let start = readme.find("```pol\n").expect("un bloc pol dans le README") + 7;
+    let end = start + readme[start..].find("```").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let prog = dir.path().join("policies/essai");
+    std::fs::create_dir_all(&prog).unwrap();
+    std::fs::write(prog.join("programme.pol"), &readme[start..end]).unwrap();
+    let check = pol(&["check", "policies/essai"], dir.path());
+    assert_eq!(code(&check), 0, "{}", stdout(&check));
+    let fmt = pol(&["fmt", "--check", "policies/essai"], dir.path());
+    assert_eq!(code(&fmt), 0, "{}", stdout(&fmt));
+    std::fs::write(
+        dir.path().join("d.json"),
+        r#"{"dépenses": "19500.00", "date_dépôt": "2026-02-15", "relève": true}"#,
+    )
+    .unwrap();
+    let eval = pol(
+        &[
+            "eval",
+            "essai",
+            "d.json",
+            "--date",
+            "2025-06-01",
+            "--expliquer",
+        ],
+        dir.path(),
+    );
+    assert_eq!(code(&eval), 0, "{}{}", stdout(&eval), stderr(&eval));
+    // 19 500 $ × (50 % + 15 %) = 12 675 $, under the 40 000 $ cap.
+    assert!(
+        stdout(&eval).contains("aide = 12 675,00 $"),
+        "{}",
+        stdout(&eval)
+    );
+}

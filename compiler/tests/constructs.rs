@@ -193,6 +193,12 @@ exception plafond « relève » si relève alors 50 000 $
 }
 
 #[test]
+fn exceptions_with_the_same_condition_are_a_static_conflict() {
+    let src = "entrée cuma : booléen\nrègle plafond : argent = 40 000 $\nexception plafond si cuma alors 120 000 $\nexception plafond si cuma alors 100 000 $";
+    assert_eq!(codes(src), vec!["pol::exception::conflit"]);
+}
+
+#[test]
 fn exception_problems_are_reported() {
     assert_eq!(
         codes("règle taux : pourcentage = 50 %\nexception tau si vrai alors 70 %"),

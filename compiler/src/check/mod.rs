@@ -814,6 +814,32 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
         );
     }
 
+    // Exceptions to the same rule with the same condition can never both be meant.
+    let mut seen_conditions: BTreeMap<(String, String), Span> = BTreeMap::new();
+    for pi in &parsed.items {
+        if let ItemKind::Exception(e) = &pi.item.kind {
+            let cond = crate::format::expr(&e.condition, 0);
+            let span = e.condition.span.shift(pi.offset);
+            if let Some(prev) = seen_conditions.get(&(e.target.text.clone(), cond.clone())) {
+                out.push(
+                    Diagnostic::error(
+                        codes::EXCEPTION_CONFLICT,
+                        format!(
+                            "deux exceptions à « {} » ont la même condition : laquelle prévaut ?",
+                            e.target.text
+                        ),
+                        span,
+                    )
+                    .with_label("même condition")
+                    .with_secondary(*prev, "première exception")
+                    .with_help("fusionnez-les, ou rendez leurs conditions exclusives"),
+                );
+            } else {
+                seen_conditions.insert((e.target.text.clone(), cond), span);
+            }
+        }
+    }
+
     // Rule cycles, reported once, at the member that sorts first.
     for (name, kind, _) in &defs.defs {
         if !matches!(kind, DefKind::Rule | DefKind::Condition | DefKind::Decision) {

@@ -1,5 +1,5 @@
-//! Dossiers: JSON in (exact numbers, never through `f64`), JSON out, and the golden-dossier
-//! document with its expectations.
+//! Dossiers: JSON in (exact numbers, never through binary floating point), JSON out, and the
+//! golden-dossier document with its expectations.
 
 use std::collections::BTreeMap;
 use std::str::FromStr;

@@ -61,8 +61,17 @@ enum Command {
         /// Le programme : un fichier .pol, un dossier, ou un nom de dossier de policies/.
         programme: String,
         /// Le dossier JSON (dossier doré ou objet des entrées).
-        #[arg(value_name = "DOSSIER.json")]
-        dossier: PathBuf,
+        #[arg(value_name = "DOSSIER.json", required_unless_present = "lot")]
+        dossier: Option<PathBuf>,
+        /// Évalue un lot : un objet d'entrées JSON par ligne (JSON Lines).
+        #[arg(long, value_name = "ENTRÉES.jsonl", conflicts_with_all = ["dossier", "expliquer", "format"], requires_all = ["sortie", "date"])]
+        lot: Option<PathBuf>,
+        /// Avec --lot : le fichier des résultats, une ligne par dossier, dans l'ordre.
+        #[arg(long, value_name = "RÉSULTATS.jsonl", requires = "lot")]
+        sortie: Option<PathBuf>,
+        /// Avec --lot : le champ de chaque ligne recopié tel quel dans son résultat.
+        #[arg(long, value_name = "CHAMP", requires = "lot")]
+        identifiant: Option<String>,
         /// Date d'évaluation AAAA-MM-JJ (par défaut : celle du dossier).
         #[arg(long, value_name = "AAAA-MM-JJ")]
         date: Option<String>,
@@ -144,10 +153,28 @@ fn main() -> ExitCode {
         Command::Eval {
             programme,
             dossier,
+            lot,
+            sortie,
+            identifiant,
             date,
             expliquer,
             format,
-        } => commands::eval::run(&programme, &dossier, date.as_deref(), expliquer, format),
+        } => match (dossier, lot, sortie) {
+            (_, Some(lot), Some(sortie)) => commands::batch::run(
+                &programme,
+                &lot,
+                &sortie,
+                date.as_deref(),
+                identifiant.as_deref(),
+            ),
+            (Some(dossier), _, _) => {
+                commands::eval::run(&programme, &dossier, date.as_deref(), expliquer, format)
+            }
+            _ => {
+                eprintln!("erreur : indiquez un dossier, ou --lot et --sortie");
+                2
+            }
+        },
         Command::Test { chemins } => commands::test::run(chemins),
         Command::Fmt { check, chemins } => commands::fmt::run(chemins, check),
     };

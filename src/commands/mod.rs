@@ -1,5 +1,6 @@
 //! One module per subcommand, and what they share.
 
+pub mod batch;
 pub mod check;
 pub mod eval;
 pub mod fmt;

@@ -1,0 +1,181 @@
+//! `pol eval --lot`: many dossiers, one per line, evaluated with one compiled plan.
+//! Each result line holds the identifier (if asked), every output, and the conditions not met.
+
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use pol_compiler::check::scope::DefKind;
+use pol_compiler::eval::dossier::to_json;
+use pol_compiler::eval::start;
+use serde_json::{Map, Value as Json};
+
+use super::eval::{compile, parse_date};
+use super::{FAILED, OK, USAGE};
+use crate::workspace::{io_words, resolve_programme};
+
+pub fn run(
+    programme: &str,
+    input: &Path,
+    output: &Path,
+    date: Option<&str>,
+    id_field: Option<&str>,
+) -> u8 {
+    let t0 = Instant::now();
+    let Some(date) = date else {
+        eprintln!("erreur : --lot demande --date AAAA-MM-JJ");
+        return USAGE;
+    };
+    let date = match parse_date(date) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("erreur : --date : {e}");
+            return USAGE;
+        }
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let (db, entry) = match resolve_programme(programme, &[&cwd]) {
+        Ok(x) => x,
+        Err(e) => return super::usage_error(e),
+    };
+    let plan = match compile(&db, entry) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let setup = t0.elapsed();
+    let reader = match std::fs::File::open(input) {
+        Ok(f) => BufReader::new(f),
+        Err(e) => {
+            eprintln!(
+                "erreur : impossible de lire « {} » : {}",
+                input.display(),
+                io_words(&e)
+            );
+            return USAGE;
+        }
+    };
+    let mut writer = match std::fs::File::create(output) {
+        Ok(f) => BufWriter::new(f),
+        Err(e) => {
+            eprintln!(
+                "erreur : impossible d'écrire « {} » : {}",
+                output.display(),
+                io_words(&e)
+            );
+            return USAGE;
+        }
+    };
+    let decisions: Vec<_> = plan
+        .outputs
+        .iter()
+        .copied()
+        .filter(|s| plan.def(*s).kind == DefKind::Decision)
+        .collect();
+    let (mut parse_time, mut eval_time) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+    let mut failures = 0usize;
+    let mut count = 0usize;
+    for (n, line) in reader.lines().enumerate() {
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("erreur : ligne {} : {}", n + 1, io_words(&e));
+                return USAGE;
+            }
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        count += 1;
+        let tp = Instant::now();
+        let mut obj = match serde_json::from_str::<Json>(&line) {
+            Ok(Json::Object(m)) => m,
+            _ => {
+                eprintln!("erreur : ligne {} : un objet JSON est attendu", n + 1);
+                return FAILED;
+            }
+        };
+        let id = id_field.and_then(|f| obj.remove(f));
+        parse_time += tp.elapsed();
+        let te = Instant::now();
+        let mut out = Map::new();
+        if let (Some(f), Some(id)) = (id_field, id) {
+            out.insert(f.to_string(), id);
+        }
+        match start(&plan, &obj, date, false) {
+            Ok(mut ev) => {
+                for &s in &plan.outputs {
+                    let def = plan.def(s);
+                    let v = match ev.value(s) {
+                        Ok(v) => to_json(&v, &def.ty, &plan),
+                        Err(e) => {
+                            failures += 1;
+                            serde_json::json!({ "erreur": e.to_string(), "code": e.code() })
+                        }
+                    };
+                    out.insert(def.name.to_string(), v);
+                }
+                let mut motifs = Map::new();
+                for &d in &decisions {
+                    let names = match ev.failed_conditions(d) {
+                        Ok(f) => Json::Array(
+                            f.iter()
+                                .map(|c| Json::String(plan.def(*c).name.to_string()))
+                                .collect(),
+                        ),
+                        Err(e) => Json::String(format!("erreur : {e}")),
+                    };
+                    motifs.insert(plan.def(d).name.to_string(), names);
+                }
+                // One decision: its list; several: one list per decision.
+                let motifs = if motifs.len() == 1 {
+                    motifs
+                        .into_iter()
+                        .next()
+                        .map(|(_, v)| v)
+                        .unwrap_or_default()
+                } else {
+                    Json::Object(motifs)
+                };
+                out.insert("motifs".into(), motifs);
+            }
+            Err(errors) => {
+                failures += 1;
+                out.insert(
+                    "erreurs".into(),
+                    Json::Array(
+                        errors
+                            .iter()
+                            .map(
+                                |e| serde_json::json!({"code": e.code(), "message": e.to_string()}),
+                            )
+                            .collect(),
+                    ),
+                );
+            }
+        }
+        eval_time += te.elapsed();
+        let tw = Instant::now();
+        if serde_json::to_writer(&mut writer, &Json::Object(out)).is_err()
+            || writer.write_all(b"\n").is_err()
+        {
+            eprintln!("erreur : impossible d'écrire « {} »", output.display());
+            return USAGE;
+        }
+        parse_time += tw.elapsed();
+    }
+    if writer.flush().is_err() {
+        eprintln!("erreur : impossible d'écrire « {} »", output.display());
+        return USAGE;
+    }
+    eprintln!("{count} dossiers évalués, {failures} en erreur");
+    // Last line: timings, as JSON, for benchmark harnesses.
+    eprintln!(
+        "{}",
+        serde_json::json!({ "setup_s": setup.as_secs_f64(), "eval_s": eval_time.as_secs_f64(), "io_s": parse_time.as_secs_f64() })
+    );
+    if failures == 0 {
+        OK
+    } else {
+        FAILED
+    }
+}

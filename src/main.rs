@@ -88,6 +88,10 @@ enum Command {
         /// Fichiers ou dossiers de dossiers dorés (par défaut : tests/dossiers/).
         #[arg(value_name = "CHEMIN")]
         chemins: Vec<PathBuf>,
+        /// Rapporte les règles, conditions, cas de « selon » et lignes de table qu'aucun
+        /// dossier n'exerce, par section du texte.
+        #[arg(long)]
+        couverture: bool,
     },
     /// Met les fichiers .pol dans leur forme canonique.
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options")]
@@ -135,6 +139,12 @@ fn french_clap_error(e: &clap::Error) -> String {
 }
 
 fn main() -> ExitCode {
+    // Output piped into `head` and closed early: stop quietly, as command-line tools do.
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of a signal before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -175,7 +185,10 @@ fn main() -> ExitCode {
                 2
             }
         },
-        Command::Test { chemins } => commands::test::run(chemins),
+        Command::Test {
+            chemins,
+            couverture,
+        } => commands::test::run(chemins, couverture),
         Command::Fmt { check, chemins } => commands::fmt::run(chemins, check),
     };
     ExitCode::from(code)

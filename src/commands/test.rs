@@ -6,8 +6,10 @@ use std::sync::Arc;
 
 use pol_compiler::check::scope::DefKind;
 use pol_compiler::db::Database;
+use pol_compiler::eval::coverage::{report, Ratio};
 use pol_compiler::eval::dossier::expectations;
 use pol_compiler::eval::explain::{explain, render_text};
+use pol_compiler::eval::run::Coverage;
 use pol_compiler::eval::value::Shown;
 use pol_compiler::eval::{start, Plan};
 
@@ -18,6 +20,7 @@ use crate::workspace::{find_files, resolve_programme, shown_path};
 struct Loaded {
     _db: Database,
     plan: Arc<Plan>,
+    coverage: Coverage,
 }
 
 /// The outcome of one dossier: `Ok` or the lines that explain the failure.
@@ -46,7 +49,11 @@ fn run_one(path: &Path, programs: &mut HashMap<String, Option<Loaded>>) -> Resul
             .map_err(|e| eprintln!("erreur : {e}"))
             .ok()?;
         let plan = compile(&db, entry).ok()?;
-        Some(Loaded { _db: db, plan })
+        Some(Loaded {
+            _db: db,
+            plan,
+            coverage: Coverage::default(),
+        })
     });
     let Some(loaded) = loaded else {
         return Err(vec![format!(
@@ -60,6 +67,7 @@ fn run_one(path: &Path, programs: &mut HashMap<String, Option<Loaded>>) -> Resul
             .map(|e| format!("erreur [{}] {e}", e.code()))
             .collect::<Vec<_>>()
     })?;
+    ev.record_coverage();
     let mut problems = Vec::new();
     for exp in expected {
         let def = plan.def(exp.slot);
@@ -126,6 +134,7 @@ fn run_one(path: &Path, programs: &mut HashMap<String, Option<Loaded>>) -> Resul
             problems.extend(render_text(&node).lines().map(|l| format!("  {l}")));
         }
     }
+    loaded.coverage.merge(ev.take_coverage());
     if problems.is_empty() {
         Ok(())
     } else {
@@ -133,7 +142,36 @@ fn run_one(path: &Path, programs: &mut HashMap<String, Option<Loaded>>) -> Resul
     }
 }
 
-pub fn run(paths: Vec<PathBuf>) -> u8 {
+fn print_coverage(name: &str, loaded: &Loaded) {
+    let r = report(&loaded.plan, &loaded.coverage);
+    let line = |label: &str, ratio: Ratio| {
+        format!(
+            "  {label} : {}/{} ({} %)",
+            ratio.covered,
+            ratio.total,
+            ratio.percent()
+        )
+    };
+    println!();
+    println!("Couverture de {name} :");
+    println!("{}", line("règles évaluées", r.rules));
+    println!("{}", line("conditions vues non remplies", r.conditions));
+    println!("{}", line("cas de « selon » pris", r.arms));
+    println!("{}", line("lignes de table utilisées", r.rows));
+    if r.gaps.is_empty() {
+        println!("  tout est exercé par au moins un dossier");
+        return;
+    }
+    println!("  Non exercé, par section du texte :");
+    for (section, gaps) in &r.gaps {
+        println!("    § {section}");
+        for g in gaps {
+            println!("      {}  [{}:{}]", g.what, g.file, g.line);
+        }
+    }
+}
+
+pub fn run(paths: Vec<PathBuf>, coverage: bool) -> u8 {
     let paths = if paths.is_empty() {
         vec![PathBuf::from("tests/dossiers")]
     } else {
@@ -172,6 +210,15 @@ pub fn run(paths: Vec<PathBuf>) -> u8 {
                 for l in lines {
                     println!("    {l}");
                 }
+            }
+        }
+    }
+    if coverage {
+        let mut names: Vec<&String> = programs.keys().collect();
+        names.sort();
+        for name in names {
+            if let Some(Some(loaded)) = programs.get(name) {
+                print_coverage(name, loaded);
             }
         }
     }

@@ -55,8 +55,10 @@ pub enum PKind {
         round_cents: bool,
     },
     If(Box<PExpr>, Box<PExpr>, Box<PExpr>),
-    /// `arm_of[variant]` is the index of the arm for that variant, if any.
+    /// `arm_of[variant]` is the index of the arm for that variant, if any. `id` indexes
+    /// `Plan::selons` (for coverage).
     Selon {
+        id: u32,
         scrutinee: Box<PExpr>,
         arm_of: Vec<Option<u32>>,
         arms: Vec<PExpr>,
@@ -167,6 +169,18 @@ pub struct Plan {
     pub outputs: Vec<Slot>,
     /// Name to slot, for front ends (never used during evaluation).
     pub by_name: BTreeMap<String, Slot>,
+    /// Every `selon`, for coverage reports.
+    pub selons: Vec<SelonInfo>,
+}
+
+/// Where a `selon` is and what its arms are called.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SelonInfo {
+    /// The definition it belongs to.
+    pub slot: Slot,
+    pub location: Location,
+    /// One label per arm (its patterns), then `sinon` if it has a default.
+    pub arms: Vec<String>,
 }
 
 impl Plan {
@@ -223,6 +237,8 @@ struct Compiler<'a> {
     structs: HashMap<DefRef, u32>,
     plan: Plan,
     struct_queue: Vec<DefRef>,
+    /// The definition and file being compiled (for `selon` locations).
+    current: Option<(Slot, SourceFile)>,
 }
 
 /// A file's path as shown to users: relative to the folder that holds the policy root
@@ -362,17 +378,46 @@ impl<'a> Compiler<'a> {
                     }
                     _ => 2,
                 };
+                let names: Vec<String> = match &scrutinee.ty {
+                    Ty::Enum(d) => {
+                        let i = self.enum_index(d);
+                        self.plan.enums[i as usize].variants.clone()
+                    }
+                    _ => vec!["faux".into(), "vrai".into()],
+                };
                 let mut arm_of = vec![None; n];
                 let mut parms = Vec::new();
+                let mut labels = Vec::new();
                 for (idx, (variants, body)) in arms.iter().enumerate() {
                     for v in variants {
                         if let Some(slot) = arm_of.get_mut(*v as usize) {
                             slot.get_or_insert(idx as u32);
                         }
                     }
+                    labels.push(format!(
+                        "cas {}",
+                        variants
+                            .iter()
+                            .filter_map(|v| names.get(*v as usize).cloned())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
                     parms.push(self.expr(body, offset));
                 }
+                if default.is_some() {
+                    labels.push("sinon".into());
+                }
+                let id = self.plan.selons.len() as u32;
+                if let Some((slot, file)) = self.current {
+                    let location = self.location(file, span);
+                    self.plan.selons.push(SelonInfo {
+                        slot,
+                        location,
+                        arms: labels,
+                    });
+                }
                 PKind::Selon {
+                    id,
                     scrutinee: b(self, scrutinee),
                     arm_of,
                     arms: parms,
@@ -439,8 +484,10 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
             inputs: Vec::new(),
             outputs: Vec::new(),
             by_name: BTreeMap::new(),
+            selons: Vec::new(),
         },
         struct_queue: Vec::new(),
+        current: None,
     };
 
     // 1. Slots for every value definition and table (replacements are versions, not slots).
@@ -506,6 +553,7 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
         }
     }
     for (slot, from, file, name) in pending {
+        c.current = Some((slot, file));
         let key = ItemKey::new(db, file, name.clone());
         let checked = check_item(db, key);
         let offset = item_offset(db, file, &name);
@@ -582,6 +630,7 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
         d.versions.sort_by_key(|v| v.from);
     }
     for (slot, from, file, key) in exceptions {
+        c.current = Some((slot, file));
         let k = ItemKey::new(db, file, key.clone());
         let checked = check_item(db, k);
         let offset = item_offset(db, file, &key);
@@ -607,6 +656,8 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
             }
         }
     }
+
+    c.current = None;
 
     // 3. Structures (field types and defaults), discovered while compiling.
     while let Some(def) = c.struct_queue.pop() {

@@ -42,6 +42,30 @@ pub struct Evaluator<'p> {
     /// `Some` when explanations are wanted.
     steps: Option<Vec<Option<Step>>>,
     frames: Vec<Step>,
+    /// `Some` when coverage is recorded (`pol test --couverture`).
+    coverage: Option<Coverage>,
+}
+
+/// What a set of evaluations exercised.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// Definitions evaluated at least once.
+    pub evaluated: std::collections::BTreeSet<Slot>,
+    /// Conditions seen not met at least once.
+    pub failed: std::collections::BTreeSet<Slot>,
+    /// Table rows used: `(table, row)`.
+    pub rows: std::collections::BTreeSet<(Slot, usize)>,
+    /// `selon` arms taken: `(selon id, arm)`; the default arm is numbered after the others.
+    pub arms: std::collections::BTreeSet<(u32, usize)>,
+}
+
+impl Coverage {
+    pub fn merge(&mut self, other: Coverage) {
+        self.evaluated.extend(other.evaluated);
+        self.failed.extend(other.failed);
+        self.rows.extend(other.rows);
+        self.arms.extend(other.arms);
+    }
 }
 
 type R<T> = Result<T, EvalError>;
@@ -61,7 +85,17 @@ impl<'p> Evaluator<'p> {
             locals: Vec::new(),
             steps: explain.then(|| vec![None; n]),
             frames: Vec::new(),
+            coverage: None,
         }
+    }
+
+    /// Starts recording what this evaluation exercises.
+    pub fn record_coverage(&mut self) {
+        self.coverage = Some(Coverage::default());
+    }
+
+    pub fn take_coverage(&mut self) -> Coverage {
+        self.coverage.take().unwrap_or_default()
     }
 
     pub fn step(&self, slot: Slot) -> Option<&Step> {
@@ -128,6 +162,12 @@ impl<'p> Evaluator<'p> {
             }
             e
         });
+        if let (Some(cov), Ok(v)) = (self.coverage.as_mut(), &result) {
+            cov.evaluated.insert(slot);
+            if self.plan.def(slot).kind == DefKind::Condition && v.as_bool() == Some(false) {
+                cov.failed.insert(slot);
+            }
+        }
         self.memo[slot as usize] = match &result {
             Ok(v) => Memo::Done(v.clone()),
             Err(e) => Memo::Failed(e.clone()),
@@ -269,6 +309,7 @@ impl<'p> Evaluator<'p> {
                 arith(*op, *how, &x, &y, *rc)?
             }
             PKind::Selon {
+                id,
                 scrutinee,
                 arm_of,
                 arms,
@@ -279,7 +320,13 @@ impl<'p> Evaluator<'p> {
                     Value::Bool(b) => usize::from(b),
                     _ => 0,
                 };
-                match arm_of.get(idx).copied().flatten() {
+                let arm = arm_of.get(idx).copied().flatten();
+                if let Some(cov) = self.coverage.as_mut() {
+                    // The default arm is counted after the explicit ones.
+                    cov.arms
+                        .insert((*id, arm.map_or(arms.len(), |a| a as usize)));
+                }
+                match arm {
                     Some(a) => match arms.get(a as usize) {
                         Some(arm) => self.eval(arm)?,
                         None => Value::Bool(false),
@@ -476,6 +523,9 @@ impl<'p> Evaluator<'p> {
             Some(one) => {
                 if let Some(frame) = self.frames.last_mut() {
                     frame.rows.push((slot, one));
+                }
+                if let Some(cov) = self.coverage.as_mut() {
+                    cov.rows.insert((slot, one));
                 }
                 self.eval(&rows[one].value)
             }

@@ -25,11 +25,8 @@ pub struct Ratio {
 
 impl Ratio {
     pub fn percent(self) -> usize {
-        if self.total == 0 {
-            100
-        } else {
-            self.covered * 100 / self.total
-        }
+        // Nothing to cover counts as fully covered.
+        (self.covered * 100).checked_div(self.total).unwrap_or(100)
     }
 
     pub fn is_full(self) -> bool {

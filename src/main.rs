@@ -158,7 +158,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let code = match cli.command {
+    let run = move || match cli.command {
         Command::Check { chemins, format } => commands::check::run(chemins, format),
         Command::Eval {
             programme,
@@ -191,5 +191,16 @@ fn main() -> ExitCode {
         } => commands::test::run(chemins, couverture),
         Command::Fmt { check, chemins } => commands::fmt::run(chemins, check),
     };
+    // Checking and evaluation recurse over policies: give them a roomy stack of their own.
+    let code = std::thread::Builder::new()
+        .name("pol".into())
+        .stack_size(64 << 20)
+        .spawn(run)
+        .ok()
+        .and_then(|h| h.join().ok())
+        .unwrap_or_else(|| {
+            eprintln!("erreur : pol s'est arrêté de façon inattendue");
+            3
+        });
     ExitCode::from(code)
 }

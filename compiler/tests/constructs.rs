@@ -450,3 +450,27 @@ règle relève : booléen = demandeur.relève
     );
     assert_eq!(eval(src, d, "2025-06-01", "relève").unwrap(), json!(false));
 }
+
+#[test]
+fn long_chains_of_rules_check_fast_and_evaluate_without_overflowing() {
+    // 300 rules, each reading the previous one: checked in linear time; evaluating the last
+    // one goes deeper than the evaluator accepts, which is an error, not a crash.
+    let mut src = String::from("règle r0 : entier = 1\n");
+    for i in 1..300 {
+        src.push_str(&format!("règle r{i} : entier = r{} + 1\n", i - 1));
+    }
+    let run = std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || {
+            assert_clean(&src);
+            (
+                value(&src, "r200"),
+                eval(&src, json!({}), "2025-06-01", "r299"),
+            )
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(run.0, json!(201));
+    assert_eq!(run.1.unwrap_err()[0], "pol::éval::profondeur");
+}

@@ -1,10 +1,11 @@
 //! Checking: types and units, exhaustiveness, tables, exceptions, decisions, versions and
 //! rule cycles, as per-item salsa queries.
 
+pub mod cycles;
 pub mod expr;
 pub mod scope;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::db::{item_ast, item_offset, parse_file, Db, ItemKey, SourceFile};
@@ -651,52 +652,6 @@ fn table_row_checks(
     }
 }
 
-/// The rules, conditions and decisions reachable from `def` that lead back to it, if any.
-fn find_cycle(db: &dyn Db, start: &DefRef) -> Option<Vec<DefRef>> {
-    fn deps(db: &dyn Db, d: &DefRef) -> Vec<DefRef> {
-        let key = ItemKey::new(db, d.file, d.name.to_string());
-        let mut out = check_item(db, key).refs();
-        // Exceptions to a rule, in the rule's own file, are part of its definition.
-        for (ex, target) in &file_defs(db, d.file).exceptions {
-            if **target == *d.name {
-                out.extend(check_item(db, ItemKey::new(db, d.file, ex.clone())).refs());
-            }
-        }
-        out.retain(|r| {
-            file_defs(db, r.file).defs.iter().any(|(n, k, _)| {
-                **n == *r.name
-                    && matches!(k, DefKind::Rule | DefKind::Condition | DefKind::Decision)
-            })
-        });
-        out.sort();
-        out.dedup();
-        out
-    }
-    // Iterative DFS with an explicit path, bounded by the number of definitions visited.
-    let mut visited: BTreeSet<DefRef> = BTreeSet::new();
-    let mut stack: Vec<(DefRef, Vec<DefRef>, usize)> = vec![(start.clone(), deps(db, start), 0)];
-    while let Some((_, children, next)) = stack.last_mut() {
-        if *next >= children.len() {
-            stack.pop();
-            continue;
-        }
-        let child = children[*next].clone();
-        *next += 1;
-        if child == *start {
-            return Some(stack.iter().map(|(d, _, _)| d.clone()).collect());
-        }
-        if visited.insert(child.clone()) {
-            let ds = deps(db, &child);
-            stack.push((child, ds, 0));
-        }
-    }
-    None
-}
-
-fn sort_key(db: &dyn Db, d: &DefRef) -> (String, String) {
-    (d.file.path(db).display().to_string(), d.name.to_string())
-}
-
 /// Every diagnostic of a file, with file-absolute spans, in source order.
 #[salsa::tracked(returns(ref))]
 pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
@@ -841,37 +796,25 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     }
 
     // Rule cycles, reported once, at the member that sorts first.
-    for (name, kind, _) in &defs.defs {
-        if !matches!(kind, DefKind::Rule | DefKind::Condition | DefKind::Decision) {
-            continue;
-        }
-        let def = DefRef {
-            file,
-            name: Arc::from(name.as_str()),
-        };
-        if let Some(cycle) = find_cycle(db, &def) {
-            let min = cycle.iter().min_by_key(|d| sort_key(db, d)).cloned();
-            if min.as_ref() == Some(&def) {
-                let offset = item_offset(db, file, name);
-                let span = item_ast(db, ItemKey::new(db, file, name.clone()))
-                    .and_then(|i| i.kind.defined_name().map(|n| n.span))
-                    .unwrap_or_default()
-                    .shift(offset);
-                let mut path: Vec<String> = cycle.iter().map(|d| d.name.to_string()).collect();
-                path.push(name.clone());
-                out.push(
-                    Diagnostic::error(
-                        codes::CYCLE,
-                        format!("« {name} » dépend d'elle-même : {}", path.join(" → ")),
-                        span,
-                    )
-                    .with_label("définition circulaire")
-                    .with_help(
-                        "une règle ne peut pas dépendre, même indirectement, de sa propre valeur",
-                    ),
-                );
-            }
-        }
+    for cycle in cycles::file_cycles(db, file) {
+        let Some(first) = cycle.first() else { continue };
+        let name = first.name.to_string();
+        let offset = item_offset(db, file, &name);
+        let span = item_ast(db, ItemKey::new(db, file, name.clone()))
+            .and_then(|i| i.kind.defined_name().map(|n| n.span))
+            .unwrap_or_default()
+            .shift(offset);
+        let mut path: Vec<String> = cycle.iter().map(|d| d.name.to_string()).collect();
+        path.push(name.clone());
+        out.push(
+            Diagnostic::error(
+                codes::CYCLE,
+                format!("« {name} » dépend d'elle-même : {}", path.join(" → ")),
+                span,
+            )
+            .with_label("définition circulaire")
+            .with_help("une règle ne peut pas dépendre, même indirectement, de sa propre valeur"),
+        );
     }
     out.sort_by_key(|d| (d.primary.span.start, d.primary.span.end));
     out

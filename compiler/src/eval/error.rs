@@ -52,6 +52,10 @@ pub enum EvalErrorKind {
     },
     IncomparableDurations,
     DateOutOfRange,
+    /// Definitions nested deeper than the evaluator accepts.
+    ChainTooLong {
+        name: String,
+    },
     /// A definition reached while it is being computed (the checker refuses cycles, so this
     /// only guards the evaluator).
     Cycle {
@@ -92,6 +96,7 @@ impl EvalError {
             EvalErrorKind::IncomparableDurations => "pol::éval::durées",
             EvalErrorKind::DateOutOfRange => "pol::éval::date",
             EvalErrorKind::Cycle { .. } => "pol::règle::cycle",
+            EvalErrorKind::ChainTooLong { .. } => "pol::éval::profondeur",
         }
     }
 }
@@ -141,6 +146,11 @@ impl fmt::Display for EvalError {
             )?,
             EvalErrorKind::DateOutOfRange => write!(f, "la date calculée sort du calendrier")?,
             EvalErrorKind::Cycle { name } => write!(f, "« {name} » dépend de sa propre valeur")?,
+            EvalErrorKind::ChainTooLong { name } => write!(
+                f,
+                "la chaîne de règles qui mène à « {name} » dépasse {} niveaux",
+                super::run::MAX_CHAIN
+            )?,
         }
         if let Some(w) = &self.within {
             write!(f, " — en calculant « {w} »")?;

@@ -44,7 +44,12 @@ pub struct Evaluator<'p> {
     frames: Vec<Step>,
     /// `Some` when coverage is recorded (`pol test --couverture`).
     coverage: Option<Coverage>,
+    /// How many definitions are being computed, one inside the other.
+    depth: u32,
 }
+
+/// The longest chain of definitions computed one inside the other.
+pub const MAX_CHAIN: u32 = 256;
 
 /// What a set of evaluations exercised.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -86,6 +91,7 @@ impl<'p> Evaluator<'p> {
             steps: explain.then(|| vec![None; n]),
             frames: Vec::new(),
             coverage: None,
+            depth: 0,
         }
     }
 
@@ -131,12 +137,21 @@ impl<'p> Evaluator<'p> {
             }
             Memo::Todo => {}
         }
+        // Each definition read from another nests the evaluation one level deeper: bound it,
+        // so that a very long chain of rules is an error rather than a stack overflow.
+        if self.depth >= MAX_CHAIN {
+            return Err(err(EvalErrorKind::ChainTooLong {
+                name: self.plan.def(slot).name.to_string(),
+            }));
+        }
+        self.depth += 1;
         self.memo[slot as usize] = Memo::Busy;
         let explain = self.steps.is_some();
         if explain {
             self.frames.push(Step::default());
         }
         let result = self.compute(slot);
+        self.depth -= 1;
         if explain {
             let mut step = self.frames.pop().unwrap_or_default();
             step.version = self.version_index(slot);

@@ -1,0 +1,169 @@
+//! Rule cycles: strongly connected components of the graph of definitions, found once per
+//! file in linear time, and reported once each, at the member that sorts first.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
+
+use super::check_item;
+use super::scope::{file_defs, DefKind};
+use crate::db::{Db, ItemKey, SourceFile};
+use crate::types::DefRef;
+
+/// The rules, conditions and decisions a definition reads (with the exceptions to it written
+/// in its own file, which are part of its definition).
+fn deps(db: &dyn Db, d: &DefRef) -> Vec<DefRef> {
+    let key = ItemKey::new(db, d.file, d.name.to_string());
+    let mut out = check_item(db, key).refs();
+    for (ex, target) in &file_defs(db, d.file).exceptions {
+        if **target == *d.name {
+            out.extend(check_item(db, ItemKey::new(db, d.file, ex.clone())).refs());
+        }
+    }
+    out.retain(|r| {
+        file_defs(db, r.file).defs.iter().any(|(n, k, _)| {
+            **n == *r.name && matches!(k, DefKind::Rule | DefKind::Condition | DefKind::Decision)
+        })
+    });
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn sort_key(db: &dyn Db, d: &DefRef) -> (String, String) {
+    (d.file.path(db).display().to_string(), d.name.to_string())
+}
+
+/// Every cycle whose first member (in path, then name order) is defined in `file`, as the
+/// path from that member back to it (the member itself is not repeated at the end).
+#[salsa::tracked(returns(ref))]
+pub fn file_cycles(db: &dyn Db, file: SourceFile) -> Vec<Vec<DefRef>> {
+    // 1. The graph reachable from the file's rules, conditions and decisions.
+    let mut graph: BTreeMap<DefRef, Vec<DefRef>> = BTreeMap::new();
+    let mut queue: VecDeque<DefRef> = file_defs(db, file)
+        .defs
+        .iter()
+        .filter(|(_, k, _)| matches!(k, DefKind::Rule | DefKind::Condition | DefKind::Decision))
+        .map(|(n, _, _)| DefRef {
+            file,
+            name: Arc::from(n.as_str()),
+        })
+        .collect();
+    while let Some(d) = queue.pop_front() {
+        if graph.contains_key(&d) {
+            continue;
+        }
+        let ds = deps(db, &d);
+        queue.extend(ds.iter().filter(|x| !graph.contains_key(*x)).cloned());
+        graph.insert(d, ds);
+    }
+    let nodes: Vec<DefRef> = graph.keys().cloned().collect();
+    let index: BTreeMap<&DefRef, usize> = nodes.iter().enumerate().map(|(i, d)| (d, i)).collect();
+    let adj: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|d| {
+            graph[d]
+                .iter()
+                .filter_map(|x| index.get(x).copied())
+                .collect()
+        })
+        .collect();
+
+    // 2. Kosaraju, iteratively: finishing order, then components on the transposed graph.
+    let n = nodes.len();
+    let mut order = Vec::with_capacity(n);
+    let mut seen = vec![false; n];
+    for s in 0..n {
+        if seen[s] {
+            continue;
+        }
+        seen[s] = true;
+        let mut stack = vec![(s, 0usize)];
+        while let Some((v, i)) = stack.last_mut() {
+            if let Some(&w) = adj[*v].get(*i) {
+                *i += 1;
+                if !seen[w] {
+                    seen[w] = true;
+                    stack.push((w, 0));
+                }
+            } else {
+                order.push(*v);
+                stack.pop();
+            }
+        }
+    }
+    let mut radj = vec![Vec::new(); n];
+    for (v, ws) in adj.iter().enumerate() {
+        for &w in ws {
+            radj[w].push(v);
+        }
+    }
+    let mut comp = vec![usize::MAX; n];
+    let mut components: Vec<Vec<usize>> = Vec::new();
+    for &s in order.iter().rev() {
+        if comp[s] != usize::MAX {
+            continue;
+        }
+        let c = components.len();
+        let mut members = vec![s];
+        comp[s] = c;
+        let mut stack = vec![s];
+        while let Some(v) = stack.pop() {
+            for &w in &radj[v] {
+                if comp[w] == usize::MAX {
+                    comp[w] = c;
+                    members.push(w);
+                    stack.push(w);
+                }
+            }
+        }
+        components.push(members);
+    }
+
+    // 3. One path per cyclic component, from its first member back to it.
+    let mut out = Vec::new();
+    for (c, members) in components.iter().enumerate() {
+        let self_loop = members.len() == 1 && adj[members[0]].contains(&members[0]);
+        if members.len() < 2 && !self_loop {
+            continue;
+        }
+        let Some(&start) = members.iter().min_by_key(|&&m| sort_key(db, &nodes[m])) else {
+            continue;
+        };
+        if nodes[start].file != file {
+            continue;
+        }
+        // Shortest way back to `start` inside the component.
+        let mut prev: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut visited = BTreeSet::new();
+        let mut q = VecDeque::from([start]);
+        let mut last = None;
+        'bfs: while let Some(v) = q.pop_front() {
+            for &w in &adj[v] {
+                if comp[w] != c {
+                    continue;
+                }
+                if w == start {
+                    last = Some(v);
+                    break 'bfs;
+                }
+                if visited.insert(w) {
+                    prev.insert(w, v);
+                    q.push_back(w);
+                }
+            }
+        }
+        let mut path = Vec::new();
+        let mut cur = last;
+        while let Some(v) = cur {
+            path.push(nodes[v].clone());
+            cur = if v == start {
+                None
+            } else {
+                prev.get(&v).copied()
+            };
+        }
+        path.reverse();
+        out.push(path);
+    }
+    out
+}

@@ -93,6 +93,9 @@ enum Command {
         #[arg(long)]
         couverture: bool,
     },
+    /// Lance le serveur de langue (LSP) sur l'entrée et la sortie standard, pour les éditeurs.
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options")]
+    Lsp,
     /// Met les fichiers .pol dans leur forme canonique.
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options")]
     Fmt {
@@ -120,7 +123,7 @@ fn french_clap_error(e: &clap::Error) -> String {
             format!("argument inconnu « {} »", ctx(ContextKind::InvalidArg))
         }
         ErrorKind::InvalidSubcommand => format!(
-            "commande inconnue « {} » (commandes : check, eval, test, fmt)",
+            "commande inconnue « {} » (commandes : check, eval, test, fmt, lsp)",
             ctx(ContextKind::InvalidSubcommand)
         ),
         ErrorKind::MissingRequiredArgument => format!(
@@ -190,6 +193,13 @@ fn main() -> ExitCode {
             couverture,
         } => commands::test::run(chemins, couverture),
         Command::Fmt { check, chemins } => commands::fmt::run(chemins, check),
+        Command::Lsp => match pol_lsp::run_stdio() {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("erreur : le serveur de langue n'a pas pu démarrer : {e}");
+                2
+            }
+        },
     };
     // Checking and evaluation recurse over policies: give them a roomy stack of their own.
     let code = std::thread::Builder::new()

@@ -1,0 +1,346 @@
+//! The language server: LSP requests and notifications mapped onto the compiler's queries.
+//!
+//! One database holds the workspace's policies, the editor's open documents taking the place
+//! of their files on disk. The lock is never held across an `.await`: each handler updates or
+//! queries the database, converts the answer to LSP types, releases the lock, then replies.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use pol_compiler::check::file_diagnostics;
+use pol_compiler::check::scope::DefKind;
+use pol_compiler::db::{Database, SourceFile, STD_PREFIX};
+use pol_compiler::diagnostics::{Diagnostic as PolDiagnostic, Severity};
+use pol_compiler::format::format_source;
+use pol_compiler::ide;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use crate::position::LineIndex;
+
+#[derive(Default)]
+struct State {
+    db: Option<Database>,
+    /// The editor's text of each open document, as sent (edits apply to it).
+    open: HashMap<PathBuf, String>,
+    /// Files that had diagnostics at the last publication (to clear them when fixed).
+    with_diagnostics: HashSet<PathBuf>,
+}
+
+pub struct Backend {
+    client: Client,
+    state: Mutex<State>,
+}
+
+fn uri_path(uri: &Uri) -> Option<PathBuf> {
+    uri.to_file_path().map(|p| p.into_owned())
+}
+
+fn path_uri(p: &Path) -> Option<Uri> {
+    if p.starts_with(STD_PREFIX) {
+        return None;
+    }
+    Uri::from_file_path(p)
+}
+
+fn to_lsp(d: &PolDiagnostic, idx: &LineIndex<'_>, uri: &Uri) -> Diagnostic {
+    let mut message = d.message.clone();
+    if let Some(h) = &d.help {
+        message.push_str(&format!("\naide : {h}"));
+    }
+    let related: Vec<DiagnosticRelatedInformation> = d
+        .labels
+        .iter()
+        .map(|l| DiagnosticRelatedInformation {
+            location: Location {
+                uri: uri.clone(),
+                range: idx.range(l.span.start as usize, l.span.end as usize),
+            },
+            message: l.message.clone(),
+        })
+        .collect();
+    Diagnostic {
+        range: idx.range(d.primary.span.start as usize, d.primary.span.end as usize),
+        severity: Some(match d.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+        }),
+        code: Some(NumberOrString::String(d.code.to_string())),
+        source: Some("pol".into()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        ..Diagnostic::default()
+    }
+}
+
+fn symbol_kind(k: DefKind) -> SymbolKind {
+    match k {
+        DefKind::Programme => SymbolKind::MODULE,
+        DefKind::Enum => SymbolKind::ENUM,
+        DefKind::Struct => SymbolKind::STRUCT,
+        DefKind::Input => SymbolKind::VARIABLE,
+        DefKind::Rule => SymbolKind::FUNCTION,
+        DefKind::Condition | DefKind::Decision => SymbolKind::BOOLEAN,
+        DefKind::Table => SymbolKind::ARRAY,
+    }
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Self {
+        Backend {
+            client,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    fn with_state<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
+        // A panic while holding the lock would poison it; recover the state rather than
+        // stopping every later request.
+        let mut guard = match self.state.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        f(&mut guard)
+    }
+
+    /// The diagnostics of every policy file, converted; files fixed since the last time get an
+    /// empty list.
+    fn collect_diagnostics(state: &mut State) -> Vec<(Uri, Vec<Diagnostic>)> {
+        let Some(db) = state.db.as_ref() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut now = HashSet::new();
+        for file in db.policy_files() {
+            let path = file.path(db).clone();
+            let Some(uri) = path_uri(&path) else { continue };
+            let text = file.text(db);
+            let idx = LineIndex::new(text);
+            let diags: Vec<Diagnostic> = file_diagnostics(db, file)
+                .iter()
+                .map(|d| to_lsp(d, &idx, &uri))
+                .collect();
+            if !diags.is_empty() {
+                now.insert(path.clone());
+                out.push((uri, diags));
+            } else if state.with_diagnostics.contains(&path) {
+                out.push((uri, Vec::new()));
+            }
+        }
+        state.with_diagnostics = now;
+        out
+    }
+
+    async fn publish(&self, all: Vec<(Uri, Vec<Diagnostic>)>) {
+        for (uri, diags) in all {
+            self.client.publish_diagnostics(uri, diags, None).await;
+        }
+    }
+
+    /// Replaces a document's text and republishes diagnostics.
+    async fn update(&self, path: PathBuf, text: String) {
+        let all = self.with_state(|st| {
+            let db = st
+                .db
+                .get_or_insert_with(|| Database::new(path.parent().unwrap_or(Path::new("/"))));
+            db.set_file(&path, &text);
+            st.open.insert(path, text);
+            Self::collect_diagnostics(st)
+        });
+        self.publish(all).await;
+    }
+
+    fn file_at(st: &State, uri: &Uri) -> Option<(SourceFile, PathBuf)> {
+        let path = uri_path(uri)?;
+        let db = st.db.as_ref()?;
+        Some((db.file(&path)?, path))
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        #[allow(deprecated)]
+        let root = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|f| f.first())
+            .and_then(|f| uri_path(&f.uri))
+            .or_else(|| params.root_uri.as_ref().and_then(uri_path));
+        self.with_state(|st| {
+            st.db = Some(match &root {
+                Some(r) => {
+                    let policies = if r.join("policies").is_dir() {
+                        r.join("policies")
+                    } else {
+                        r.clone()
+                    };
+                    pol_compiler::files::load(&policies)
+                        .unwrap_or_else(|_| Database::new(&policies))
+                }
+                None => Database::new("/"),
+            });
+        });
+        Ok(InitializeResult {
+            server_info: Some(ServerInfo {
+                name: "pol".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            capabilities: ServerCapabilities {
+                text_document_sync: Some(TextDocumentSyncCapability::Kind(
+                    TextDocumentSyncKind::INCREMENTAL,
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                document_formatting_provider: Some(OneOf::Left(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                ..ServerCapabilities::default()
+            },
+            ..InitializeResult::default()
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let all = self.with_state(Self::collect_diagnostics);
+        self.publish(all).await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let Some(path) = uri_path(&params.text_document.uri) else {
+            return;
+        };
+        self.update(path, params.text_document.text).await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let Some(path) = uri_path(&params.text_document.uri) else {
+            return;
+        };
+        let text = self.with_state(|st| {
+            let mut text = st.open.get(&path).cloned().unwrap_or_default();
+            for change in params.content_changes {
+                match change.range {
+                    Some(range) => {
+                        let idx = LineIndex::new(&text);
+                        let (a, b) = (idx.offset(range.start), idx.offset(range.end));
+                        let (a, b) = (a.min(b), a.max(b));
+                        text.replace_range(a..b, &change.text);
+                    }
+                    None => text = change.text,
+                }
+            }
+            text
+        });
+        self.update(path, text).await;
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let Some(path) = uri_path(&params.text_document.uri) else {
+            return;
+        };
+        // Back to the file on disk (or gone, if it was never saved).
+        let all = self.with_state(|st| {
+            st.open.remove(&path);
+            if let Some(db) = st.db.as_mut() {
+                match std::fs::read_to_string(&path) {
+                    Ok(t) => {
+                        db.set_file(&path, &t);
+                    }
+                    Err(_) => db.remove_file(&path),
+                }
+            }
+            Self::collect_diagnostics(st)
+        });
+        self.publish(all).await;
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let pos = params.text_document_position_params;
+        Ok(self.with_state(|st| {
+            let (file, _) = Self::file_at(st, &pos.text_document.uri)?;
+            let db = st.db.as_ref()?;
+            let idx = LineIndex::new(file.text(db));
+            let offset = idx.offset(pos.position) as u32;
+            let (target, span) = ide::definition_at(db, file, offset)?;
+            Some(Hover {
+                contents: HoverContents::Markup(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: ide::hover_text(db, &target),
+                }),
+                range: Some(idx.range(span.start as usize, span.end as usize)),
+            })
+        }))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let pos = params.text_document_position_params;
+        Ok(self.with_state(|st| {
+            let (file, _) = Self::file_at(st, &pos.text_document.uri)?;
+            let db = st.db.as_ref()?;
+            let idx = LineIndex::new(file.text(db));
+            let (target, _) = ide::definition_at(db, file, idx.offset(pos.position) as u32)?;
+            let tfile = target.def.file;
+            let uri = path_uri(tfile.path(db))?;
+            let tidx = LineIndex::new(tfile.text(db));
+            Some(GotoDefinitionResponse::Scalar(Location {
+                uri,
+                range: tidx.range(
+                    target.name_span.start as usize,
+                    target.name_span.end as usize,
+                ),
+            }))
+        }))
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        Ok(self.with_state(|st| {
+            let (file, _) = Self::file_at(st, &params.text_document.uri)?;
+            let db = st.db.as_ref()?;
+            let text = file.text(db);
+            let formatted = format_source(text)?;
+            if formatted == *text {
+                return Some(Vec::new());
+            }
+            let idx = LineIndex::new(text);
+            Some(vec![TextEdit {
+                range: idx.range(0, text.len()),
+                new_text: formatted,
+            }])
+        }))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        Ok(self.with_state(|st| {
+            let (file, _) = Self::file_at(st, &params.text_document.uri)?;
+            let db = st.db.as_ref()?;
+            let idx = LineIndex::new(file.text(db));
+            #[allow(deprecated)]
+            let symbols = ide::symbols(db, file)
+                .into_iter()
+                .map(|s| DocumentSymbol {
+                    name: s.name,
+                    detail: None,
+                    kind: symbol_kind(s.kind),
+                    tags: None,
+                    deprecated: None,
+                    range: idx.range(s.span.start as usize, s.span.end as usize),
+                    selection_range: idx
+                        .range(s.name_span.start as usize, s.name_span.end as usize),
+                    children: None,
+                })
+                .collect();
+            Some(DocumentSymbolResponse::Nested(symbols))
+        }))
+    }
+}

@@ -1,0 +1,281 @@
+//! The language server, driven over stdio exactly as an editor does: initialize, initialized,
+//! didOpen, didChange, requests, shutdown, exit.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+struct Editor {
+    child: Child,
+    stdin: ChildStdin,
+    incoming: Receiver<Value>,
+    pending: Vec<Value>,
+    next_id: i64,
+}
+
+impl Editor {
+    fn start(root: &Path) -> Editor {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pol"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("pol lsp démarre");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut len = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.strip_prefix("Content-Length: ") {
+                        len = v.parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0; len];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                if let Ok(v) = serde_json::from_slice::<Value>(&body) {
+                    if tx.send(v).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        let mut editor = Editor {
+            child,
+            stdin,
+            incoming: rx,
+            pending: Vec::new(),
+            next_id: 1,
+        };
+        let uri = uri(root);
+        let init = editor.request(
+            "initialize",
+            json!({"processId": null, "rootUri": uri, "capabilities": {}, "workspaceFolders": [{"uri": uri, "name": "essai"}]}),
+        );
+        assert_eq!(init["result"]["serverInfo"]["name"], "pol");
+        editor.notify("initialized", json!({}));
+        editor
+    }
+
+    fn send(&mut self, msg: Value) {
+        let body = serde_json::to_string(&msg).unwrap();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn recv(&mut self) -> Value {
+        self.incoming
+            .recv_timeout(Duration::from_secs(20))
+            .expect("le serveur répond en moins de 20 s")
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let msg = self.recv();
+            if msg["id"] == json!(id) && msg.get("method").is_none() {
+                return msg;
+            }
+            self.pending.push(msg);
+        }
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// The next diagnostics published for `file`.
+    fn diagnostics_for(&mut self, file: &Path) -> Vec<Value> {
+        let want = uri(file);
+        loop {
+            let pos = self.pending.iter().position(|m| {
+                m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"] == json!(want)
+            });
+            if let Some(i) = pos {
+                let m = self.pending.remove(i);
+                return m["params"]["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+            }
+            let msg = self.recv();
+            self.pending.push(msg);
+        }
+    }
+
+    fn stop(mut self) {
+        let r = self.request("shutdown", Value::Null);
+        assert!(r.get("error").is_none(), "{r}");
+        self.notify("exit", Value::Null);
+        let status = self.child.wait().unwrap();
+        assert!(status.success());
+    }
+}
+
+fn uri(p: &Path) -> String {
+    format!("file://{}", p.display()).replace(' ', "%20")
+}
+
+const COMMUN: &str = "\
+## Le plafond par objectif.
+§ « Montant maximal d'aide financière »
+règle plafond : argent = 40 000 $
+";
+
+const PROGRAMME: &str = "\
+programme essai « Essai »
+  en vigueur du 2023-12-05 au 2026-03-31
+
+importer commun
+
+entrée dépenses : argent
+
+# une règle de l'analyste, avec des accents : é è ê 🌾
+règle aide : argent = min(dépenses × 50 %, plafond)
+";
+
+fn workspace() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let prog = root.join("policies/essai");
+    std::fs::create_dir_all(&prog).unwrap();
+    let commun = prog.join("commun.pol");
+    let programme = prog.join("programme.pol");
+    std::fs::write(&commun, COMMUN).unwrap();
+    std::fs::write(&programme, PROGRAMME).unwrap();
+    (dir, commun, programme)
+}
+
+fn open(editor: &mut Editor, path: &Path, text: &str) {
+    editor.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri(path), "languageId": "pol", "version": 1, "text": text}}),
+    );
+}
+
+#[test]
+fn diagnostics_follow_edits_with_utf16_positions() {
+    let (dir, _commun, programme) = workspace();
+    let mut ed = Editor::start(&std::fs::canonicalize(dir.path()).unwrap());
+    let broken = PROGRAMME.replace(
+        "min(dépenses × 50 %, plafond)",
+        "min(dépenses × 50 %, plafon)",
+    );
+    open(&mut ed, &programme, &broken);
+    let d = ed.diagnostics_for(&programme);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["code"], "pol::nom::inconnu");
+    assert!(d[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("voulez-vous dire « plafond » ?"));
+    // Line 8 (0-based), after « règle aide : argent = min(dépenses × 50 %, »: UTF-16 columns.
+    let line = broken.lines().nth(8).unwrap();
+    let col: usize = line[..line.find("plafon").unwrap()]
+        .chars()
+        .map(char::len_utf16)
+        .sum();
+    assert_eq!(d[0]["range"]["start"], json!({"line": 8, "character": col}));
+
+    // An incremental edit that inserts the missing letter.
+    ed.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri(&programme), "version": 2},
+            "contentChanges": [{"range": {"start": {"line": 8, "character": col + 6}, "end": {"line": 8, "character": col + 6}}, "text": "d"}]
+        }),
+    );
+    assert!(ed.diagnostics_for(&programme).is_empty());
+    ed.stop();
+}
+
+#[test]
+fn renaming_a_rule_in_one_file_flags_its_uses_in_another() {
+    let (dir, commun, programme) = workspace();
+    let mut ed = Editor::start(&std::fs::canonicalize(dir.path()).unwrap());
+    open(
+        &mut ed,
+        &commun,
+        &COMMUN.replace("règle plafond", "règle plafond_objectif"),
+    );
+    let d = ed.diagnostics_for(&programme);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["code"], "pol::nom::inconnu");
+    ed.stop();
+}
+
+#[test]
+fn hover_definition_symbols_and_formatting() {
+    let (dir, commun, programme) = workspace();
+    let mut ed = Editor::start(&std::fs::canonicalize(dir.path()).unwrap());
+    open(&mut ed, &programme, PROGRAMME);
+    let line = PROGRAMME.lines().nth(8).unwrap();
+    let col: usize = line[..line.find("plafond").unwrap()]
+        .chars()
+        .map(char::len_utf16)
+        .sum::<usize>()
+        + 2;
+    let at = json!({"textDocument": {"uri": uri(&programme)}, "position": {"line": 8, "character": col}});
+
+    let hover = ed.request("textDocument/hover", at.clone());
+    let text = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(text.contains("règle plafond : argent"), "{text}");
+    assert!(text.contains("Le plafond par objectif."), "{text}");
+    assert!(
+        text.contains("§ Montant maximal d'aide financière"),
+        "{text}"
+    );
+
+    let def = ed.request("textDocument/definition", at);
+    assert_eq!(def["result"]["uri"], json!(uri(&commun)));
+    assert_eq!(
+        def["result"]["range"]["start"],
+        json!({"line": 2, "character": 6})
+    );
+
+    let symbols = ed.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri(&programme)}}),
+    );
+    let names: Vec<&str> = symbols["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["essai", "dépenses", "aide"]);
+
+    let messy = PROGRAMME.replace("règle aide : argent =", "règle   aide :   argent =");
+    ed.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&programme), "version": 2}, "contentChanges": [{"text": messy}]}),
+    );
+    let edits = ed.request("textDocument/formatting", json!({"textDocument": {"uri": uri(&programme)}, "options": {"tabSize": 2, "insertSpaces": true}}));
+    let edits = edits["result"].as_array().unwrap();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0]["newText"], json!(PROGRAMME));
+    ed.stop();
+}

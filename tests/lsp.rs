@@ -279,3 +279,133 @@ fn hover_definition_symbols_and_formatting() {
     assert_eq!(edits[0]["newText"], json!(PROGRAMME));
     ed.stop();
 }
+
+#[test]
+fn references_and_rename_across_files_refusing_keywords_and_collisions() {
+    let (dir, commun, programme) = workspace();
+    let mut ed = Editor::start(&std::fs::canonicalize(dir.path()).unwrap());
+    open(&mut ed, &commun, COMMUN);
+    // On « plafond » in commun.pol (line 2, « règle plafond »).
+    let at =
+        json!({"textDocument": {"uri": uri(&commun)}, "position": {"line": 2, "character": 8}});
+    let mut with_decl = at.clone();
+    with_decl["context"] = json!({"includeDeclaration": true});
+    let refs = ed.request("textDocument/references", with_decl);
+    let uris: Vec<&str> = refs["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(uris, vec![uri(&commun).as_str(), uri(&programme).as_str()]);
+
+    let prep = ed.request("textDocument/prepareRename", at.clone());
+    assert_eq!(prep["result"]["start"], json!({"line": 2, "character": 6}));
+
+    let mut bad = at.clone();
+    bad["newName"] = json!("si");
+    let refused = ed.request("textDocument/rename", bad);
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("n'est pas un nom valide"),
+        "{refused}"
+    );
+
+    let mut clash = at.clone();
+    clash["newName"] = json!("dépenses");
+    let refused = ed.request("textDocument/rename", clash);
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("déjà défini"),
+        "{refused}"
+    );
+
+    let mut ok = at;
+    ok["newName"] = json!("plafond_par_objectif");
+    let edit = ed.request("textDocument/rename", ok);
+    let changes = edit["result"]["changes"].as_object().unwrap();
+    assert_eq!(changes.len(), 2);
+    assert_eq!(
+        changes[&uri(&programme)][0]["newText"],
+        "plafond_par_objectif"
+    );
+    ed.stop();
+}
+
+#[test]
+fn completion_inlay_hints_folding_and_workspace_symbols() {
+    let (dir, _commun, programme) = workspace();
+    let mut ed = Editor::start(&std::fs::canonicalize(dir.path()).unwrap());
+    let src = format!(
+        "{PROGRAMME}\nstructure Demandeur :\n  relève : booléen\n  superficie : ha\nentrée demandeur : Demandeur\nrègle double = aide × 2\nrègle r : booléen = demandeur.\n"
+    );
+    open(&mut ed, &programme, &src);
+    let last = src.lines().count() - 1;
+    let col = src
+        .lines()
+        .last()
+        .unwrap()
+        .chars()
+        .map(char::len_utf16)
+        .sum::<usize>();
+    let fields = ed.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(&programme)}, "position": {"line": last, "character": col}}),
+    );
+    let labels: Vec<&str> = fields["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, vec!["relève", "superficie"]);
+    let names = ed.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(&programme)}, "position": {"line": 8, "character": 0}}),
+    );
+    let labels: Vec<&str> = names["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["label"].as_str().unwrap())
+        .collect();
+    for want in [
+        "plafond",
+        "dépenses",
+        "aide",
+        "règle",
+        "min(",
+        "argent",
+        "$/ha",
+    ] {
+        assert!(labels.contains(&want), "{want} manque dans {labels:?}");
+    }
+
+    let hints = ed.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": uri(&programme)}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}}}),
+    );
+    let hints = hints["result"].as_array().unwrap();
+    assert_eq!(hints.len(), 1, "{hints:?}");
+    assert_eq!(hints[0]["label"], " : argent");
+
+    let folds = ed.request(
+        "textDocument/foldingRange",
+        json!({"textDocument": {"uri": uri(&programme)}}),
+    );
+    assert!(folds["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["startLine"] == 0 && f["endLine"] == 1));
+
+    let syms = ed.request("workspace/symbol", json!({"query": "plaf"}));
+    let syms = syms["result"].as_array().unwrap();
+    assert_eq!(syms.len(), 1);
+    assert_eq!(syms[0]["name"], "plafond");
+    ed.stop();
+}

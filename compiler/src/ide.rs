@@ -197,3 +197,328 @@ pub fn symbols(db: &dyn Db, file: SourceFile) -> Vec<Symbol> {
         })
         .collect()
 }
+
+/// Every place a definition is written or used, in every policy file (file-absolute spans),
+/// its own name first.
+pub fn references(db: &dyn Db, def: &DefRef, files: &[SourceFile]) -> Vec<(SourceFile, Span)> {
+    let mut out = Vec::new();
+    if let Some(t) = target(db, def) {
+        out.push((def.file, t.name_span));
+    }
+    for &file in files {
+        let scope = module_scope(db, file);
+        let resolves = |name: &str| matches!(scope.lookup(name), Lookup::Found(b) if b.def == *def);
+        let parsed = parse_file(db, file);
+        let names = item_names(db, file);
+        for (pi, key_name) in parsed.items.iter().zip(names) {
+            let mut spans: Vec<Span> = Vec::new();
+            // Names written in the item's own syntax.
+            match &pi.item.kind {
+                ItemKind::Exception(e) if resolves(&e.target.text) => spans.push(e.target.span),
+                ItemKind::Decision(d) => {
+                    if let crate::syntax::ast::DecisionBody::Listed(ns) = &d.body {
+                        spans.extend(ns.iter().filter(|n| resolves(&n.text)).map(|n| n.span));
+                    }
+                }
+                ItemKind::Programme(p) => spans.extend(
+                    p.outputs
+                        .iter()
+                        .filter(|n| resolves(&n.text))
+                        .map(|n| n.span),
+                ),
+                _ => {}
+            }
+            for t in type_names(&pi.item.kind) {
+                if resolves(&t.text) {
+                    spans.push(t.span);
+                }
+            }
+            // References the checker resolved.
+            let checked = check_item(db, ItemKey::new(db, file, key_name.clone()));
+            let mut visit = |e: &TExpr| collect_refs(e, def, &mut spans);
+            if let Some(b) = &checked.body {
+                visit(b);
+            }
+            match &checked.detail {
+                Detail::Exception { condition, .. } => visit(condition),
+                Detail::Table { rows } => {
+                    for r in rows {
+                        visit(&r.value);
+                        for k in &r.keys {
+                            match k {
+                                CheckedCell::Eq(e) => visit(e),
+                                CheckedCell::Range(a, b) => {
+                                    visit(a);
+                                    visit(b);
+                                }
+                                CheckedCell::Any => {}
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+            // A `remplace` of this definition is a reference too.
+            if pi.item.replaces {
+                if let Some(n) = pi.item.kind.defined_name() {
+                    if file != def.file && resolves(&n.text) {
+                        spans.push(n.span);
+                    }
+                }
+            }
+            for s in spans {
+                let abs = s.shift(pi.offset);
+                if !out.contains(&(file, abs)) {
+                    out.push((file, abs));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn collect_refs(e: &TExpr, def: &DefRef, out: &mut Vec<Span>) {
+    match &e.kind {
+        TKind::Ref(d) if d == def => out.push(e.span),
+        TKind::Table(d, _) if d == def => out.push(Span {
+            start: e.span.start,
+            end: e.span.start + d.name.len() as u32,
+        }),
+        _ => {}
+    }
+    e.visit_children(&mut |c| collect_refs(c, def, out));
+}
+
+/// The type names written in an item (for renaming enumerations and structures).
+fn type_names(kind: &ItemKind) -> Vec<&crate::syntax::ast::Name> {
+    use crate::syntax::ast::TypeExpr;
+    fn walk<'a>(t: &'a TypeExpr, out: &mut Vec<&'a crate::syntax::ast::Name>) {
+        match t {
+            TypeExpr::Named(n) => out.push(n),
+            TypeExpr::List(inner, _) => walk(inner, out),
+            TypeExpr::Unit(..) => {}
+        }
+    }
+    let mut out = Vec::new();
+    match kind {
+        ItemKind::Struct(s) => s.fields.iter().for_each(|f| walk(&f.ty, &mut out)),
+        ItemKind::Input(i) => walk(&i.ty, &mut out),
+        ItemKind::Rule(r) => {
+            if let Some(t) = &r.ty {
+                walk(t, &mut out)
+            }
+        }
+        ItemKind::Table(t) => {
+            t.params.iter().for_each(|(_, ty)| walk(ty, &mut out));
+            walk(&t.ty, &mut out);
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Why a rename is refused, in French; `None` if `new_name` is acceptable for `def` in every
+/// file that sees it.
+pub fn rename_problem(
+    db: &dyn Db,
+    def: &DefRef,
+    new_name: &str,
+    files: &[SourceFile],
+) -> Option<String> {
+    if new_name == &*def.name {
+        return None;
+    }
+    let parsed = crate::syntax::parse(&format!("règle {new_name} = 1"));
+    let valid = parsed.errors.is_empty()
+        && parsed.items.len() == 1
+        && parsed.items[0]
+            .item
+            .kind
+            .defined_name()
+            .is_some_and(|n| n.text == new_name);
+    if !valid {
+        return Some(format!("« {new_name} » n'est pas un nom valide (lettres, chiffres et _, sans mot-clé comme « si » ou « règle »)"));
+    }
+    for &file in files {
+        let scope = module_scope(db, file);
+        let sees_def = matches!(scope.lookup(&def.name), Lookup::Found(b) if b.def == *def);
+        if (sees_def || file == def.file) && scope.names.contains_key(new_name) {
+            return Some(format!(
+                "« {new_name} » est déjà défini et visible dans {} : le renommage créerait un conflit",
+                file.path(db).display()
+            ));
+        }
+    }
+    None
+}
+
+/// A completion proposal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    pub label: String,
+    /// `mot-clé`, `règle`, `champ`, `valeur`, `fonction`, `type`, `unité`…
+    pub kind: &'static str,
+    pub detail: Option<String>,
+}
+
+const KEYWORDS: &[&str] = &[
+    "programme",
+    "version",
+    "importer",
+    "énumération",
+    "structure",
+    "entrée",
+    "règle",
+    "condition",
+    "décision",
+    "exception",
+    "remplace",
+    "table",
+    "selon",
+    "cas",
+    "sinon",
+    "si",
+    "alors",
+    "et",
+    "ou",
+    "non",
+    "vrai",
+    "faux",
+    "dans",
+    "pour",
+    "chaque",
+    "où",
+    "liste",
+    "toutes les conditions",
+];
+
+const UNITS: &[&str] = &[
+    "$", "%", "ha", "m", "m²", "m³", "kg", "unité", "entaille", "ruche", "arbre", "jours", "mois",
+    "ans", "$/ha", "$/m²", "$/m³", "$/unité", "$/kg",
+];
+
+/// Completions at `offset`: the fields of a structure after `nom.`, else every name in scope,
+/// the keywords, functions, types and units.
+pub fn completions(db: &dyn Db, file: SourceFile, offset: usize) -> Vec<Completion> {
+    let text = file.text(db);
+    let before = &text[..offset.min(text.len())];
+    let scope = module_scope(db, file);
+    // `a.b.` : walk the chain of names before the dot.
+    let line = before.rsplit('\n').next().unwrap_or("");
+    let trimmed = line.trim_end_matches(|c: char| c.is_alphanumeric() || c == '_');
+    if let Some(chain) = trimmed.strip_suffix('.') {
+        let start = chain
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '.'))
+            .map(|(i, c)| i + c.len_utf8())
+            .unwrap_or(0);
+        let parts: Vec<&str> = chain[start..].split('.').collect();
+        let mut ty = match scope.lookup(parts[0]) {
+            Lookup::Found(b) if b.kind.is_value() => {
+                item_type(db, ItemKey::new(db, b.def.file, b.def.name.to_string()))
+            }
+            _ => return Vec::new(),
+        };
+        for p in &parts[1..] {
+            let crate::types::Ty::Struct(d) = &ty else {
+                return Vec::new();
+            };
+            let info = crate::check::struct_info(db, ItemKey::new(db, d.file, d.name.to_string()));
+            match info.fields.iter().find(|f| f.name == *p) {
+                Some(f) => ty = f.ty.clone(),
+                None => return Vec::new(),
+            }
+        }
+        let crate::types::Ty::Struct(d) = &ty else {
+            return Vec::new();
+        };
+        let info = crate::check::struct_info(db, ItemKey::new(db, d.file, d.name.to_string()));
+        return info
+            .fields
+            .iter()
+            .map(|f| Completion {
+                label: f.name.clone(),
+                kind: "champ",
+                detail: Some(f.ty.to_string()),
+            })
+            .collect();
+    }
+    let mut out: Vec<Completion> = Vec::new();
+    for (name, bindings) in &scope.names {
+        let Some(b) = bindings.first() else { continue };
+        let detail = match b.kind {
+            DefKind::Enum | DefKind::Struct | DefKind::Programme => None,
+            _ => Some(
+                item_type(db, ItemKey::new(db, b.def.file, b.def.name.to_string())).to_string(),
+            ),
+        };
+        let kind = match b.kind {
+            DefKind::Programme => "programme",
+            DefKind::Enum | DefKind::Struct => "type",
+            DefKind::Input => "entrée",
+            DefKind::Rule => "règle",
+            DefKind::Condition => "condition",
+            DefKind::Decision => "décision",
+            DefKind::Table => "table",
+        };
+        out.push(Completion {
+            label: name.clone(),
+            kind,
+            detail,
+        });
+    }
+    for (variant, enums) in &scope.variants {
+        let detail = enums.first().map(|(d, _)| d.name.to_string());
+        out.push(Completion {
+            label: variant.clone(),
+            kind: "valeur",
+            detail,
+        });
+    }
+    for (name, _) in crate::types::Builtin::ALL {
+        out.push(Completion {
+            label: format!("{name}("),
+            kind: "fonction",
+            detail: None,
+        });
+    }
+    for t in crate::check::BUILTIN_TYPES {
+        out.push(Completion {
+            label: t.to_string(),
+            kind: "type",
+            detail: None,
+        });
+    }
+    for k in KEYWORDS {
+        out.push(Completion {
+            label: k.to_string(),
+            kind: "mot-clé",
+            detail: None,
+        });
+    }
+    for u in UNITS {
+        out.push(Completion {
+            label: u.to_string(),
+            kind: "unité",
+            detail: None,
+        });
+    }
+    out
+}
+
+/// Inferred types of rules written without one: `(offset after the name, type)`.
+pub fn inlay_types(db: &dyn Db, file: SourceFile) -> Vec<(u32, String)> {
+    let parsed = parse_file(db, file);
+    parsed
+        .items
+        .iter()
+        .filter_map(|pi| match &pi.item.kind {
+            ItemKind::Rule(r) if r.ty.is_none() => {
+                let ty = item_type(db, ItemKey::new(db, file, r.name.text.clone()));
+                (!ty.is_error()).then(|| (pi.offset + r.name.span.end, format!(" : {ty}")))
+            }
+            _ => None,
+        })
+        .collect()
+}

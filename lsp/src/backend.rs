@@ -152,6 +152,28 @@ impl Backend {
         self.publish(all).await;
     }
 
+    /// The definition at a position, with the file and its line index.
+    fn target_at(st: &State, pos: &TextDocumentPositionParams) -> Option<(ide::Target, Range)> {
+        let (file, _) = Self::file_at(st, &pos.text_document.uri)?;
+        let db = st.db.as_ref()?;
+        let idx = LineIndex::new(file.text(db));
+        let (target, span) = ide::definition_at(db, file, idx.offset(pos.position) as u32)?;
+        Some((target, idx.range(span.start as usize, span.end as usize)))
+    }
+
+    /// Every place a definition appears, as LSP locations grouped by URI.
+    fn locations(db: &Database, def: &pol_compiler::types::DefRef) -> Vec<(Uri, Range)> {
+        let files = db.policy_files();
+        ide::references(db, def, &files)
+            .into_iter()
+            .filter_map(|(f, span)| {
+                let uri = path_uri(f.path(db))?;
+                let idx = LineIndex::new(f.text(db));
+                Some((uri, idx.range(span.start as usize, span.end as usize)))
+            })
+            .collect()
+    }
+
     fn file_at(st: &State, uri: &Uri) -> Option<(SourceFile, PathBuf)> {
         let path = uri_path(uri)?;
         let db = st.db.as_ref()?;
@@ -195,6 +217,18 @@ impl LanguageServer for Backend {
                 definition_provider: Some(OneOf::Left(true)),
                 document_formatting_provider: Some(OneOf::Left(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                })),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec![".".into()]),
+                    ..CompletionOptions::default()
+                }),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 ..ServerCapabilities::default()
             },
             ..InitializeResult::default()
@@ -341,6 +375,183 @@ impl LanguageServer for Backend {
                 })
                 .collect();
             Some(DocumentSymbolResponse::Nested(symbols))
+        }))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        Ok(self.with_state(|st| {
+            let (target, _) = Self::target_at(st, &params.text_document_position)?;
+            let db = st.db.as_ref()?;
+            let mut locs = Self::locations(db, &target.def);
+            if !params.context.include_declaration && !locs.is_empty() {
+                locs.remove(0);
+            }
+            Some(
+                locs.into_iter()
+                    .map(|(uri, range)| Location { uri, range })
+                    .collect(),
+            )
+        }))
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let found = self.with_state(|st| {
+            let (target, range) = Self::target_at(st, &params)?;
+            Some((
+                target
+                    .def
+                    .file
+                    .path(st.db.as_ref()?)
+                    .starts_with(STD_PREFIX),
+                range,
+            ))
+        });
+        match found {
+            Some((false, range)) => Ok(Some(PrepareRenameResponse::Range(range))),
+            Some((true, _)) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+                "les définitions de la bibliothèque standard ne se renomment pas",
+            )),
+            None => Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+                "placez le curseur sur le nom d'une règle, d'une entrée, d'une condition, d'une table ou d'un type",
+            )),
+        }
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let outcome = self.with_state(|st| {
+            let (target, _) = Self::target_at(st, &params.text_document_position)?;
+            let db = st.db.as_ref()?;
+            if let Some(problem) =
+                ide::rename_problem(db, &target.def, &params.new_name, &db.policy_files())
+            {
+                return Some(Err(problem));
+            }
+            let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+            for (uri, range) in Self::locations(db, &target.def) {
+                changes.entry(uri).or_default().push(TextEdit {
+                    range,
+                    new_text: params.new_name.clone(),
+                });
+            }
+            Some(Ok(WorkspaceEdit {
+                changes: Some(changes),
+                ..WorkspaceEdit::default()
+            }))
+        });
+        match outcome {
+            Some(Ok(edit)) => Ok(Some(edit)),
+            Some(Err(problem)) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(problem)),
+            None => Ok(None),
+        }
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let pos = params.text_document_position;
+        Ok(self.with_state(|st| {
+            let (file, _) = Self::file_at(st, &pos.text_document.uri)?;
+            let db = st.db.as_ref()?;
+            let idx = LineIndex::new(file.text(db));
+            let items = ide::completions(db, file, idx.offset(pos.position))
+                .into_iter()
+                .map(|c| CompletionItem {
+                    kind: Some(match c.kind {
+                        "mot-clé" => CompletionItemKind::KEYWORD,
+                        "champ" => CompletionItemKind::FIELD,
+                        "valeur" => CompletionItemKind::ENUM_MEMBER,
+                        "fonction" | "table" => CompletionItemKind::FUNCTION,
+                        "type" => CompletionItemKind::STRUCT,
+                        "unité" => CompletionItemKind::UNIT,
+                        "entrée" => CompletionItemKind::VARIABLE,
+                        _ => CompletionItemKind::VALUE,
+                    }),
+                    detail: c.detail.or(Some(c.kind.to_string())),
+                    label: c.label,
+                    ..CompletionItem::default()
+                })
+                .collect();
+            Some(CompletionResponse::Array(items))
+        }))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        Ok(self.with_state(|st| {
+            let (file, _) = Self::file_at(st, &params.text_document.uri)?;
+            let db = st.db.as_ref()?;
+            let idx = LineIndex::new(file.text(db));
+            Some(
+                ide::inlay_types(db, file)
+                    .into_iter()
+                    .map(|(offset, label)| InlayHint {
+                        position: idx.position(offset as usize),
+                        label: InlayHintLabel::String(label),
+                        kind: Some(InlayHintKind::TYPE),
+                        text_edits: None,
+                        tooltip: None,
+                        padding_left: None,
+                        padding_right: None,
+                        data: None,
+                    })
+                    .collect(),
+            )
+        }))
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        Ok(self.with_state(|st| {
+            let (file, _) = Self::file_at(st, &params.text_document.uri)?;
+            let db = st.db.as_ref()?;
+            let idx = LineIndex::new(file.text(db));
+            Some(
+                ide::symbols(db, file)
+                    .into_iter()
+                    .filter_map(|s| {
+                        let r = idx.range(s.span.start as usize, s.span.end as usize);
+                        (r.end.line > r.start.line).then_some(FoldingRange {
+                            start_line: r.start.line,
+                            end_line: r.end.line,
+                            kind: Some(FoldingRangeKind::Region),
+                            ..FoldingRange::default()
+                        })
+                    })
+                    .collect(),
+            )
+        }))
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let query = params.query.to_lowercase();
+        Ok(self.with_state(|st| {
+            let db = st.db.as_ref()?;
+            let mut out = Vec::new();
+            for file in db.policy_files() {
+                let Some(uri) = path_uri(file.path(db)) else {
+                    continue;
+                };
+                let idx = LineIndex::new(file.text(db));
+                for s in ide::symbols(db, file) {
+                    if s.name.to_lowercase().contains(&query) {
+                        out.push(WorkspaceSymbol {
+                            name: s.name,
+                            kind: symbol_kind(s.kind),
+                            tags: None,
+                            container_name: None,
+                            location: OneOf::Left(Location {
+                                uri: uri.clone(),
+                                range: idx
+                                    .range(s.name_span.start as usize, s.name_span.end as usize),
+                            }),
+                            data: None,
+                        });
+                    }
+                }
+            }
+            Some(WorkspaceSymbolResponse::Nested(out))
         }))
     }
 }

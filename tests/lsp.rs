@@ -409,3 +409,36 @@ fn completion_inlay_hints_folding_and_workspace_symbols() {
     assert_eq!(syms[0]["name"], "plafond");
     ed.stop();
 }
+
+#[test]
+fn code_actions_apply_the_suggestion_and_add_missing_selon_arms() {
+    let (dir, _commun, programme) = workspace();
+    let mut ed = Editor::start(&std::fs::canonicalize(dir.path()).unwrap());
+    let src = format!(
+        "{}\nénumération O : pesticides | sols | eau\nentrée o : O\nrègle p : argent = selon o : cas pesticides : 1 $\n",
+        PROGRAMME.replace("plafond)", "plafon)")
+    );
+    open(&mut ed, &programme, &src);
+    let diags = ed.diagnostics_for(&programme);
+    assert_eq!(diags.len(), 2, "{diags:?}");
+    let whole = json!({"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}});
+    let actions = ed.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&programme)}, "range": whole, "context": {"diagnostics": diags}}),
+    );
+    let actions = actions["result"].as_array().unwrap();
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        vec![
+            "Remplacer par « plafond »",
+            "Ajouter les cas manquants (valeurs à compléter)"
+        ]
+    );
+    let selon_edit = &actions[1]["edit"]["changes"][uri(&programme)][0];
+    assert_eq!(selon_edit["newText"], " cas sols : 1 $ cas eau : 1 $");
+    ed.stop();
+}

@@ -30,6 +30,9 @@ pub struct Diagnostic {
     pub primary: Label,
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// An edit that likely fixes the problem: replace the span with the text (editors offer
+    /// it as a quick fix). Spans are relative like every other span of the diagnostic.
+    pub fix: Option<(Span, String)>,
 }
 
 impl Diagnostic {
@@ -44,6 +47,7 @@ impl Diagnostic {
             },
             labels: Vec::new(),
             help: None,
+            fix: None,
         }
     }
 
@@ -68,6 +72,19 @@ impl Diagnostic {
         self
     }
 
+    /// « voulez-vous dire … ? » : the help line, and the quick fix that applies it.
+    pub fn with_suggestion(mut self, replacement: impl Into<String>) -> Diagnostic {
+        let r = replacement.into();
+        self.help = Some(format!("voulez-vous dire « {r} » ?"));
+        self.fix = Some((self.primary.span, r));
+        self
+    }
+
+    pub fn with_fix(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
+        self.fix = Some((span, text.into()));
+        self
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self
@@ -78,6 +95,9 @@ impl Diagnostic {
         self.primary.span = self.primary.span.shift(by);
         for l in &mut self.labels {
             l.span = l.span.shift(by);
+        }
+        if let Some((span, _)) = &mut self.fix {
+            *span = span.shift(by);
         }
         self
     }

@@ -229,6 +229,7 @@ impl LanguageServer for Backend {
                 }),
                 inlay_hint_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
                 ..ServerCapabilities::default()
             },
             ..InitializeResult::default()
@@ -552,6 +553,47 @@ impl LanguageServer for Backend {
                 }
             }
             Some(WorkspaceSymbolResponse::Nested(out))
+        }))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        Ok(self.with_state(|st| {
+            let (file, _) = Self::file_at(st, &params.text_document.uri)?;
+            let db = st.db.as_ref()?;
+            let text = file.text(db);
+            let idx = LineIndex::new(text);
+            let (from, to) = (idx.offset(params.range.start), idx.offset(params.range.end));
+            let uri = params.text_document.uri.clone();
+            let actions = file_diagnostics(db, file)
+                .iter()
+                .filter(|d| {
+                    (d.primary.span.start as usize) <= to && from <= d.primary.span.end as usize
+                })
+                .filter_map(|d| {
+                    let (span, replacement) = d.fix.clone()?;
+                    let title = if d.code == pol_compiler::diagnostics::codes::NON_EXHAUSTIVE {
+                        "Ajouter les cas manquants (valeurs à compléter)".to_string()
+                    } else {
+                        format!("Remplacer par « {replacement} »")
+                    };
+                    let edit = TextEdit {
+                        range: idx.range(span.start as usize, span.end as usize),
+                        new_text: replacement,
+                    };
+                    Some(CodeActionOrCommand::CodeAction(CodeAction {
+                        title,
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![to_lsp(d, &idx, &uri)]),
+                        edit: Some(WorkspaceEdit {
+                            changes: Some(HashMap::from([(uri.clone(), vec![edit])])),
+                            ..WorkspaceEdit::default()
+                        }),
+                        is_preferred: Some(true),
+                        ..CodeAction::default()
+                    }))
+                })
+                .collect();
+            Some(actions)
         }))
     }
 }

@@ -118,7 +118,7 @@ impl<'a> ExprChecker<'a> {
                                     &field.text,
                                     info.fields.iter().map(|f| f.name.as_str()),
                                 ) {
-                                    d = d.with_help(format!("voulez-vous dire « {s} » ?"));
+                                    d = d.with_suggestion(s);
                                 } else {
                                     let names: Vec<_> =
                                         info.fields.iter().map(|f| f.name.as_str()).collect();
@@ -331,7 +331,7 @@ impl<'a> ExprChecker<'a> {
         )
         .with_label("nom inconnu");
         if let Some(s) = suggest(n, candidates) {
-            d = d.with_help(format!("voulez-vous dire « {s} » ?"));
+            d = d.with_suggestion(s);
         }
         self.err(d);
     }
@@ -757,7 +757,7 @@ impl<'a> ExprChecker<'a> {
                         )
                         .with_label("valeur inconnue");
                         if let Some(sug) = suggest(&label, names.iter().map(String::as_str)) {
-                            d = d.with_help(format!("voulez-vous dire « {sug} » ?"));
+                            d = d.with_suggestion(sug);
                         } else {
                             d = d.with_help(format!(
                                 "valeurs de {enum_name} : {}",
@@ -848,7 +848,24 @@ impl<'a> ExprChecker<'a> {
                         .map(|m| format!("« cas {m} : … »"))
                         .collect::<Vec<_>>()
                         .join(", ")
-                )),
+                ))
+                // The new arms repeat the first arm's value, for the analyst to adjust.
+                .with_fix(
+                    Span {
+                        start: span.end,
+                        end: span.end,
+                    },
+                    missing
+                        .iter()
+                        .map(|m| {
+                            let body = arms
+                                .first()
+                                .map(|a| crate::format::expr(&a.body, 0))
+                                .unwrap_or_else(|| "0".into());
+                            format!(" cas {m} : {body}")
+                        })
+                        .collect::<String>(),
+                ),
             );
         }
         if known && default.is_some() && missing.is_empty() {
@@ -920,7 +937,7 @@ impl<'a> ExprChecker<'a> {
                     .map(|(n, _)| n.as_str()),
             );
             if let Some(s) = suggest(n, cands) {
-                d = d.with_help(format!("voulez-vous dire « {s} » ?"));
+                d = d.with_suggestion(s);
             }
             self.err(d);
             return TExpr::error(span);

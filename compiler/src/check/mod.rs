@@ -72,7 +72,7 @@ pub fn resolve_type(scope: &Scope, t: &TypeExpr, diags: &mut Vec<Diagnostic>) ->
                     )
                     .with_label("type inconnu");
                     if let Some(s) = suggest(name, cands) {
-                        d = d.with_help(format!("voulez-vous dire « {s} » ?"));
+                        d = d.with_suggestion(s);
                     }
                     diags.push(d);
                     Ty::Error
@@ -368,7 +368,7 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
                             if let Some(s) =
                                 suggest(&n.text, scope.conditions.iter().map(|d| &*d.name))
                             {
-                                dg = dg.with_help(format!("voulez-vous dire « {s} » ?"));
+                                dg = dg.with_suggestion(s);
                             }
                             c.diags.push(dg);
                             None
@@ -409,7 +409,7 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
                         .filter(|(_, b)| b.iter().any(|b| b.kind == DefKind::Rule))
                         .map(|(n, _)| n.as_str());
                     if let Some(s) = suggest(&e.target.text, rules) {
-                        dg = dg.with_help(format!("voulez-vous dire « {s} » ?"));
+                        dg = dg.with_suggestion(s);
                     }
                     c.diags.push(dg);
                     None

@@ -99,6 +99,13 @@ impl Editor {
         }
     }
 
+    /// Reads everything the server sends until it has been quiet for half a second.
+    fn settle(&mut self) {
+        while let Ok(m) = self.incoming.recv_timeout(Duration::from_millis(500)) {
+            self.pending.push(m);
+        }
+    }
+
     fn notify(&mut self, method: &str, params: Value) {
         self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
@@ -441,4 +448,103 @@ fn code_actions_apply_the_suggestion_and_add_missing_selon_arms() {
     let selon_edit = &actions[1]["edit"]["changes"][uri(&programme)][0];
     assert_eq!(selon_edit["newText"], " cas sols : 1 $ cas eau : 1 $");
     ed.stop();
+}
+
+#[test]
+fn a_rule_typed_character_by_character_never_breaks_the_server() {
+    let (dir, _commun, programme) = workspace();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
+    open(&mut ed, &programme, PROGRAMME);
+    // Typed at the end of the file, one character per edit, accents and an emoji included,
+    // with a few corrections on the way.
+    let typed = "\n§ « Bonification — relève agricole 🌾 »\nrègle aide_bonifiée : argent = si dépenses > 1 000 $ alors aide × 115 % sinon aide\ncondition minimum « L'aide doit atteindre 500 $ » : aide_bonifiée >= 500 $\n";
+    let mut text = PROGRAMME.to_string();
+    let mut version = 1;
+    let mut edits = 0;
+    for (i, ch) in typed.chars().enumerate() {
+        let line = text.matches('\n').count();
+        let col: usize = text
+            .rsplit('\n')
+            .next()
+            .unwrap_or("")
+            .chars()
+            .map(char::len_utf16)
+            .sum();
+        let pos = json!({"line": line, "character": col});
+        version += 1;
+        ed.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri(&programme), "version": version}, "contentChanges": [{"range": {"start": pos, "end": pos}, "text": ch.to_string()}]}),
+        );
+        text.push(ch);
+        edits += 1;
+        // Every 7 characters, type a wrong letter and erase it.
+        if i % 7 == 3 {
+            let line = text.matches('\n').count();
+            let col: usize = text
+                .rsplit('\n')
+                .next()
+                .unwrap_or("")
+                .chars()
+                .map(char::len_utf16)
+                .sum();
+            version += 1;
+            ed.notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri(&programme), "version": version}, "contentChanges": [{"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": "x"}]}),
+            );
+            version += 1;
+            ed.notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri(&programme), "version": version}, "contentChanges": [{"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 1}}, "text": ""}]}),
+            );
+            edits += 2;
+        }
+        // A request between edits always gets an answer.
+        if i % 25 == 0 {
+            let r = ed.request(
+                "textDocument/documentSymbol",
+                json!({"textDocument": {"uri": uri(&programme)}}),
+            );
+            assert!(r.get("error").is_none(), "{r}");
+        }
+    }
+    assert!(edits >= 200, "{edits}");
+    // The last diagnostics published for the file are those of the final text: none.
+    ed.settle();
+    let want = uri(&programme);
+    let last = ed
+        .pending
+        .iter()
+        .rev()
+        .find(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(want)
+        })
+        .map(|m| m["params"]["diagnostics"].clone());
+    assert_eq!(last, Some(json!([])));
+    // The final text, as the server sees it, has the diagnostics `pol check` gives on disk.
+    let symbols = ed.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri(&programme)}}),
+    );
+    let names: Vec<&str> = symbols["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["essai", "dépenses", "aide", "aide_bonifiée", "minimum"]
+    );
+    ed.stop();
+    std::fs::write(&programme, &text).unwrap();
+    let check = Command::new(env!("CARGO_BIN_EXE_pol"))
+        .args(["check", "policies", "--format", "json"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(report["erreurs"], 0, "{report}");
 }

@@ -27,6 +27,9 @@ struct State {
     open: HashMap<PathBuf, String>,
     /// Files that had diagnostics at the last publication (to clear them when fixed).
     with_diagnostics: HashSet<PathBuf>,
+    /// Bumped at every change: a publication for an older state is dropped, so that the
+    /// editor never ends on stale diagnostics.
+    generation: u64,
 }
 
 pub struct Backend {
@@ -133,21 +136,33 @@ impl Backend {
         out
     }
 
-    async fn publish(&self, all: Vec<(Uri, Vec<Diagnostic>)>) {
+    async fn publish(&self, (generation, all): (u64, Vec<(Uri, Vec<Diagnostic>)>)) {
         for (uri, diags) in all {
+            if self.with_state(|st| st.generation) != generation {
+                return;
+            }
             self.client.publish_diagnostics(uri, diags, None).await;
         }
     }
 
-    /// Replaces a document's text and republishes diagnostics.
-    async fn update(&self, path: PathBuf, text: String) {
+    /// A new state of the workspace, and its diagnostics.
+    fn changed(st: &mut State) -> (u64, Vec<(Uri, Vec<Diagnostic>)>) {
+        st.generation += 1;
+        (st.generation, Self::collect_diagnostics(st))
+    }
+
+    /// Replaces a document's text (after `edit`, applied under the same lock as the update, so
+    /// that concurrent changes never interleave) and republishes diagnostics.
+    async fn update(&self, path: PathBuf, edit: impl FnOnce(&mut String)) {
         let all = self.with_state(|st| {
+            let mut text = st.open.get(&path).cloned().unwrap_or_default();
+            edit(&mut text);
             let db = st
                 .db
                 .get_or_insert_with(|| Database::new(path.parent().unwrap_or(Path::new("/"))));
             db.set_file(&path, &text);
             st.open.insert(path, text);
-            Self::collect_diagnostics(st)
+            Self::changed(st)
         });
         self.publish(all).await;
     }
@@ -237,7 +252,7 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        let all = self.with_state(Self::collect_diagnostics);
+        let all = self.with_state(Self::changed);
         self.publish(all).await;
     }
 
@@ -249,29 +264,30 @@ impl LanguageServer for Backend {
         let Some(path) = uri_path(&params.text_document.uri) else {
             return;
         };
-        self.update(path, params.text_document.text).await;
+        let text = params.text_document.text;
+        self.update(path, move |t| *t = text).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let Some(path) = uri_path(&params.text_document.uri) else {
             return;
         };
-        let text = self.with_state(|st| {
-            let mut text = st.open.get(&path).cloned().unwrap_or_default();
-            for change in params.content_changes {
+        let changes = params.content_changes;
+        self.update(path, move |text| {
+            for change in changes {
                 match change.range {
                     Some(range) => {
-                        let idx = LineIndex::new(&text);
-                        let (a, b) = (idx.offset(range.start), idx.offset(range.end));
-                        let (a, b) = (a.min(b), a.max(b));
-                        text.replace_range(a..b, &change.text);
+                        let (a, b) = {
+                            let idx = LineIndex::new(text.as_str());
+                            (idx.offset(range.start), idx.offset(range.end))
+                        };
+                        text.replace_range(a.min(b)..a.max(b), &change.text);
                     }
-                    None => text = change.text,
+                    None => *text = change.text,
                 }
             }
-            text
-        });
-        self.update(path, text).await;
+        })
+        .await;
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
@@ -289,7 +305,7 @@ impl LanguageServer for Backend {
                     Err(_) => db.remove_file(&path),
                 }
             }
-            Self::collect_diagnostics(st)
+            Self::changed(st)
         });
         self.publish(all).await;
     }

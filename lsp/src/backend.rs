@@ -108,8 +108,8 @@ impl Backend {
         f(&mut guard)
     }
 
-    /// The diagnostics of every policy file, converted; files fixed since the last time get an
-    /// empty list.
+    /// The diagnostics of every policy file, converted; open documents and files fixed since
+    /// the last time get an empty list.
     fn collect_diagnostics(state: &mut State) -> Vec<(Uri, Vec<Diagnostic>)> {
         let Some(db) = state.db.as_ref() else {
             return Vec::new();
@@ -128,7 +128,8 @@ impl Backend {
             if !diags.is_empty() {
                 now.insert(path.clone());
                 out.push((uri, diags));
-            } else if state.with_diagnostics.contains(&path) {
+            } else if state.with_diagnostics.contains(&path) || state.open.contains_key(&path) {
+                // Open documents always get their (possibly empty) list.
                 out.push((uri, Vec::new()));
             }
         }

@@ -1,0 +1,227 @@
+//! Edit-to-diagnostics latency of `pol lsp`, measured as an editor feels it: the time from
+//! sending a `didChange` to receiving the `publishDiagnostics` that follows, over stdio.
+//!
+//!     cargo bench --bench lsp_latence
+//!
+//! Two workspaces: the shipped `policies/`, and a generated one of 10 000 lines (20 files of
+//! 500 lines, each importing the previous one). Prints p50 and p95 over 200 edits each.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<Value>,
+}
+
+fn uri(p: &Path) -> String {
+    format!("file://{}", p.display()).replace(' ', "%20")
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pol"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("pol lsp");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            loop {
+                let mut len = 0;
+                loop {
+                    let mut l = String::new();
+                    if r.read_line(&mut l).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let l = l.trim_end();
+                    if l.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = l.strip_prefix("Content-Length: ") {
+                        len = v.parse().unwrap_or(0);
+                    }
+                }
+                let mut b = vec![0; len];
+                if r.read_exact(&mut b).is_err() {
+                    return;
+                }
+                if let Ok(v) = serde_json::from_slice(&b) {
+                    let _ = tx.send(v);
+                }
+            }
+        });
+        let mut s = Server { child, stdin, rx };
+        s.send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": null, "rootUri": uri(root), "capabilities": {}}}));
+        s.wait(|m| m["id"] == 1);
+        s.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+        s
+    }
+
+    fn send(&mut self, v: Value) {
+        let b = serde_json::to_string(&v).unwrap();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", b.len(), b).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn wait(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let m = self
+                .rx
+                .recv_timeout(Duration::from_secs(60))
+                .expect("réponse du serveur");
+            if pred(&m) {
+                return m;
+            }
+        }
+    }
+
+    fn drain(&mut self) {
+        while self.rx.recv_timeout(Duration::from_millis(300)).is_ok() {}
+    }
+
+    fn stop(mut self) {
+        self.send(json!({"jsonrpc": "2.0", "id": 99, "method": "shutdown"}));
+        self.wait(|m| m["id"] == 99);
+        self.send(json!({"jsonrpc": "2.0", "method": "exit"}));
+        let _ = self.child.wait();
+    }
+}
+
+/// Times `n` edits of the line `line` of `file` (alternating two bodies), in milliseconds.
+fn measure(root: &Path, file: &Path, line: u32, bodies: [&str; 2], n: usize) -> Vec<f64> {
+    let text = std::fs::read_to_string(file).unwrap();
+    let mut s = Server::start(root);
+    let u = uri(file);
+    s.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": u, "languageId": "pol", "version": 1, "text": text}}}));
+    s.drain();
+    let old_len = text
+        .lines()
+        .nth(line as usize)
+        .unwrap()
+        .chars()
+        .map(char::len_utf16)
+        .sum::<usize>();
+    let mut cur_len = old_len;
+    let mut times = Vec::with_capacity(n);
+    for i in 0..n {
+        let body = bodies[i % 2];
+        let t = Instant::now();
+        s.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": u, "version": i + 2},
+            "contentChanges": [{"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": cur_len}}, "text": body}]
+        }}));
+        s.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(u)
+        });
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        cur_len = body.chars().map(char::len_utf16).sum();
+        // Let every publication of this edit arrive before the next one.
+        s.drain();
+    }
+    s.stop();
+    times
+}
+
+fn report(label: &str, mut t: Vec<f64>) {
+    t.sort_by(|a, b| a.total_cmp(b));
+    let q = |p: f64| t[((t.len() as f64 - 1.0) * p).round() as usize];
+    println!(
+        "{label} : {} modifications, p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+        t.len(),
+        q(0.5),
+        q(0.95),
+        q(1.0)
+    );
+}
+
+fn generated_workspace() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("policies/gros");
+    std::fs::create_dir_all(&root).unwrap();
+    for f in 0..20 {
+        let mut s = String::new();
+        if f > 0 {
+            s.push_str(&format!("importer module_{}\n\n", f - 1));
+        }
+        s.push_str(&format!("entrée montant_{f} : argent\n\n"));
+        let mut lines = s.lines().count();
+        let mut r = 0;
+        while lines < 500 {
+            s.push_str(&format!(
+                "§ « Section {f}.{r} »\nrègle r_{f}_{r} : argent = montant_{f} × 50 % + {r} $\n\n"
+            ));
+            lines += 3;
+            r += 1;
+        }
+        std::fs::write(root.join(format!("module_{f}.pol")), s).unwrap();
+    }
+    let dir_path = std::fs::canonicalize(dir.path()).unwrap();
+    (dir, dir_path)
+}
+
+fn main() {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let n = std::env::var("N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let pv = repo.join("policies/prime-vert/sous_volet_1_1.pol");
+    let line = std::fs::read_to_string(&pv)
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("règle plafond_par_demandeur"))
+        .unwrap() as u32;
+    report(
+        "policies/ (Prime-Vert)",
+        measure(
+            &repo,
+            &pv,
+            line,
+            [
+                "règle plafond_par_demandeur : argent = 40 000 $",
+                "règle plafond_par_demandeur : argent = 40 001 $",
+            ],
+            n,
+        ),
+    );
+    let (_keep, root) = generated_workspace();
+    let file = root.join("policies/gros/module_10.pol");
+    let total: usize = (0..20)
+        .map(|f| {
+            std::fs::read_to_string(root.join(format!("policies/gros/module_{f}.pol")))
+                .unwrap()
+                .lines()
+                .count()
+        })
+        .sum();
+    let line = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("règle r_10_50 "))
+        .unwrap() as u32;
+    report(
+        &format!("espace généré ({total} lignes, 20 fichiers)"),
+        measure(
+            &root,
+            &file,
+            line,
+            [
+                "règle r_10_50 : argent = montant_10 × 50 % + 1 $",
+                "règle r_10_50 : argent = montant_10 × 50 % + 2 $",
+            ],
+            n,
+        ),
+    );
+}

@@ -548,3 +548,66 @@ fn a_rule_typed_character_by_character_never_breaks_the_server() {
     let report: Value = serde_json::from_slice(&check.stdout).unwrap();
     assert_eq!(report["erreurs"], 0, "{report}");
 }
+
+#[test]
+fn semantic_tokens_classify_keywords_names_units_and_comments() {
+    let (dir, _commun, programme) = workspace();
+    let mut ed = Editor::start(&std::fs::canonicalize(dir.path()).unwrap());
+    open(&mut ed, &programme, PROGRAMME);
+    let legend = [
+        "keyword",
+        "number",
+        "string",
+        "comment",
+        "operator",
+        "namespace",
+        "parameter",
+        "variable",
+        "function",
+        "type",
+        "enumMember",
+        "property",
+    ];
+    let r = ed.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": uri(&programme)}}),
+    );
+    let data: Vec<u64> = r["result"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    // Decode to (line, column, length, type) and read the tokens back from the text.
+    let lines: Vec<Vec<u16>> = PROGRAMME
+        .lines()
+        .map(|l| l.encode_utf16().collect())
+        .collect();
+    let (mut line, mut col) = (0u64, 0u64);
+    let mut seen = Vec::new();
+    for t in data.chunks(5) {
+        if t[0] > 0 {
+            line += t[0];
+            col = t[1];
+        } else {
+            col += t[1];
+        }
+        let units = &lines[line as usize][col as usize..(col + t[2]) as usize];
+        seen.push((String::from_utf16(units).unwrap(), legend[t[3] as usize]));
+    }
+    let has = |tok: &str, ty: &str| seen.iter().any(|(a, b)| a == tok && *b == ty);
+    assert!(has("programme", "keyword"), "{seen:?}");
+    assert!(has("règle", "keyword"), "{seen:?}");
+    assert!(has("dépenses", "parameter"), "{seen:?}");
+    assert!(has("plafond", "variable"), "{seen:?}");
+    assert!(has("min", "function"), "{seen:?}");
+    assert!(has("argent", "type"), "{seen:?}");
+    assert!(has("50", "number"), "{seen:?}");
+    assert!(has("commun", "namespace"), "{seen:?}");
+    assert!(
+        seen.iter()
+            .any(|(a, b)| a.starts_with("# une règle") && *b == "comment"),
+        "{seen:?}"
+    );
+    ed.stop();
+}

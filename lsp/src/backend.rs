@@ -78,6 +78,40 @@ fn to_lsp(d: &PolDiagnostic, idx: &LineIndex<'_>, uri: &Uri) -> Diagnostic {
     }
 }
 
+/// The semantic token types the server uses, in legend order.
+const LEGEND: &[SemanticTokenType] = &[
+    SemanticTokenType::KEYWORD,
+    SemanticTokenType::NUMBER,
+    SemanticTokenType::STRING,
+    SemanticTokenType::COMMENT,
+    SemanticTokenType::OPERATOR,
+    SemanticTokenType::NAMESPACE,
+    SemanticTokenType::PARAMETER,
+    SemanticTokenType::VARIABLE,
+    SemanticTokenType::FUNCTION,
+    SemanticTokenType::TYPE,
+    SemanticTokenType::ENUM_MEMBER,
+    SemanticTokenType::PROPERTY,
+];
+
+fn legend_index(h: ide::Highlight) -> u32 {
+    use ide::Highlight as H;
+    match h {
+        H::Keyword => 0,
+        H::Number => 1,
+        H::Text => 2,
+        H::Comment => 3,
+        H::Operator => 4,
+        H::Module => 5,
+        H::Input => 6,
+        H::Rule | H::Local => 7,
+        H::Table | H::Function => 8,
+        H::Type | H::Unit => 9,
+        H::Variant => 10,
+        H::Field => 11,
+    }
+}
+
 fn symbol_kind(k: DefKind) -> SymbolKind {
     match k {
         DefKind::Programme => SymbolKind::MODULE,
@@ -246,6 +280,19 @@ impl LanguageServer for Backend {
                 inlay_hint_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: SemanticTokensLegend {
+                                token_types: LEGEND.to_vec(),
+                                token_modifiers: Vec::new(),
+                            },
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            range: None,
+                            work_done_progress_options: WorkDoneProgressOptions::default(),
+                        },
+                    ),
+                ),
                 ..ServerCapabilities::default()
             },
             ..InitializeResult::default()
@@ -611,6 +658,46 @@ impl LanguageServer for Backend {
                 })
                 .collect();
             Some(actions)
+        }))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        Ok(self.with_state(|st| {
+            let (file, _) = Self::file_at(st, &params.text_document.uri)?;
+            let db = st.db.as_ref()?;
+            let text = file.text(db);
+            let idx = LineIndex::new(text);
+            let mut data = Vec::new();
+            let (mut prev_line, mut prev_col) = (0u32, 0u32);
+            for (start, end, h) in ide::semantic_tokens(db, file) {
+                let (a, b) = (idx.position(start), idx.position(end));
+                // The protocol's tokens live on one line; multi-line ones are left uncoloured.
+                if a.line != b.line || b.character <= a.character {
+                    continue;
+                }
+                let delta_line = a.line - prev_line;
+                let delta_start = if delta_line == 0 {
+                    a.character - prev_col
+                } else {
+                    a.character
+                };
+                data.push(SemanticToken {
+                    delta_line,
+                    delta_start,
+                    length: b.character - a.character,
+                    token_type: legend_index(h),
+                    token_modifiers_bitset: 0,
+                });
+                prev_line = a.line;
+                prev_col = a.character;
+            }
+            Some(SemanticTokensResult::Tokens(SemanticTokens {
+                result_id: None,
+                data,
+            }))
         }))
     }
 }

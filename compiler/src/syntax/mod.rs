@@ -8,6 +8,7 @@
 pub mod ast;
 mod errors;
 mod lower;
+pub mod tokens;
 
 pub use lower::{parse_number as lower_number, MAX_DEPTH};
 

@@ -1,0 +1,97 @@
+//! Lexical classes of a file's tokens, for editors' highlighting. Walks the same pest grammar
+//! as the parser; names are classified later, against the scope (see `ide::semantic_tokens`).
+
+use pest::iterators::Pair;
+use pest::Parser;
+
+use super::{PolParser, Rule};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TokenClass {
+    Keyword,
+    Name,
+    Module,
+    Number,
+    Unit,
+    Text,
+    Date,
+    Operator,
+    Comment,
+    Documentation,
+}
+
+fn walk(pair: Pair<'_, Rule>, out: &mut Vec<(usize, usize, TokenClass)>) {
+    let span = pair.as_span();
+    let class = match pair.as_rule() {
+        r if super::errors::keyword_word(r).is_some() => Some(TokenClass::Keyword),
+        Rule::ident => Some(TokenClass::Name),
+        Rule::module_path => Some(TokenClass::Module),
+        Rule::number => Some(TokenClass::Number),
+        Rule::unit_atom | Rule::percent => Some(TokenClass::Unit),
+        Rule::text => Some(TokenClass::Text),
+        Rule::date_lit => Some(TokenClass::Date),
+        Rule::cmp_op | Rule::add_op | Rule::mul_op | Rule::neg_op => Some(TokenClass::Operator),
+        Rule::doc_line => Some(TokenClass::Documentation),
+        Rule::citation => {
+            // `§` itself; the text inside is walked as a child.
+            out.push((
+                span.start(),
+                span.start() + '§'.len_utf8(),
+                TokenClass::Keyword,
+            ));
+            None
+        }
+        _ => None,
+    };
+    match class {
+        Some(c) => out.push((span.start(), span.end(), c)),
+        None => {
+            for p in pair.into_inner() {
+                walk(p, out);
+            }
+        }
+    }
+}
+
+/// The classified tokens of a text, in order: `(start, end, class)` in bytes. Comments are
+/// found by a scan that skips strings; a file that does not parse has only its comments
+/// and the tokens of the items that do.
+pub fn tokens(text: &str) -> Vec<(usize, usize, TokenClass)> {
+    let mut out = Vec::new();
+    if let Ok(pairs) = PolParser::parse(Rule::file, text) {
+        for p in pairs.flatten() {
+            if p.as_rule() == Rule::item {
+                walk(p, &mut out);
+            }
+        }
+    }
+    // `#` comments (not `##`), outside strings.
+    let mut in_guillemets = false;
+    let mut in_quotes = false;
+    let bytes: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (pos, c) = bytes[i];
+        match c {
+            '«' if !in_quotes => in_guillemets = true,
+            '»' if !in_quotes => in_guillemets = false,
+            '"' if !in_guillemets => in_quotes = !in_quotes,
+            '\n' => in_quotes = false,
+            '#' if !in_guillemets && !in_quotes => {
+                let end = text[pos..].find('\n').map_or(text.len(), |e| pos + e);
+                if !text[pos..].starts_with("##") {
+                    out.push((pos, end, TokenClass::Comment));
+                }
+                while i < bytes.len() && bytes[i].0 < end {
+                    i += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.sort_by_key(|t| t.0);
+    out.dedup_by_key(|t| t.0);
+    out
+}

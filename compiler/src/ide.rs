@@ -3,7 +3,7 @@
 //! The language server converts these to LSP types; nothing here knows about LSP.
 
 use crate::check::scope::{file_defs, module_scope, DefKind, Lookup};
-use crate::check::{check_item, item_type, CheckedCell, Detail};
+use crate::check::{check_item, item_type};
 use crate::db::{item_ast, item_names, parse_file, Db, ItemKey, SourceFile};
 use crate::syntax::ast::{ItemKind, Span};
 use crate::types::{DefRef, TExpr, TKind};
@@ -69,29 +69,7 @@ pub fn definition_at(db: &dyn Db, file: SourceFile, offset: u32) -> Option<(Targ
         // A reference inside the body.
         let checked = check_item(db, ItemKey::new(db, file, key_name.clone()));
         let mut found: Option<(DefRef, Span)> = None;
-        let mut visit = |e: &TExpr| find_ref(e, local, &mut found);
-        if let Some(b) = &checked.body {
-            visit(b);
-        }
-        match &checked.detail {
-            Detail::Exception { condition, .. } => visit(condition),
-            Detail::Table { rows } => {
-                for r in rows {
-                    visit(&r.value);
-                    for k in &r.keys {
-                        match k {
-                            CheckedCell::Eq(e) => visit(e),
-                            CheckedCell::Range(a, b) => {
-                                visit(a);
-                                visit(b);
-                            }
-                            CheckedCell::Any => {}
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
+        checked.visit_exprs(&mut |e| find_ref(e, local, &mut found));
         if let Some((def, span)) = found {
             return target(db, &def).map(|t| (t, span.shift(pi.offset)));
         }
@@ -235,29 +213,7 @@ pub fn references(db: &dyn Db, def: &DefRef, files: &[SourceFile]) -> Vec<(Sourc
             }
             // References the checker resolved.
             let checked = check_item(db, ItemKey::new(db, file, key_name.clone()));
-            let mut visit = |e: &TExpr| collect_refs(e, def, &mut spans);
-            if let Some(b) = &checked.body {
-                visit(b);
-            }
-            match &checked.detail {
-                Detail::Exception { condition, .. } => visit(condition),
-                Detail::Table { rows } => {
-                    for r in rows {
-                        visit(&r.value);
-                        for k in &r.keys {
-                            match k {
-                                CheckedCell::Eq(e) => visit(e),
-                                CheckedCell::Range(a, b) => {
-                                    visit(a);
-                                    visit(b);
-                                }
-                                CheckedCell::Any => {}
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            }
+            checked.visit_exprs(&mut |e| collect_refs(e, def, &mut spans));
             // A `remplace` of this definition is a reference too.
             if pi.item.replaces {
                 if let Some(n) = pi.item.kind.defined_name() {

@@ -1,9 +1,12 @@
 //! Checking: types and units, exhaustiveness, tables, exceptions, decisions, versions and
 //! rule cycles, as per-item salsa queries.
 
+mod calls;
 pub mod cycles;
 pub mod expr;
 pub mod scope;
+mod selon;
+mod tables;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -11,7 +14,7 @@ use std::sync::Arc;
 use crate::db::{item_ast, item_offset, parse_file, Db, ItemKey, SourceFile};
 use crate::diagnostics::{codes, suggest, Diagnostic};
 use crate::syntax::ast::{Cell, DecisionBody, ItemKind, Span, TypeExpr};
-use crate::types::{Const, DefRef, TExpr, TKind, Ty};
+use crate::types::{DefRef, TExpr, Ty};
 use expr::{unit_type, ExprChecker};
 use scope::{file_defs, import_candidates, module_scope, resolved_imports, DefKind, Lookup, Scope};
 
@@ -259,31 +262,39 @@ pub struct CheckedItem {
 
 impl CheckedItem {
     /// Every definition the item reads (body, exception condition, table cells, decision).
-    pub fn refs(&self) -> Vec<DefRef> {
-        let mut out = Vec::new();
-        let mut push = |d: &DefRef, _: Span| out.push(d.clone());
+    /// Calls `f` on every typed expression of the item: its body, an exception's condition,
+    /// a table's cells and values.
+    pub fn visit_exprs(&self, f: &mut dyn FnMut(&TExpr)) {
         if let Some(b) = &self.body {
-            b.visit_refs(&mut push);
+            f(b);
         }
         match &self.detail {
-            Detail::Exception { condition, .. } => condition.visit_refs(&mut push),
+            Detail::Exception { condition, .. } => f(condition),
             Detail::Table { rows } => {
                 for r in rows {
-                    r.value.visit_refs(&mut push);
+                    f(&r.value);
                     for k in &r.keys {
                         match k {
-                            CheckedCell::Eq(e) => e.visit_refs(&mut push),
+                            CheckedCell::Eq(e) => f(e),
                             CheckedCell::Range(a, b) => {
-                                a.visit_refs(&mut push);
-                                b.visit_refs(&mut push);
+                                f(a);
+                                f(b);
                             }
                             CheckedCell::Any => {}
                         }
                     }
                 }
             }
-            Detail::Decision { conditions } => out.extend(conditions.iter().cloned()),
-            Detail::None | Detail::Programme { .. } => {}
+            Detail::None | Detail::Decision { .. } | Detail::Programme { .. } => {}
+        }
+    }
+
+    /// Every definition the item reads (expressions, and a decision's conditions).
+    pub fn refs(&self) -> Vec<DefRef> {
+        let mut out = Vec::new();
+        self.visit_exprs(&mut |e| e.visit_refs(&mut |d, _| out.push(d.clone())));
+        if let Detail::Decision { conditions } = &self.detail {
+            out.extend(conditions.iter().cloned());
         }
         out
     }
@@ -482,7 +493,7 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
                     span: row.span,
                 });
             }
-            table_row_checks(db, &sig.params, &rows, &t.name.text, &mut c.diags);
+            tables::table_row_checks(db, &sig.params, &rows, &t.name.text, &mut c.diags);
             out.detail = Detail::Table { rows };
         }
         ItemKind::Struct(_) => {
@@ -540,116 +551,6 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
     }
     out.diagnostics = c.diags;
     Arc::new(out)
-}
-
-/// Duplicate rows and, for tables whose keys all have finitely many values, missing rows.
-fn table_row_checks(
-    db: &dyn Db,
-    params: &[Ty],
-    rows: &[CheckedRow],
-    name: &str,
-    diags: &mut Vec<Diagnostic>,
-) {
-    // Domain of each key, when finite and every cell is a constant or `_`.
-    let mut domains: Vec<Vec<String>> = Vec::new();
-    for p in params {
-        match p {
-            Ty::Bool => domains.push(vec!["faux".into(), "vrai".into()]),
-            Ty::Enum(def) => domains.push(
-                enum_info(db, ItemKey::new(db, def.file, def.name.to_string()))
-                    .variants
-                    .clone(),
-            ),
-            _ => domains.clear(),
-        }
-        if domains.is_empty() {
-            break;
-        }
-    }
-    let cell_key = |c: &CheckedCell| -> Option<Option<u32>> {
-        match c {
-            CheckedCell::Any => Some(None),
-            CheckedCell::Eq(e) => match &e.kind {
-                TKind::Variant(_, i) => Some(Some(*i)),
-                TKind::Const(Const::Bool(b)) => Some(Some(u32::from(*b))),
-                _ => None,
-            },
-            CheckedCell::Range(..) => None,
-        }
-    };
-    let mut seen: BTreeMap<Vec<Option<u32>>, Span> = BTreeMap::new();
-    let mut all_const = domains.len() == params.len();
-    let mut patterns = Vec::new();
-    for r in rows {
-        let keys: Option<Vec<Option<u32>>> = r.keys.iter().map(cell_key).collect();
-        match keys {
-            Some(k) => {
-                if let Some(prev) = seen.get(&k) {
-                    diags.push(
-                        Diagnostic::error(codes::TABLE, format!("cette ligne de la table « {name} » répète les clés d'une ligne précédente"), r.span)
-                            .with_label("ligne en double")
-                            .with_secondary(*prev, "première ligne"),
-                    );
-                } else {
-                    seen.insert(k.clone(), r.span);
-                }
-                patterns.push(k);
-            }
-            None => all_const = false,
-        }
-    }
-    if !all_const || params.is_empty() {
-        return;
-    }
-    let total: usize = domains.iter().map(Vec::len).product();
-    if total > 10_000 {
-        return;
-    }
-    let mut missing = Vec::new();
-    for n in 0..total {
-        let mut idx = Vec::with_capacity(domains.len());
-        let mut rest = n;
-        for d in domains.iter().rev() {
-            idx.push((rest % d.len()) as u32);
-            rest /= d.len();
-        }
-        idx.reverse();
-        let covered = patterns
-            .iter()
-            .any(|p| p.iter().zip(&idx).all(|(c, i)| c.is_none_or(|c| c == *i)));
-        if !covered {
-            missing.push(
-                idx.iter()
-                    .zip(&domains)
-                    .map(|(i, d)| d[*i as usize].clone())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            );
-        }
-    }
-    if !missing.is_empty() {
-        let shown: Vec<String> = missing.iter().take(5).map(|m| format!("({m})")).collect();
-        let more = if missing.len() > 5 {
-            format!(" et {} autres", missing.len() - 5)
-        } else {
-            String::new()
-        };
-        let span = rows.first().map(|r| r.span).unwrap_or_default();
-        diags.push(
-            Diagnostic::warning(
-                codes::TABLE,
-                format!(
-                    "la table « {name} » n'a pas de ligne pour {}{more}",
-                    shown.join(", ")
-                ),
-                span,
-            )
-            .with_label("table incomplète")
-            .with_help(
-                "ajoutez les lignes manquantes, ou une ligne avec « _ » pour les autres cas",
-            ),
-        );
-    }
 }
 
 /// Every diagnostic of a file, with file-absolute spans, in source order.

@@ -777,67 +777,14 @@ fn doc_text(line: &str) -> String {
 
 /// The end of the last character that is neither white space nor part of a `#` comment.
 fn content_end(text: &str) -> usize {
-    let mut end = 0;
-    let mut in_guillemets = false;
-    let mut in_quotes = false;
-    let mut in_comment = false;
-    let mut prev_hash = false;
-    for (i, c) in text.char_indices() {
-        if in_comment {
-            if c == '\n' {
-                in_comment = false;
-            }
-            continue;
-        }
-        match c {
-            '«' if !in_quotes => in_guillemets = true,
-            '»' if !in_quotes => in_guillemets = false,
-            '"' if !in_guillemets => in_quotes = !in_quotes,
-            '\n' => in_quotes = false,
-            _ => {}
-        }
-        let starts_comment = c == '#'
-            && !in_guillemets
-            && !in_quotes
-            && !prev_hash
-            && !text[i + 1..].starts_with('#');
-        if starts_comment {
-            in_comment = true;
-            continue;
-        }
-        prev_hash = c == '#';
-        if !c.is_whitespace() {
-            end = i + c.len_utf8();
-        }
-    }
-    end
+    let comments = super::comments::comment_ranges(text);
+    text.char_indices()
+        .rev()
+        .find(|(i, c)| !c.is_whitespace() && !comments.iter().any(|r| r.contains(i)))
+        .map_or(0, |(i, c)| i + c.len_utf8())
 }
 
 /// Whether an item's text holds a `#` comment outside strings.
 fn has_comment(text: &str) -> bool {
-    let mut chars = text.chars().peekable();
-    let mut in_guillemets = false;
-    let mut in_quotes = false;
-    while let Some(c) = chars.next() {
-        match c {
-            '«' if !in_quotes => in_guillemets = true,
-            '»' if !in_quotes => in_guillemets = false,
-            '"' if !in_guillemets => in_quotes = !in_quotes,
-            '\n' => in_quotes = false,
-            '#' if !in_guillemets && !in_quotes => {
-                if chars.peek() == Some(&'#') {
-                    // A doc line: skip it.
-                    for d in chars.by_ref() {
-                        if d == '\n' {
-                            break;
-                        }
-                    }
-                } else {
-                    return true;
-                }
-            }
-            _ => {}
-        }
-    }
-    false
+    !super::comments::comment_ranges(text).is_empty()
 }

@@ -6,6 +6,7 @@
 //! diagnostics and a tree holding every other item.
 
 pub mod ast;
+pub mod comments;
 mod errors;
 mod lower;
 pub mod tokens;

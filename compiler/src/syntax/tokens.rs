@@ -65,31 +65,8 @@ pub fn tokens(text: &str) -> Vec<(usize, usize, TokenClass)> {
             }
         }
     }
-    // `#` comments (not `##`), outside strings.
-    let mut in_guillemets = false;
-    let mut in_quotes = false;
-    let bytes: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    while i < bytes.len() {
-        let (pos, c) = bytes[i];
-        match c {
-            '«' if !in_quotes => in_guillemets = true,
-            '»' if !in_quotes => in_guillemets = false,
-            '"' if !in_guillemets => in_quotes = !in_quotes,
-            '\n' => in_quotes = false,
-            '#' if !in_guillemets && !in_quotes => {
-                let end = text[pos..].find('\n').map_or(text.len(), |e| pos + e);
-                if !text[pos..].starts_with("##") {
-                    out.push((pos, end, TokenClass::Comment));
-                }
-                while i < bytes.len() && bytes[i].0 < end {
-                    i += 1;
-                }
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
+    for r in super::comments::comment_ranges(text) {
+        out.push((r.start, r.end, TokenClass::Comment));
     }
     out.sort_by_key(|t| t.0);
     out.dedup_by_key(|t| t.0);

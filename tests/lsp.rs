@@ -611,3 +611,60 @@ fn semantic_tokens_classify_keywords_names_units_and_comments() {
     );
     ed.stop();
 }
+
+#[test]
+fn code_lenses_the_active_dossier_and_its_values_on_hover() {
+    let (dir, _commun, programme) = workspace();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let dossiers = root.join("tests/dossiers/essai");
+    std::fs::create_dir_all(&dossiers).unwrap();
+    let d = dossiers.join("d.json");
+    // 10 000 × 50 % = 5 000, under the 40 000 $ cap.
+    std::fs::write(
+        &d,
+        r#"{"programme": "essai/programme.pol", "date": "2025-06-01", "entrées": {"dépenses": "10000.00"}, "attendu": {"aide": "5000.00"}}"#,
+    )
+    .unwrap();
+    // The programme names its output, for the summary.
+    let with_outputs = PROGRAMME.replace("au 2026-03-31\n", "au 2026-03-31\n  sorties aide\n");
+    std::fs::write(&programme, &with_outputs).unwrap();
+    let mut ed = Editor::start(&root);
+    let lens = ed.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": uri(&d)}}),
+    );
+    let cmd = &lens["result"][0]["command"];
+    assert_eq!(cmd["title"], "Évaluer ce dossier");
+    let run = ed.request(
+        "workspace/executeCommand",
+        json!({"command": cmd["command"], "arguments": cmd["arguments"]}),
+    );
+    assert_eq!(run["result"]["résumé"], "aide = 5 000,00 $", "{run}");
+
+    open(&mut ed, &programme, &with_outputs);
+    let line = with_outputs.lines().nth(9).unwrap();
+    let col: usize = line[..line.find("aide").unwrap()]
+        .chars()
+        .map(char::len_utf16)
+        .sum::<usize>()
+        + 1;
+    let hover = ed.request("textDocument/hover", json!({"textDocument": {"uri": uri(&programme)}, "position": {"line": 9, "character": col}}));
+    let text = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains("**Dossier actif** (d.json) : 5 000,00 $"),
+        "{text}"
+    );
+
+    let lenses = ed.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": uri(&programme)}}),
+    );
+    let titles: Vec<&str> = lenses["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["command"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, vec!["1 dossier doré"]);
+    ed.stop();
+}

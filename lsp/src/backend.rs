@@ -30,7 +30,18 @@ struct State {
     /// Bumped at every change: a publication for an older state is dropped, so that the
     /// editor never ends on stale diagnostics.
     generation: u64,
+    /// The workspace folder, and the policy root inside it.
+    root: Option<PathBuf>,
+    policies: Option<PathBuf>,
+    /// The dossier chosen with « Évaluer ce dossier », and its evaluation (with the generation
+    /// it was computed at).
+    active: Option<(PathBuf, u64, Option<ide::DossierRun>)>,
+    /// Golden dossiers evaluated for code lenses, at a generation.
+    golden: Option<(u64, Vec<ide::DossierRun>)>,
 }
+
+/// The command that makes a golden dossier the active one.
+pub const EVALUATE_COMMAND: &str = "pol.évaluerDossier";
 
 pub struct Backend {
     client: Client,
@@ -224,6 +235,53 @@ impl Backend {
             .collect()
     }
 
+    /// The text of a document: the editor's if it is open, else the file on disk.
+    fn document_text(st: &State, path: &Path) -> Option<String> {
+        st.open
+            .get(path)
+            .cloned()
+            .or_else(|| std::fs::read_to_string(path).ok())
+    }
+
+    /// The active dossier's evaluation, recomputed if the workspace changed since.
+    fn active_run(st: &mut State) -> Option<(PathBuf, &ide::DossierRun)> {
+        let (path, generation, _) = st.active.as_ref()?;
+        let path = path.clone();
+        if *generation != st.generation {
+            let text = Self::document_text(st, &path)?;
+            let run = ide::run_dossier(st.db.as_ref()?, st.policies.as_ref()?, &text).ok();
+            st.active = Some((path.clone(), st.generation, run));
+        }
+        let run = st.active.as_ref()?.2.as_ref()?;
+        Some((path, run))
+    }
+
+    /// Every golden dossier of the workspace (`tests/` folder), evaluated once per generation.
+    fn golden_runs(st: &mut State) -> &[ide::DossierRun] {
+        let fresh = st.golden.as_ref().is_some_and(|(g, _)| *g == st.generation);
+        if !fresh {
+            let mut runs = Vec::new();
+            if let (Some(root), Some(policies), Some(db)) =
+                (st.root.as_ref(), st.policies.as_ref(), st.db.as_ref())
+            {
+                let tests = root.join("tests");
+                let files = pol_compiler::files::find_files(&tests, "json").unwrap_or_default();
+                for f in files {
+                    let text = st
+                        .open
+                        .get(&f)
+                        .cloned()
+                        .or_else(|| std::fs::read_to_string(&f).ok());
+                    if let Some(Ok(run)) = text.map(|t| ide::run_dossier(db, policies, &t)) {
+                        runs.push(run);
+                    }
+                }
+            }
+            st.golden = Some((st.generation, runs));
+        }
+        st.golden.as_ref().map(|(_, r)| r.as_slice()).unwrap_or(&[])
+    }
+
     fn file_at(st: &State, uri: &Uri) -> Option<(SourceFile, PathBuf)> {
         let path = uri_path(uri)?;
         let db = st.db.as_ref()?;
@@ -241,6 +299,14 @@ impl LanguageServer for Backend {
             .and_then(|f| uri_path(&f.uri))
             .or_else(|| params.root_uri.as_ref().and_then(uri_path));
         self.with_state(|st| {
+            st.root = root.clone();
+            st.policies = root.as_ref().map(|r| {
+                if r.join("policies").is_dir() {
+                    r.join("policies")
+                } else {
+                    r.clone()
+                }
+            });
             st.db = Some(match &root {
                 Some(r) => {
                     let policies = if r.join("policies").is_dir() {
@@ -280,6 +346,13 @@ impl LanguageServer for Backend {
                 inlay_hint_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![EVALUATE_COMMAND.into()],
+                    ..ExecuteCommandOptions::default()
+                }),
                 semantic_tokens_provider: Some(
                     SemanticTokensServerCapabilities::SemanticTokensOptions(
                         SemanticTokensOptions {
@@ -366,12 +439,25 @@ impl LanguageServer for Backend {
             let idx = LineIndex::new(file.text(db));
             let offset = idx.offset(pos.position) as u32;
             let (target, span) = ide::definition_at(db, file, offset)?;
+            let mut value = ide::hover_text(db, &target);
+            let range = Some(idx.range(span.start as usize, span.end as usize));
+            if let Some((path, run)) = Self::active_run(st) {
+                if run.files.contains(&target.def.file) {
+                    if let Some(v) = run.values.get(&*target.def.name) {
+                        let name = path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        value.push_str(&format!("\n\n**Dossier actif** ({name}) : {v}"));
+                    }
+                }
+            }
             Some(Hover {
                 contents: HoverContents::Markup(MarkupContent {
                     kind: MarkupKind::Markdown,
-                    value: ide::hover_text(db, &target),
+                    value,
                 }),
-                range: Some(idx.range(span.start as usize, span.end as usize)),
+                range,
             })
         }))
     }
@@ -699,5 +785,119 @@ impl LanguageServer for Backend {
                 data,
             }))
         }))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let uri = params.text_document.uri;
+        Ok(self.with_state(|st| {
+            let path = uri_path(&uri)?;
+            let top = Range::default();
+            if path.extension().is_some_and(|e| e == "json") {
+                let title = match &st.active {
+                    Some((p, _, _)) if *p == path => "Dossier actif — réévaluer".to_string(),
+                    _ => "Évaluer ce dossier".to_string(),
+                };
+                return Some(vec![CodeLens {
+                    range: top,
+                    command: Some(Command {
+                        title,
+                        command: EVALUATE_COMMAND.into(),
+                        arguments: Some(vec![serde_json::Value::String(uri.to_string())]),
+                    }),
+                    data: None,
+                }]);
+            }
+            let (file, _) = Self::file_at(st, &uri)?;
+            let symbols = ide::symbols(st.db.as_ref()?, file);
+            let text = file.text(st.db.as_ref()?).clone();
+            let runs = Self::golden_runs(st);
+            let idx = LineIndex::new(&text);
+            Some(
+                symbols
+                    .into_iter()
+                    .filter(|s| {
+                        matches!(
+                            s.kind,
+                            DefKind::Rule | DefKind::Condition | DefKind::Decision
+                        )
+                    })
+                    .map(|s| {
+                        let n = runs
+                            .iter()
+                            .filter(|r| r.files.contains(&file) && r.exercised.contains(&s.name))
+                            .count();
+                        CodeLens {
+                            range: idx.range(s.name_span.start as usize, s.name_span.end as usize),
+                            command: Some(Command {
+                                title: match n {
+                                    0 => "aucun dossier doré".into(),
+                                    1 => "1 dossier doré".into(),
+                                    n => format!("{n} dossiers dorés"),
+                                },
+                                command: String::new(),
+                                arguments: None,
+                            }),
+                            data: None,
+                        }
+                    })
+                    .collect(),
+            )
+        }))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        if params.command != EVALUATE_COMMAND {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+                "commande inconnue « {} »",
+                params.command
+            )));
+        }
+        let Some(arg) = params.arguments.first().and_then(|a| a.as_str()) else {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+                "indiquez le dossier à évaluer (son URI)",
+            ));
+        };
+        let path = arg
+            .parse::<Uri>()
+            .ok()
+            .and_then(|u| uri_path(&u))
+            .unwrap_or_else(|| PathBuf::from(arg));
+        let outcome = self.with_state(|st| {
+            st.active = Some((path.clone(), st.generation.wrapping_sub(1), None));
+            if let Some((_, run)) = Self::active_run(st) {
+                return Ok(run.summary.clone());
+            }
+            // Say why: the dossier could not be read or evaluated.
+            let text = Self::document_text(st, &path);
+            Err(match (text, st.db.as_ref(), st.policies.as_ref()) {
+                (Some(t), Some(db), Some(p)) => {
+                    ide::run_dossier(db, p, &t).err().unwrap_or_default()
+                }
+                _ => format!("impossible de lire « {} »", path.display()),
+            })
+        });
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match outcome {
+            Ok(summary) => {
+                self.client
+                    .show_message(
+                        MessageType::INFO,
+                        format!("Dossier actif : {name} — {summary}"),
+                    )
+                    .await;
+                Ok(Some(
+                    serde_json::json!({ "dossier": name, "résumé": summary }),
+                ))
+            }
+            Err(e) => {
+                self.client
+                    .show_message(MessageType::ERROR, format!("{name} : {e}"))
+                    .await;
+                Err(tower_lsp_server::jsonrpc::Error::invalid_params(e))
+            }
+        }
     }
 }

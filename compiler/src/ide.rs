@@ -140,6 +140,26 @@ pub fn hover_text(db: &dyn Db, t: &Target) -> String {
             out.push_str(&format!("\n\n§ {c}"));
         }
     }
+    // Amendments that replace this definition from a date.
+    let mut amendments: Vec<(chrono::NaiveDate, String)> = Vec::new();
+    for (path, &f) in db.workspace().files(db).iter() {
+        let defs = file_defs(db, f);
+        let Some(date) = defs.version else { continue };
+        let replaces_it = defs.defs.iter().any(|(n, _, r)| {
+            *r && **n == *t.def.name
+                && module_scope(db, f)
+                    .names
+                    .get(n)
+                    .is_some_and(|bs| bs.iter().any(|b| b.def == t.def))
+        });
+        if replaces_it && f != t.def.file {
+            amendments.push((date, path.display().to_string()));
+        }
+    }
+    amendments.sort();
+    for (date, path) in amendments {
+        out.push_str(&format!("\n\nRemplacée à partir du {date} ({path})"));
+    }
     out
 }
 

@@ -474,3 +474,26 @@ fn long_chains_of_rules_check_fast_and_evaluate_without_overflowing() {
     assert_eq!(run.0, json!(201));
     assert_eq!(run.1.unwrap_err()[0], "pol::éval::profondeur");
 }
+
+#[test]
+fn hover_names_the_amendments_of_a_rule() {
+    let (db, files) = db_with(&[
+        ("pv/programme.pol", "programme pv « P »\n  en vigueur du 2023-12-05 au 2026-03-31\nimporter modification\n## Le plafond.\nrègle plafond : argent = 40 000 $\n"),
+        ("pv/modification.pol", "version 2025-04-25\nimporter programme\nremplace règle plafond : argent = 50 000 $\n"),
+    ]);
+    let t = pol_compiler::ide::target(
+        &db,
+        &pol_compiler::types::DefRef {
+            file: files[0],
+            name: "plafond".into(),
+        },
+    )
+    .unwrap();
+    let text = pol_compiler::ide::hover_text(&db, &t);
+    assert!(text.contains("règle plafond : argent"), "{text}");
+    assert!(text.contains("Le plafond."), "{text}");
+    assert!(
+        text.contains("Remplacée à partir du 2025-04-25 (/mémoire/policies/pv/modification.pol)"),
+        "{text}"
+    );
+}

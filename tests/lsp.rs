@@ -668,3 +668,43 @@ fn code_lenses_the_active_dossier_and_its_values_on_hover() {
     assert_eq!(titles, vec!["1 dossier doré"]);
     ed.stop();
 }
+
+#[test]
+fn requests_overtaken_by_edits_are_answered_or_cancelled_never_lost() {
+    let (dir, _commun, programme) = workspace();
+    let mut big = String::from(PROGRAMME);
+    for i in 0..1000 {
+        big.push_str(&format!("\nrègle r{i} : argent = aide + {i} $\n"));
+    }
+    let mut ed = Editor::start(&std::fs::canonicalize(dir.path()).unwrap());
+    open(&mut ed, &programme, &big);
+    let mut ids = Vec::new();
+    for v in 0..10 {
+        let id = 1000 + v;
+        ed.send(json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/semanticTokens/full", "params": {"textDocument": {"uri": uri(&programme)}}}));
+        ids.push(id);
+        let text = format!("{big}\nrègle ajout{v} : argent = aide\n");
+        ed.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri(&programme), "version": v + 2}, "contentChanges": [{"text": text}]}),
+        );
+    }
+    let (mut answered, mut cancelled) = (0, 0);
+    for id in ids {
+        let r = loop {
+            let m = ed.recv();
+            if m["id"] == json!(id) {
+                break m;
+            }
+            ed.pending.push(m);
+        };
+        if r.get("result").is_some() {
+            answered += 1;
+        } else {
+            assert_eq!(r["error"]["code"], -32801, "{r}");
+            cancelled += 1;
+        }
+    }
+    assert_eq!(answered + cancelled, 10);
+    ed.stop();
+}

@@ -153,6 +153,35 @@ impl Backend {
         f(&mut guard)
     }
 
+    /// Runs a read-only query on a snapshot of the database, off the editor's thread. An edit
+    /// arriving meanwhile cancels it (salsa unwinds the snapshot), and the editor is told the
+    /// content changed, so that it asks again.
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut State) -> Option<T> + Send + 'static,
+    ) -> Result<Option<T>> {
+        let mut snapshot = self.with_state(|st| State {
+            db: st.db.clone(),
+            open: st.open.clone(),
+            root: st.root.clone(),
+            policies: st.policies.clone(),
+            generation: st.generation,
+            ..State::default()
+        });
+        let job = tokio::task::spawn_blocking(move || {
+            salsa::Cancelled::catch(std::panic::AssertUnwindSafe(move || f(&mut snapshot)))
+        });
+        match job.await {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(_cancelled)) => Err(tower_lsp_server::jsonrpc::Error {
+                code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32801),
+                message: "le document a changé pendant le calcul".into(),
+                data: None,
+            }),
+            Err(_) => Err(tower_lsp_server::jsonrpc::Error::internal_error()),
+        }
+    }
+
     /// The diagnostics of every policy file, converted; open documents and files fixed since
     /// the last time get an empty list.
     fn collect_diagnostics(state: &mut State) -> Vec<(Uri, Vec<Diagnostic>)> {
@@ -467,7 +496,7 @@ impl LanguageServer for Backend {
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
         let pos = params.text_document_position_params;
-        Ok(self.with_state(|st| {
+        self.read(move |st| {
             let (file, _) = Self::file_at(st, &pos.text_document.uri)?;
             let db = st.db.as_ref()?;
             let idx = LineIndex::new(file.text(db));
@@ -482,11 +511,12 @@ impl LanguageServer for Backend {
                     target.name_span.end as usize,
                 ),
             }))
-        }))
+        })
+        .await
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
-        Ok(self.with_state(|st| {
+        self.read(move |st| {
             let (file, _) = Self::file_at(st, &params.text_document.uri)?;
             let db = st.db.as_ref()?;
             let text = file.text(db);
@@ -499,14 +529,15 @@ impl LanguageServer for Backend {
                 range: idx.range(0, text.len()),
                 new_text: formatted,
             }])
-        }))
+        })
+        .await
     }
 
     async fn document_symbol(
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        Ok(self.with_state(|st| {
+        self.read(move |st| {
             let (file, _) = Self::file_at(st, &params.text_document.uri)?;
             let db = st.db.as_ref()?;
             let idx = LineIndex::new(file.text(db));
@@ -526,11 +557,12 @@ impl LanguageServer for Backend {
                 })
                 .collect();
             Some(DocumentSymbolResponse::Nested(symbols))
-        }))
+        })
+        .await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        Ok(self.with_state(|st| {
+        self.read(move |st| {
             let (target, _) = Self::target_at(st, &params.text_document_position)?;
             let db = st.db.as_ref()?;
             let mut locs = Self::locations(db, &target.def);
@@ -542,7 +574,8 @@ impl LanguageServer for Backend {
                     .map(|(uri, range)| Location { uri, range })
                     .collect(),
             )
-        }))
+        })
+        .await
     }
 
     async fn prepare_rename(
@@ -601,7 +634,7 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let pos = params.text_document_position;
-        Ok(self.with_state(|st| {
+        self.read(move |st| {
             let (file, _) = Self::file_at(st, &pos.text_document.uri)?;
             let db = st.db.as_ref()?;
             let idx = LineIndex::new(file.text(db));
@@ -624,11 +657,12 @@ impl LanguageServer for Backend {
                 })
                 .collect();
             Some(CompletionResponse::Array(items))
-        }))
+        })
+        .await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        Ok(self.with_state(|st| {
+        self.read(move |st| {
             let (file, _) = Self::file_at(st, &params.text_document.uri)?;
             let db = st.db.as_ref()?;
             let idx = LineIndex::new(file.text(db));
@@ -647,11 +681,12 @@ impl LanguageServer for Backend {
                     })
                     .collect(),
             )
-        }))
+        })
+        .await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        Ok(self.with_state(|st| {
+        self.read(move |st| {
             let (file, _) = Self::file_at(st, &params.text_document.uri)?;
             let db = st.db.as_ref()?;
             let idx = LineIndex::new(file.text(db));
@@ -669,7 +704,8 @@ impl LanguageServer for Backend {
                     })
                     .collect(),
             )
-        }))
+        })
+        .await
     }
 
     async fn symbol(
@@ -677,7 +713,7 @@ impl LanguageServer for Backend {
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
         let query = params.query.to_lowercase();
-        Ok(self.with_state(|st| {
+        self.read(move |st| {
             let db = st.db.as_ref()?;
             let mut out = Vec::new();
             for file in db.policy_files() {
@@ -703,11 +739,12 @@ impl LanguageServer for Backend {
                 }
             }
             Some(WorkspaceSymbolResponse::Nested(out))
-        }))
+        })
+        .await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        Ok(self.with_state(|st| {
+        self.read(move |st| {
             let (file, _) = Self::file_at(st, &params.text_document.uri)?;
             let db = st.db.as_ref()?;
             let text = file.text(db);
@@ -744,14 +781,15 @@ impl LanguageServer for Backend {
                 })
                 .collect();
             Some(actions)
-        }))
+        })
+        .await
     }
 
     async fn semantic_tokens_full(
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        Ok(self.with_state(|st| {
+        self.read(move |st| {
             let (file, _) = Self::file_at(st, &params.text_document.uri)?;
             let db = st.db.as_ref()?;
             let text = file.text(db);
@@ -784,7 +822,8 @@ impl LanguageServer for Backend {
                 result_id: None,
                 data,
             }))
-        }))
+        })
+        .await
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {

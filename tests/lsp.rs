@@ -458,7 +458,10 @@ fn a_rule_typed_character_by_character_never_breaks_the_server() {
     open(&mut ed, &programme, PROGRAMME);
     // Typed at the end of the file, one character per edit, accents and an emoji included,
     // with a few corrections on the way.
-    let typed = "\n§ « Bonification — relève agricole 🌾 »\nrègle aide_bonifiée : argent = si dépenses > 1 000 $ alors aide × 115 % sinon aide\ncondition minimum « L'aide doit atteindre 500 $ » : aide_bonifiée >= 500 $\n";
+    // Three rules and three conditions, typed one after the other.
+    let typed: String = (1..=3)
+        .map(|k| format!("\n§ « Bonification — relève agricole 🌾 »\nrègle aide_bonifiée_{k} : argent = si dépenses > 1 000 $ alors aide × 115 % sinon aide\ncondition minimum_{k} « L'aide doit atteindre 500 $ » : aide_bonifiée_{k} >= 500 $\n"))
+        .collect();
     let mut text = PROGRAMME.to_string();
     let mut version = 1;
     let mut edits = 0;
@@ -510,7 +513,7 @@ fn a_rule_typed_character_by_character_never_breaks_the_server() {
             assert!(r.get("error").is_none(), "{r}");
         }
     }
-    assert!(edits >= 200, "{edits}");
+    assert!(edits >= 500, "{edits}");
     // The last diagnostics published for the file are those of the final text: none.
     ed.settle();
     let want = uri(&programme);
@@ -536,7 +539,17 @@ fn a_rule_typed_character_by_character_never_breaks_the_server() {
         .collect();
     assert_eq!(
         names,
-        vec!["essai", "dépenses", "aide", "aide_bonifiée", "minimum"]
+        vec![
+            "essai",
+            "dépenses",
+            "aide",
+            "aide_bonifiée_1",
+            "minimum_1",
+            "aide_bonifiée_2",
+            "minimum_2",
+            "aide_bonifiée_3",
+            "minimum_3"
+        ]
     );
     ed.stop();
     std::fs::write(&programme, &text).unwrap();
@@ -706,5 +719,58 @@ fn requests_overtaken_by_edits_are_answered_or_cancelled_never_lost() {
         }
     }
     assert_eq!(answered + cancelled, 10);
+    ed.stop();
+}
+
+#[test]
+fn go_to_definition_of_imports_types_fields_and_the_standard_library() {
+    let (dir, commun, programme) = workspace();
+    let mut ed = Editor::start(&std::fs::canonicalize(dir.path()).unwrap());
+    let src = format!(
+        "{PROGRAMME}importer std.regions\n\nstructure Demandeur :\n  relève : booléen\n\nentrée demandeur : Demandeur\nentrée région : RégionAdministrative\n\nrègle r : booléen = demandeur.relève et région = côte_nord\n"
+    );
+    open(&mut ed, &programme, &src);
+    let at = |line: usize, needle: &str| {
+        let l = src.lines().nth(line).unwrap();
+        let col: usize = l[..l.find(needle).unwrap()]
+            .chars()
+            .map(char::len_utf16)
+            .sum::<usize>()
+            + 1;
+        json!({"textDocument": {"uri": uri(&programme)}, "position": {"line": line, "character": col}})
+    };
+    let line_of = |needle: &str| src.lines().position(|l| l.contains(needle)).unwrap();
+
+    let import = ed.request("textDocument/definition", at(3, "commun"));
+    assert_eq!(import["result"]["uri"], json!(uri(&commun)));
+
+    let ty = ed.request(
+        "textDocument/definition",
+        at(line_of("entrée demandeur"), "Demandeur"),
+    );
+    assert_eq!(
+        ty["result"]["range"]["start"]["line"],
+        json!(line_of("structure Demandeur"))
+    );
+
+    let field = ed.request(
+        "textDocument/definition",
+        at(line_of("règle r :"), "relève"),
+    );
+    assert_eq!(
+        field["result"]["range"]["start"],
+        json!({"line": line_of("relève : booléen"), "character": 2})
+    );
+
+    let std = ed.request(
+        "textDocument/definition",
+        at(line_of("entrée région"), "RégionAdministrative"),
+    );
+    let target = std["result"]["uri"].as_str().unwrap();
+    assert!(target.ends_with("/regions.pol"), "{target}");
+    let path = target.trim_start_matches("file://").replace("%20", " ");
+    assert!(std::fs::read_to_string(path)
+        .unwrap()
+        .contains("énumération RégionAdministrative"));
     ed.stop();
 }

@@ -684,3 +684,82 @@ pub fn run_dossier(
         .join(" ; ");
     Ok(run)
 }
+
+/// Where « go to definition » leads from `offset`: `(file, span there, span of what is under
+/// the cursor)`. Definitions and references, type names, structure fields and imports.
+pub fn navigate_at(db: &dyn Db, file: SourceFile, offset: u32) -> Option<(SourceFile, Span, Span)> {
+    if let Some((t, origin)) = definition_at(db, file, offset) {
+        return Some((t.def.file, t.name_span, origin));
+    }
+    let parsed = parse_file(db, file);
+    let names = item_names(db, file);
+    let scope = module_scope(db, file);
+    let pi_index = parsed
+        .items
+        .iter()
+        .position(|pi| offset >= pi.offset && pi.item.span.contains(offset - pi.offset))?;
+    let pi = &parsed.items[pi_index];
+    let local = offset - pi.offset;
+    // An import: the module's file.
+    if let ItemKind::Import(imp) = &pi.item.kind {
+        if imp.span.contains(local) {
+            let i = file_defs(db, file)
+                .imports
+                .iter()
+                .position(|p| *p == imp.path)?;
+            let target = (*crate::check::scope::resolved_imports(db, file).get(i)?)?;
+            return Some((target, Span::default(), imp.span.shift(pi.offset)));
+        }
+    }
+    // A type name.
+    for n in type_names(&pi.item.kind) {
+        if n.span.contains(local) {
+            if let Lookup::Found(b) = scope.lookup(&n.text) {
+                let t = target(db, &b.def)?;
+                return Some((t.def.file, t.name_span, n.span.shift(pi.offset)));
+            }
+        }
+    }
+    // A structure field: `demandeur.type`.
+    let checked = check_item(db, ItemKey::new(db, file, names[pi_index].clone()));
+    let mut found = None;
+    checked.visit_exprs(&mut |e| find_field(e, local, &mut found));
+    let (def, index, origin) = found?;
+    let key = ItemKey::new(db, def.file, def.name.to_string());
+    let item = item_ast(db, key)?;
+    let ItemKind::Struct(s) = &item.kind else {
+        return None;
+    };
+    let field = s.fields.get(index as usize)?;
+    let offset_there = crate::db::item_offset(db, def.file, &def.name);
+    Some((
+        def.file,
+        field.name.span.shift(offset_there),
+        origin.shift(pi.offset),
+    ))
+}
+
+/// The innermost field access whose field name holds `offset`: the structure, the field's
+/// index, and the span of the field name.
+fn find_field(e: &TExpr, offset: u32, found: &mut Option<(DefRef, u32, Span)>) {
+    if !e.span.contains(offset) {
+        return;
+    }
+    if let TKind::Field(base, index) = &e.kind {
+        if let crate::types::Ty::Struct(d) = &base.ty {
+            // The field name ends the expression: `base.nom`.
+            let name_start = base.span.end + 1;
+            if offset >= name_start {
+                *found = Some((
+                    d.clone(),
+                    *index,
+                    Span {
+                        start: name_start,
+                        end: e.span.end,
+                    },
+                ));
+            }
+        }
+    }
+    e.visit_children(&mut |c| find_field(c, offset, found));
+}

@@ -52,11 +52,26 @@ fn uri_path(uri: &Uri) -> Option<PathBuf> {
     uri.to_file_path().map(|p| p.into_owned())
 }
 
+/// The standard library, written once to a folder of its own so that editors can open it
+/// (its sources are embedded in the binary).
+fn std_dir() -> Option<&'static Path> {
+    static DIR: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("pol-std-{}", env!("CARGO_PKG_VERSION")));
+        std::fs::create_dir_all(&dir).ok()?;
+        for (name, text) in pol_compiler::stdlib::FILES {
+            std::fs::write(dir.join(name), text).ok()?;
+        }
+        Some(dir)
+    })
+    .as_deref()
+}
+
 fn path_uri(p: &Path) -> Option<Uri> {
-    if p.starts_with(STD_PREFIX) {
-        return None;
+    match p.strip_prefix(STD_PREFIX) {
+        Ok(rel) => Uri::from_file_path(std_dir()?.join(rel)),
+        Err(_) => Uri::from_file_path(p),
     }
-    Uri::from_file_path(p)
 }
 
 fn to_lsp(d: &PolDiagnostic, idx: &LineIndex<'_>, uri: &Uri) -> Diagnostic {
@@ -500,16 +515,12 @@ impl LanguageServer for Backend {
             let (file, _) = Self::file_at(st, &pos.text_document.uri)?;
             let db = st.db.as_ref()?;
             let idx = LineIndex::new(file.text(db));
-            let (target, _) = ide::definition_at(db, file, idx.offset(pos.position) as u32)?;
-            let tfile = target.def.file;
+            let (tfile, span, _) = ide::navigate_at(db, file, idx.offset(pos.position) as u32)?;
             let uri = path_uri(tfile.path(db))?;
             let tidx = LineIndex::new(tfile.text(db));
             Some(GotoDefinitionResponse::Scalar(Location {
                 uri,
-                range: tidx.range(
-                    target.name_span.start as usize,
-                    target.name_span.end as usize,
-                ),
+                range: tidx.range(span.start as usize, span.end as usize),
             }))
         })
         .await

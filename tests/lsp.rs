@@ -139,6 +139,13 @@ impl Editor {
     }
 }
 
+/// A response as a stable snapshot: pretty JSON with the temporary folder replaced.
+fn snap(v: &Value, root: &Path) -> String {
+    let text = serde_json::to_string_pretty(v).unwrap();
+    text.replace(&uri(root), "file://<racine>")
+        .replace(&root.display().to_string(), "<racine>")
+}
+
 fn uri(p: &Path) -> String {
     format!("file://{}", p.display()).replace(' ', "%20")
 }
@@ -183,13 +190,15 @@ fn open(editor: &mut Editor, path: &Path, text: &str) {
 #[test]
 fn diagnostics_follow_edits_with_utf16_positions() {
     let (dir, _commun, programme) = workspace();
-    let mut ed = Editor::start(&std::fs::canonicalize(dir.path()).unwrap());
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
     let broken = PROGRAMME.replace(
         "min(dépenses × 50 %, plafond)",
         "min(dépenses × 50 %, plafon)",
     );
     open(&mut ed, &programme, &broken);
     let d = ed.diagnostics_for(&programme);
+    insta::assert_snapshot!("diagnostics", snap(&json!(d), &root));
     assert_eq!(d.len(), 1, "{d:?}");
     assert_eq!(d[0]["code"], "pol::nom::inconnu");
     assert!(d[0]["message"]
@@ -219,7 +228,8 @@ fn diagnostics_follow_edits_with_utf16_positions() {
 #[test]
 fn renaming_a_rule_in_one_file_flags_its_uses_in_another() {
     let (dir, commun, programme) = workspace();
-    let mut ed = Editor::start(&std::fs::canonicalize(dir.path()).unwrap());
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
     open(
         &mut ed,
         &commun,
@@ -234,7 +244,8 @@ fn renaming_a_rule_in_one_file_flags_its_uses_in_another() {
 #[test]
 fn hover_definition_symbols_and_formatting() {
     let (dir, commun, programme) = workspace();
-    let mut ed = Editor::start(&std::fs::canonicalize(dir.path()).unwrap());
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
     open(&mut ed, &programme, PROGRAMME);
     let line = PROGRAMME.lines().nth(8).unwrap();
     let col: usize = line[..line.find("plafond").unwrap()]
@@ -245,6 +256,7 @@ fn hover_definition_symbols_and_formatting() {
     let at = json!({"textDocument": {"uri": uri(&programme)}, "position": {"line": 8, "character": col}});
 
     let hover = ed.request("textDocument/hover", at.clone());
+    insta::assert_snapshot!("survol", snap(&hover["result"], &root));
     let text = hover["result"]["contents"]["value"]
         .as_str()
         .unwrap()
@@ -257,6 +269,7 @@ fn hover_definition_symbols_and_formatting() {
     );
 
     let def = ed.request("textDocument/definition", at);
+    insta::assert_snapshot!("définition", snap(&def["result"], &root));
     assert_eq!(def["result"]["uri"], json!(uri(&commun)));
     assert_eq!(
         def["result"]["range"]["start"],
@@ -267,6 +280,7 @@ fn hover_definition_symbols_and_formatting() {
         "textDocument/documentSymbol",
         json!({"textDocument": {"uri": uri(&programme)}}),
     );
+    insta::assert_snapshot!("plan_du_fichier", snap(&symbols["result"], &root));
     let names: Vec<&str> = symbols["result"]
         .as_array()
         .unwrap()
@@ -281,6 +295,7 @@ fn hover_definition_symbols_and_formatting() {
         json!({"textDocument": {"uri": uri(&programme), "version": 2}, "contentChanges": [{"text": messy}]}),
     );
     let edits = ed.request("textDocument/formatting", json!({"textDocument": {"uri": uri(&programme)}, "options": {"tabSize": 2, "insertSpaces": true}}));
+    insta::assert_snapshot!("mise_en_forme", snap(&edits["result"], &root));
     let edits = edits["result"].as_array().unwrap();
     assert_eq!(edits.len(), 1);
     assert_eq!(edits[0]["newText"], json!(PROGRAMME));
@@ -290,7 +305,8 @@ fn hover_definition_symbols_and_formatting() {
 #[test]
 fn references_and_rename_across_files_refusing_keywords_and_collisions() {
     let (dir, commun, programme) = workspace();
-    let mut ed = Editor::start(&std::fs::canonicalize(dir.path()).unwrap());
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
     open(&mut ed, &commun, COMMUN);
     // On « plafond » in commun.pol (line 2, « règle plafond »).
     let at =
@@ -298,6 +314,7 @@ fn references_and_rename_across_files_refusing_keywords_and_collisions() {
     let mut with_decl = at.clone();
     with_decl["context"] = json!({"includeDeclaration": true});
     let refs = ed.request("textDocument/references", with_decl);
+    insta::assert_snapshot!("références", snap(&refs["result"], &root));
     let uris: Vec<&str> = refs["result"]
         .as_array()
         .unwrap()
@@ -334,19 +351,20 @@ fn references_and_rename_across_files_refusing_keywords_and_collisions() {
     let mut ok = at;
     ok["newName"] = json!("plafond_par_objectif");
     let edit = ed.request("textDocument/rename", ok);
-    let changes = edit["result"]["changes"].as_object().unwrap();
+    insta::assert_snapshot!("renommage", snap(&edit["result"], &root));
+    let changes = edit["result"]["documentChanges"].as_array().unwrap();
     assert_eq!(changes.len(), 2);
-    assert_eq!(
-        changes[&uri(&programme)][0]["newText"],
-        "plafond_par_objectif"
-    );
+    assert_eq!(changes[0]["textDocument"]["uri"], json!(uri(&commun)));
+    assert_eq!(changes[1]["textDocument"]["uri"], json!(uri(&programme)));
+    assert_eq!(changes[1]["edits"][0]["newText"], "plafond_par_objectif");
     ed.stop();
 }
 
 #[test]
 fn completion_inlay_hints_folding_and_workspace_symbols() {
     let (dir, _commun, programme) = workspace();
-    let mut ed = Editor::start(&std::fs::canonicalize(dir.path()).unwrap());
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
     let src = format!(
         "{PROGRAMME}\nstructure Demandeur :\n  relève : booléen\n  superficie : ha\nentrée demandeur : Demandeur\nrègle double = aide × 2\nrègle r : booléen = demandeur.\n"
     );
@@ -363,6 +381,7 @@ fn completion_inlay_hints_folding_and_workspace_symbols() {
         "textDocument/completion",
         json!({"textDocument": {"uri": uri(&programme)}, "position": {"line": last, "character": col}}),
     );
+    insta::assert_snapshot!("complétion_des_champs", snap(&fields["result"], &root));
     let labels: Vec<&str> = fields["result"]
         .as_array()
         .unwrap()
@@ -396,6 +415,7 @@ fn completion_inlay_hints_folding_and_workspace_symbols() {
         "textDocument/inlayHint",
         json!({"textDocument": {"uri": uri(&programme)}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}}}),
     );
+    insta::assert_snapshot!("types_déduits", snap(&hints["result"], &root));
     let hints = hints["result"].as_array().unwrap();
     assert_eq!(hints.len(), 1, "{hints:?}");
     assert_eq!(hints[0]["label"], " : argent");
@@ -404,6 +424,7 @@ fn completion_inlay_hints_folding_and_workspace_symbols() {
         "textDocument/foldingRange",
         json!({"textDocument": {"uri": uri(&programme)}}),
     );
+    insta::assert_snapshot!("repliement", snap(&folds["result"], &root));
     assert!(folds["result"]
         .as_array()
         .unwrap()
@@ -411,6 +432,7 @@ fn completion_inlay_hints_folding_and_workspace_symbols() {
         .any(|f| f["startLine"] == 0 && f["endLine"] == 1));
 
     let syms = ed.request("workspace/symbol", json!({"query": "plaf"}));
+    insta::assert_snapshot!("symboles_de_l_espace", snap(&syms["result"], &root));
     let syms = syms["result"].as_array().unwrap();
     assert_eq!(syms.len(), 1);
     assert_eq!(syms[0]["name"], "plafond");
@@ -420,7 +442,8 @@ fn completion_inlay_hints_folding_and_workspace_symbols() {
 #[test]
 fn code_actions_apply_the_suggestion_and_add_missing_selon_arms() {
     let (dir, _commun, programme) = workspace();
-    let mut ed = Editor::start(&std::fs::canonicalize(dir.path()).unwrap());
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
     let src = format!(
         "{}\nénumération O : pesticides | sols | eau\nentrée o : O\nrègle p : argent = selon o : cas pesticides : 1 $\n",
         PROGRAMME.replace("plafond)", "plafon)")
@@ -433,6 +456,7 @@ fn code_actions_apply_the_suggestion_and_add_missing_selon_arms() {
         "textDocument/codeAction",
         json!({"textDocument": {"uri": uri(&programme)}, "range": whole, "context": {"diagnostics": diags}}),
     );
+    insta::assert_snapshot!("corrections_rapides", snap(&actions["result"], &root));
     let actions = actions["result"].as_array().unwrap();
     let titles: Vec<&str> = actions
         .iter()
@@ -565,7 +589,8 @@ fn a_rule_typed_character_by_character_never_breaks_the_server() {
 #[test]
 fn semantic_tokens_classify_keywords_names_units_and_comments() {
     let (dir, _commun, programme) = workspace();
-    let mut ed = Editor::start(&std::fs::canonicalize(dir.path()).unwrap());
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
     open(&mut ed, &programme, PROGRAMME);
     let legend = [
         "keyword",
@@ -672,6 +697,7 @@ fn code_lenses_the_active_dossier_and_its_values_on_hover() {
         "textDocument/codeLens",
         json!({"textDocument": {"uri": uri(&programme)}}),
     );
+    insta::assert_snapshot!("lentilles", snap(&lenses["result"], &root));
     let titles: Vec<&str> = lenses["result"]
         .as_array()
         .unwrap()
@@ -685,11 +711,12 @@ fn code_lenses_the_active_dossier_and_its_values_on_hover() {
 #[test]
 fn requests_overtaken_by_edits_are_answered_or_cancelled_never_lost() {
     let (dir, _commun, programme) = workspace();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
     let mut big = String::from(PROGRAMME);
     for i in 0..1000 {
         big.push_str(&format!("\nrègle r{i} : argent = aide + {i} $\n"));
     }
-    let mut ed = Editor::start(&std::fs::canonicalize(dir.path()).unwrap());
+    let mut ed = Editor::start(&root);
     open(&mut ed, &programme, &big);
     let mut ids = Vec::new();
     for v in 0..10 {
@@ -725,7 +752,8 @@ fn requests_overtaken_by_edits_are_answered_or_cancelled_never_lost() {
 #[test]
 fn go_to_definition_of_imports_types_fields_and_the_standard_library() {
     let (dir, commun, programme) = workspace();
-    let mut ed = Editor::start(&std::fs::canonicalize(dir.path()).unwrap());
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
     let src = format!(
         "{PROGRAMME}importer std.regions\n\nstructure Demandeur :\n  relève : booléen\n\nentrée demandeur : Demandeur\nentrée région : RégionAdministrative\n\nrègle r : booléen = demandeur.relève et région = côte_nord\n"
     );

@@ -624,15 +624,27 @@ impl LanguageServer for Backend {
             {
                 return Some(Err(problem));
             }
-            let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+            // One edit per file, in a stable order (the definition's file first).
+            let mut per_file: Vec<(Uri, Vec<TextEdit>)> = Vec::new();
             for (uri, range) in Self::locations(db, &target.def) {
-                changes.entry(uri).or_default().push(TextEdit {
+                let edit = TextEdit {
                     range,
                     new_text: params.new_name.clone(),
-                });
+                };
+                match per_file.iter_mut().find(|(u, _)| *u == uri) {
+                    Some((_, edits)) => edits.push(edit),
+                    None => per_file.push((uri, vec![edit])),
+                }
             }
+            let edits = per_file
+                .into_iter()
+                .map(|(uri, edits)| TextDocumentEdit {
+                    text_document: OptionalVersionedTextDocumentIdentifier { uri, version: None },
+                    edits: edits.into_iter().map(OneOf::Left).collect(),
+                })
+                .collect();
             Some(Ok(WorkspaceEdit {
-                changes: Some(changes),
+                document_changes: Some(DocumentChanges::Edits(edits)),
                 ..WorkspaceEdit::default()
             }))
         });

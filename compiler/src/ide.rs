@@ -14,6 +14,8 @@ pub struct Target {
     pub def: DefRef,
     pub kind: DefKind,
     pub name_span: Span,
+    /// For a value of an enumeration: its index (`def` is then the enumeration).
+    pub variant: Option<u32>,
 }
 
 fn kind_of(db: &dyn Db, def: &DefRef) -> Option<DefKind> {
@@ -36,6 +38,24 @@ pub fn target(db: &dyn Db, def: &DefRef) -> Option<Target> {
         def: def.clone(),
         kind,
         name_span: name.span.shift(pi.offset),
+        variant: None,
+    })
+}
+
+/// Where a value of an enumeration is written.
+pub fn variant_target(db: &dyn Db, enum_def: &DefRef, index: u32) -> Option<Target> {
+    let key = ItemKey::new(db, enum_def.file, enum_def.name.to_string());
+    let item = item_ast(db, key)?;
+    let ItemKind::Enum(e) = &item.kind else {
+        return None;
+    };
+    let v = e.variants.get(index as usize)?;
+    let offset = crate::db::item_offset(db, enum_def.file, &enum_def.name);
+    Some(Target {
+        def: enum_def.clone(),
+        kind: DefKind::Enum,
+        name_span: v.name.span.shift(offset),
+        variant: Some(index),
     })
 }
 
@@ -68,25 +88,25 @@ pub fn definition_at(db: &dyn Db, file: SourceFile, offset: u32) -> Option<(Targ
         }
         // A reference inside the body.
         let checked = check_item(db, ItemKey::new(db, file, key_name.clone()));
-        let mut found: Option<(DefRef, Span)> = None;
+        let mut found: Option<(DefRef, Span, Option<u32>)> = None;
         checked.visit_exprs(&mut |e| find_ref(e, local, &mut found));
-        if let Some((def, span)) = found {
-            return target(db, &def).map(|t| (t, span.shift(pi.offset)));
-        }
-        return None;
+        return match found? {
+            (def, span, Some(i)) => variant_target(db, &def, i).map(|t| (t, span.shift(pi.offset))),
+            (def, span, None) => target(db, &def).map(|t| (t, span.shift(pi.offset))),
+        };
     }
     None
 }
 
 /// The innermost reference (rule, input, table, enum type of a variant) whose span holds
 /// `offset`.
-fn find_ref(e: &TExpr, offset: u32, found: &mut Option<(DefRef, Span)>) {
+fn find_ref(e: &TExpr, offset: u32, found: &mut Option<(DefRef, Span, Option<u32>)>) {
     if !e.span.contains(offset) {
         return;
     }
     match &e.kind {
-        TKind::Ref(d) => *found = Some((d.clone(), e.span)),
-        TKind::Variant(d, _) => *found = Some((d.clone(), e.span)),
+        TKind::Ref(d) => *found = Some((d.clone(), e.span, None)),
+        TKind::Variant(d, i) => *found = Some((d.clone(), e.span, Some(*i))),
         TKind::Table(d, args) => {
             // The table's name is the start of the call.
             let name_end = args.first().map(|a| a.span.start).unwrap_or(e.span.end);
@@ -97,6 +117,7 @@ fn find_ref(e: &TExpr, offset: u32, found: &mut Option<(DefRef, Span)>) {
                         start: e.span.start,
                         end: e.span.start + d.name.len() as u32,
                     },
+                    None,
                 ));
             }
         }
@@ -110,6 +131,20 @@ fn find_ref(e: &TExpr, offset: u32, found: &mut Option<(DefRef, Span)>) {
 pub fn hover_text(db: &dyn Db, t: &Target) -> String {
     let key = ItemKey::new(db, t.def.file, t.def.name.to_string());
     let item = item_ast(db, key);
+    if let (Some(i), Some(item)) = (t.variant, item.as_ref()) {
+        if let ItemKind::Enum(e) = &item.kind {
+            if let Some(v) = e.variants.get(i as usize) {
+                let mut out = format!("```pol\nvaleur {} de {}\n```", v.name.text, t.def.name);
+                if let Some(l) = &v.label {
+                    out.push_str(&format!("\n\n« {l} »"));
+                }
+                if !v.docs.is_empty() {
+                    out.push_str(&format!("\n\n{}", v.docs.join("\n")));
+                }
+                return out;
+            }
+        }
+    }
     let ty = match t.kind {
         DefKind::Enum | DefKind::Struct | DefKind::Programme => None,
         _ => Some(item_type(db, key)),

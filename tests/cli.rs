@@ -337,3 +337,28 @@ fn the_readme_tour_works_as_written() {
         stdout(&eval)
     );
 }
+
+#[test]
+fn the_prime_vert_dossiers_exercise_every_condition_and_table_row() {
+    let o = pol(
+        &["test", "tests/dossiers/prime-vert", "--couverture"],
+        &repo(),
+    );
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let out = stdout(&o);
+    for block in out.split("Couverture de ").skip(1) {
+        assert!(
+            block.contains("conditions vues non remplies :")
+                && block
+                    .lines()
+                    .any(|l| l.contains("conditions vues non remplies") && l.ends_with("(100 %)")),
+            "{block}"
+        );
+        assert!(
+            block
+                .lines()
+                .any(|l| l.contains("lignes de table utilisées") && l.ends_with("(100 %)")),
+            "{block}"
+        );
+    }
+}

@@ -59,8 +59,8 @@ fn a_copy_with_three_independent_mistakes_gets_three_diagnostics() {
         )
         // 3. a misspelt name
         .replace(
-            "règle aide_calculée : argent = aide_au_taux + aide_forfaitaire + aide_arbres",
-            "règle aide_calculée : argent = aide_au_taux + aide_forfaitair + aide_arbres",
+            "règle aide_calculée : argent = aide_sur_dépenses_après_cumul + aide_forfaitaire",
+            "règle aide_calculée : argent = aide_sur_dépenses_après_cumul + aide_forfaitair",
         );
     assert_ne!(text, broken);
     std::fs::write(&path, broken).unwrap();

@@ -1,6 +1,6 @@
 //! Coverage of a program by a set of dossiers: the rules never evaluated, the conditions never
 //! seen failing, the `selon` arms never taken and the table rows never used, grouped by the
-//! section of the normative text they cite.
+//! section of the normative text they cite. Only what the program's outputs depend on counts.
 
 use std::collections::BTreeMap;
 
@@ -62,8 +62,12 @@ pub fn report(plan: &Plan, cov: &Coverage) -> CoverageReport {
             line,
         });
     };
+    let reachable = plan.reachable();
     for (i, def) in plan.defs.iter().enumerate() {
         let slot = i as Slot;
+        if !reachable.contains(&slot) {
+            continue;
+        }
         let Some(v) = def.versions.first() else {
             continue;
         };
@@ -132,6 +136,9 @@ pub fn report(plan: &Plan, cov: &Coverage) -> CoverageReport {
         }
     }
     for (id, s) in plan.selons.iter().enumerate() {
+        if !reachable.contains(&s.slot) {
+            continue;
+        }
         for (ai, label) in s.arms.iter().enumerate() {
             r.arms.total += 1;
             if cov.arms.contains(&(id as u32, ai)) {

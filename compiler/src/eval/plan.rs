@@ -72,6 +72,51 @@ pub enum PKind {
     },
 }
 
+impl PExpr {
+    /// Calls `f` on each direct sub-expression.
+    pub fn children(&self, f: &mut dyn FnMut(&PExpr)) {
+        match &self.kind {
+            PKind::Const(_) | PKind::Slot(_) | PKind::Local(_) | PKind::EvalDate => {}
+            PKind::Field(e, _) | PKind::Not(e) | PKind::Neg(e) => f(e),
+            PKind::Builtin(_, args) | PKind::Table(_, args) | PKind::List(args) => {
+                args.iter().for_each(f)
+            }
+            PKind::And(a, b) | PKind::Or(a, b) | PKind::Compare(_, a, b) | PKind::In(a, b) => {
+                f(a);
+                f(b)
+            }
+            PKind::Arith { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs)
+            }
+            PKind::If(c, t, o) => {
+                f(c);
+                f(t);
+                f(o)
+            }
+            PKind::Selon {
+                scrutinee,
+                arms,
+                default,
+                ..
+            } => {
+                f(scrutinee);
+                arms.iter().for_each(&mut *f);
+                if let Some(d) = default {
+                    f(d)
+                }
+            }
+            PKind::Comprehension { list, filter, body } => {
+                f(list);
+                if let Some(c) = filter {
+                    f(c)
+                }
+                f(body)
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PCell {
     Any,
@@ -190,6 +235,56 @@ impl Plan {
 
     pub fn def(&self, slot: Slot) -> &PlanDef {
         &self.defs[slot as usize]
+    }
+
+    /// The definitions the outputs depend on, directly or not (for coverage: a definition no
+    /// output reads is not part of this program's result).
+    pub fn reachable(&self) -> std::collections::BTreeSet<Slot> {
+        fn walk(e: &PExpr, out: &mut Vec<Slot>) {
+            match &e.kind {
+                PKind::Slot(s) | PKind::Table(s, _) => out.push(*s),
+                _ => {}
+            }
+            e.children(&mut |c| walk(c, out));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack: Vec<Slot> = self.outputs.clone();
+        while let Some(s) = stack.pop() {
+            if !seen.insert(s) {
+                continue;
+            }
+            let Some(def) = self.defs.get(s as usize) else {
+                continue;
+            };
+            for v in &def.versions {
+                match &v.body {
+                    Body::Expr(e) => walk(e, &mut stack),
+                    Body::Input { default: Some(e) } => walk(e, &mut stack),
+                    Body::Input { default: None } => {}
+                    Body::Decision { conditions } => stack.extend(conditions.iter().copied()),
+                    Body::Table { rows, .. } => {
+                        for r in rows {
+                            walk(&r.value, &mut stack);
+                            for k in &r.keys {
+                                match k {
+                                    PCell::Eq(e) => walk(e, &mut stack),
+                                    PCell::Range(a, b) => {
+                                        walk(a, &mut stack);
+                                        walk(b, &mut stack);
+                                    }
+                                    PCell::Any => {}
+                                }
+                            }
+                        }
+                    }
+                }
+                for ex in &v.exceptions {
+                    walk(&ex.condition, &mut stack);
+                    walk(&ex.body, &mut stack);
+                }
+            }
+        }
+        seen
     }
 
     /// Every version date after the base, in order (amendments).

@@ -137,6 +137,49 @@ fn eval_shows_the_decision_the_amounts_and_the_explanation() {
     assert!(v["explications"]["aide"]["étapes"].is_array());
 }
 
+#[test]
+fn an_explanation_names_the_fields_of_an_input_that_were_read() {
+    let dossier = "tests/dossiers/prime-vert/1.2-15-bail-de-quatre-ans.json";
+    let o = pol(
+        &[
+            "eval",
+            "prime-vert/sous_volet_1_2.pol",
+            dossier,
+            "--expliquer",
+        ],
+        &repo(),
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("entrée projet.durée_résiduelle_du_bail = 4 ans"),
+        "{out}"
+    );
+    assert!(
+        out.contains("entrée projet.immobilisation_en_location = vrai"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("entrée projet = {"),
+        "la structure entière ne doit pas être répétée : {out}"
+    );
+    let j = pol(
+        &[
+            "eval",
+            "prime-vert/sous_volet_1_2.pol",
+            dossier,
+            "--format",
+            "json",
+            "--expliquer",
+        ],
+        &repo(),
+    );
+    let text = String::from_utf8_lossy(&j.stdout);
+    assert!(
+        text.contains("\"nom\": \"projet.durée_résiduelle_du_bail\""),
+        "{text}"
+    );
+}
+
 fn write_dossier(dir: &Path, body: &str) -> PathBuf {
     let p = dir.join("d.json");
     std::fs::write(&p, body).unwrap();

@@ -5,8 +5,9 @@ use serde_json::{json, Value as Json};
 
 use super::dossier::to_json;
 use super::plan::{Body, Plan, Slot};
-use super::run::Evaluator;
+use super::run::{Evaluator, Read};
 use super::value::Shown;
+use super::value::{RtTy, Value};
 use crate::check::scope::DefKind;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -104,13 +105,62 @@ fn build(ev: &mut Evaluator<'_>, slot: Slot, seen: &mut Vec<Slot>) -> Node {
     };
     if !repeated {
         for r in step.reads {
-            if plan.def(r).kind == DefKind::Table {
-                continue;
+            match r {
+                Read::Def(r) if plan.def(r).kind == DefKind::Table => {}
+                Read::Def(r) => node.children.push(build(ev, r, seen)),
+                Read::Field(r, path) => {
+                    if let Some(n) = field_node(ev, r, &path) {
+                        node.children.push(n);
+                    }
+                }
             }
-            node.children.push(build(ev, r, seen));
         }
     }
     node
+}
+
+/// A leaf for one field of an input structure: `entrée projet.matière = …`.
+fn field_node(ev: &mut Evaluator<'_>, slot: Slot, path: &[u32]) -> Option<Node> {
+    let plan: &Plan = ev.plan;
+    let def = plan.def(slot);
+    let mut value = ev.value(slot).ok()?;
+    let mut ty = &def.ty;
+    let mut name = def.name.to_string();
+    for &i in path {
+        let RtTy::Struct(s) = ty else { return None };
+        let field = plan.structs.get(*s as usize)?.fields.get(i as usize)?;
+        let Value::Struct(fields) = &value else {
+            return None;
+        };
+        let next = fields.get(i as usize)?.clone();
+        value = next;
+        ty = &field.ty;
+        name.push('.');
+        name.push_str(&field.name);
+    }
+    let version = def.versions.first();
+    Some(Node {
+        slot,
+        name,
+        kind: DefKind::Input,
+        shown: Shown {
+            value: &value,
+            ty,
+            plan,
+        }
+        .to_string(),
+        json: to_json(&value, ty, plan),
+        citations: Vec::new(),
+        file: version
+            .map(|v| v.location.file.to_string())
+            .unwrap_or_default(),
+        line: version.map(|v| v.location.line).unwrap_or(0),
+        version_from: None,
+        exception: None,
+        rows: Vec::new(),
+        repeated: false,
+        children: Vec::new(),
+    })
 }
 
 /// The tree as indented French text.

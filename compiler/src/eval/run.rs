@@ -19,11 +19,21 @@ enum Memo {
     Failed(EvalError),
 }
 
+/// One thing a definition read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Read {
+    /// A whole definition (a rule, a condition, a table, an input used as a whole).
+    Def(Slot),
+    /// A field of an input structure, by field indexes: `projet.matière` rather than the whole
+    /// `projet`, so that an explanation shows what was actually consulted.
+    Field(Slot, Vec<u32>),
+}
+
 /// What the trace records of one definition's evaluation.
 #[derive(Clone, Debug, Default)]
 pub struct Step {
-    /// The definitions read, in order of first read.
-    pub reads: Vec<Slot>,
+    /// What was read, in order of first read.
+    pub reads: Vec<Read>,
     /// Index of the version used in `PlanDef::versions`.
     pub version: usize,
     /// Index of the exception applied, if one did.
@@ -75,6 +85,40 @@ impl Coverage {
 
 type R<T> = Result<T, EvalError>;
 
+/// A field of a structure value.
+fn project(v: Value, i: u32) -> R<Value> {
+    match &v {
+        Value::Struct(fields) => match fields.get(i as usize) {
+            Some(Value::Missing(path)) => Err(err(EvalErrorKind::MissingInput {
+                path: path.to_string(),
+            })),
+            Some(f) => Ok(f.clone()),
+            None => Ok(Value::Bool(false)),
+        },
+        Value::Missing(path) => Err(err(EvalErrorKind::MissingInput {
+            path: path.to_string(),
+        })),
+        _ => Ok(Value::Bool(false)),
+    }
+}
+
+/// `input.a.b` as the input's slot and the field indexes, when the access starts at an input.
+fn field_path(e: &PExpr, plan: &Plan) -> Option<(Slot, Vec<u32>)> {
+    let mut path = Vec::new();
+    let mut cur = e;
+    while let PKind::Field(x, i) = &cur.kind {
+        path.push(*i);
+        cur = x;
+    }
+    match cur.kind {
+        PKind::Slot(s) if plan.def(s).kind == DefKind::Input => {
+            path.reverse();
+            Some((s, path))
+        }
+        _ => None,
+    }
+}
+
 fn err(kind: EvalErrorKind) -> EvalError {
     EvalError::new(kind)
 }
@@ -117,13 +161,28 @@ impl<'p> Evaluator<'p> {
             .unwrap_or(0)
     }
 
-    /// The value of a definition (memoised).
-    pub fn value(&mut self, slot: Slot) -> R<Value> {
+    /// Records a read in the definition being computed, when explanations are on.
+    fn note_read(&mut self, read: Read) {
         if let Some(frame) = self.frames.last_mut() {
-            if !frame.reads.contains(&slot) {
-                frame.reads.push(slot);
+            if !frame.reads.contains(&read) {
+                frame.reads.push(read);
             }
         }
+    }
+
+    /// The value of a definition, without recording it as read as a whole.
+    fn value_unnoted(&mut self, slot: Slot) -> R<Value> {
+        let noted = self.frames.last().map(|f| f.reads.len());
+        let v = self.value(slot);
+        if let (Some(n), Some(frame)) = (noted, self.frames.last_mut()) {
+            frame.reads.truncate(n);
+        }
+        v
+    }
+
+    /// The value of a definition (memoised).
+    pub fn value(&mut self, slot: Slot) -> R<Value> {
+        self.note_read(Read::Def(slot));
         let Some(m) = self.memo.get(slot as usize) else {
             return Err(err(EvalErrorKind::Cycle { name: "?".into() }));
         };
@@ -265,23 +324,18 @@ impl<'p> Evaluator<'p> {
                 .cloned()
                 .unwrap_or(Value::Bool(false)),
             PKind::EvalDate => Value::Date(self.date),
-            PKind::Field(x, i) => match self.eval(x)? {
-                Value::Struct(fields) => match fields.get(*i as usize) {
-                    Some(Value::Missing(path)) => {
-                        return Err(err(EvalErrorKind::MissingInput {
-                            path: path.to_string(),
-                        }))
+            PKind::Field(x, i) if self.steps.is_some() => match field_path(e, self.plan) {
+                Some((slot, path)) => {
+                    let mut v = self.value_unnoted(slot)?;
+                    for i in &path {
+                        v = project(v, *i)?;
                     }
-                    Some(v) => v.clone(),
-                    None => Value::Bool(false),
-                },
-                Value::Missing(path) => {
-                    return Err(err(EvalErrorKind::MissingInput {
-                        path: path.to_string(),
-                    }))
+                    self.note_read(Read::Field(slot, path));
+                    v
                 }
-                _ => Value::Bool(false),
+                None => project(self.eval(x)?, *i)?,
             },
+            PKind::Field(x, i) => project(self.eval(x)?, *i)?,
             PKind::Not(x) => Value::Bool(!self.boolean(x)?),
             PKind::Neg(x) => match self.eval(x)? {
                 Value::Num(d) => Value::Num(-d),
@@ -464,11 +518,7 @@ impl<'p> Evaluator<'p> {
 
     fn table(&mut self, slot: Slot, args: &[PExpr]) -> R<Value> {
         // Record the read for explanations, then look the row up.
-        if let Some(frame) = self.frames.last_mut() {
-            if !frame.reads.contains(&slot) {
-                frame.reads.push(slot);
-            }
-        }
+        self.note_read(Read::Def(slot));
         let mut keys = Vec::with_capacity(args.len());
         for a in args {
             keys.push(self.eval(a)?);

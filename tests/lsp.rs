@@ -802,3 +802,105 @@ fn go_to_definition_of_imports_types_fields_and_the_standard_library() {
         .contains("énumération RégionAdministrative"));
     ed.stop();
 }
+
+const TYPES: &str = "\
+énumération Secteur :
+  | grandes_cultures
+  | horticole
+
+structure Essai :
+  secteur : Secteur
+  superficie : ha
+";
+
+const SELON: &str = "\
+programme prog « Essai »
+  en vigueur du 2023-12-05 au 2026-03-31
+
+importer commun
+
+entrée essai : Essai
+
+règle taux : pourcentage =
+  selon essai.secteur :
+    cas grandes_cultures : 50 %
+    cas horticole : 25 %
+
+règle horticole_seulement : booléen = essai.secteur = horticole
+";
+
+/// `(uri, line, character)` of each location, sorted.
+fn places(v: &Value) -> Vec<(String, u64, u64)> {
+    let mut out: Vec<(String, u64, u64)> = v
+        .as_array()
+        .unwrap_or(&Vec::new())
+        .iter()
+        .map(|l| {
+            (
+                l["uri"].as_str().unwrap_or("").to_string(),
+                l["range"]["start"]["line"].as_u64().unwrap_or(0),
+                l["range"]["start"]["character"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn references_to_enumeration_values_and_structure_fields_across_files() {
+    let (dir, commun, programme) = workspace();
+    std::fs::write(&commun, TYPES).unwrap();
+    std::fs::write(&programme, SELON).unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
+    open(&mut ed, &commun, TYPES);
+    open(&mut ed, &programme, SELON);
+    let (c, p) = (uri(&commun), uri(&programme));
+    let refs = |ed: &mut Editor, file: &str, line: u32, character: u32| {
+        let r = ed.request(
+            "textDocument/references",
+            json!({"textDocument": {"uri": file}, "position": {"line": line, "character": character},
+                   "context": {"includeDeclaration": true}}),
+        );
+        places(&r["result"])
+    };
+    // A value: from its declaration, from a `selon` arm and from an expression, the same places.
+    let horticole = vec![(c.clone(), 2, 4), (p.clone(), 10, 8), (p.clone(), 12, 54)];
+    assert_eq!(refs(&mut ed, &c, 2, 6), horticole);
+    assert_eq!(refs(&mut ed, &p, 10, 9), horticole);
+    assert_eq!(refs(&mut ed, &p, 12, 56), horticole);
+    // A field: its declaration and both accesses.
+    let secteur = vec![(c.clone(), 5, 2), (p.clone(), 8, 14), (p.clone(), 12, 44)];
+    assert_eq!(refs(&mut ed, &c, 5, 3), secteur);
+    assert_eq!(refs(&mut ed, &p, 12, 46), secteur);
+    // Go to definition from a `selon` arm leads to the value's declaration.
+    let def = ed.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": p}, "position": {"line": 10, "character": 9}}),
+    );
+    let def = if def["result"].is_array() {
+        def["result"][0].clone()
+    } else {
+        def["result"].clone()
+    };
+    assert_eq!(def["uri"], json!(c), "{def}");
+    assert_eq!(
+        def["range"]["start"],
+        json!({"line": 2, "character": 4}),
+        "{def}"
+    );
+    // Renaming a value is refused with the reason: dossiers write it too.
+    let refused = ed.request(
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": p}, "position": {"line": 12, "character": 56}}),
+    );
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("dossiers JSON"),
+        "{refused}"
+    );
+    ed.stop();
+}

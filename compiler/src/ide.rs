@@ -721,7 +721,8 @@ pub fn run_dossier(
 }
 
 /// Where « go to definition » leads from `offset`: `(file, span there, span of what is under
-/// the cursor)`. Definitions and references, type names, structure fields and imports.
+/// the cursor)`. Definitions and references, type names, structure fields, values named in
+/// `selon` arms, and imports.
 pub fn navigate_at(db: &dyn Db, file: SourceFile, offset: u32) -> Option<(SourceFile, Span, Span)> {
     if let Some((t, origin)) = definition_at(db, file, offset) {
         return Some((t.def.file, t.name_span, origin));
@@ -759,7 +760,21 @@ pub fn navigate_at(db: &dyn Db, file: SourceFile, offset: u32) -> Option<(Source
     let checked = check_item(db, ItemKey::new(db, file, names[pi_index].clone()));
     let mut found = None;
     checked.visit_exprs(&mut |e| find_field(e, local, &mut found));
-    let (def, index, origin) = found?;
+    let Some((def, index, origin)) = found else {
+        // A value named in a `selon` arm.
+        let text = file.text(db);
+        let mut arm = None;
+        checked.visit_exprs(&mut |e| {
+            selon_arm_names(db, e, text, pi.offset, &mut |d, i, span| {
+                if span.contains(local) {
+                    arm = Some((d.clone(), i, span));
+                }
+            })
+        });
+        let (d, i, span) = arm?;
+        let t = variant_target(db, &d, i)?;
+        return Some((t.def.file, t.name_span, span.shift(pi.offset)));
+    };
     let key = ItemKey::new(db, def.file, def.name.to_string());
     let item = item_ast(db, key)?;
     let ItemKind::Struct(s) = &item.kind else {
@@ -797,4 +812,219 @@ fn find_field(e: &TExpr, offset: u32, found: &mut Option<(DefRef, u32, Span)>) {
         }
     }
     e.visit_children(&mut |c| find_field(c, offset, found));
+}
+
+/// What « find references » looks for: a definition, a value of an enumeration, or a field of
+/// a structure (by index).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Referenced {
+    Def(DefRef),
+    Variant(DefRef, u32),
+    Field(DefRef, u32),
+}
+
+/// What is referenced at `offset`: a name, a value of an enumeration (in an expression, a
+/// `selon` arm or its declaration) or a structure field (in an access or its declaration).
+pub fn referenced_at(db: &dyn Db, file: SourceFile, offset: u32) -> Option<Referenced> {
+    if let Some((t, _)) = definition_at(db, file, offset) {
+        return Some(match t.variant {
+            Some(i) => Referenced::Variant(t.def, i),
+            None => Referenced::Def(t.def),
+        });
+    }
+    let parsed = parse_file(db, file);
+    let names = item_names(db, file);
+    let index = parsed
+        .items
+        .iter()
+        .position(|pi| offset >= pi.offset && pi.item.span.contains(offset - pi.offset))?;
+    let pi = &parsed.items[index];
+    let local = offset - pi.offset;
+    let own = |n: &crate::syntax::ast::Name| DefRef {
+        file,
+        name: n.text.as_str().into(),
+    };
+    match &pi.item.kind {
+        ItemKind::Enum(e) => {
+            if let Some(i) = e.variants.iter().position(|v| v.name.span.contains(local)) {
+                return Some(Referenced::Variant(own(&e.name), i as u32));
+            }
+        }
+        ItemKind::Struct(s) => {
+            if let Some(i) = s.fields.iter().position(|f| f.name.span.contains(local)) {
+                return Some(Referenced::Field(own(&s.name), i as u32));
+            }
+        }
+        _ => {}
+    }
+    let checked = check_item(db, ItemKey::new(db, file, names[index].clone()));
+    let mut field = None;
+    checked.visit_exprs(&mut |e| find_field(e, local, &mut field));
+    if let Some((def, i, _)) = field {
+        return Some(Referenced::Field(def, i));
+    }
+    let text = file.text(db);
+    let mut arm = None;
+    checked.visit_exprs(&mut |e| {
+        selon_arm_names(db, e, text, pi.offset, &mut |d, i, span| {
+            if span.contains(local) {
+                arm = Some(Referenced::Variant(d.clone(), i));
+            }
+        })
+    });
+    arm
+}
+
+/// Every place `what` appears in `files`, its declaration first.
+pub fn references_to(
+    db: &dyn Db,
+    what: &Referenced,
+    files: &[SourceFile],
+) -> Vec<(SourceFile, Span)> {
+    let (def, index, is_variant) = match what {
+        Referenced::Def(d) => return references(db, d, files),
+        Referenced::Variant(d, i) => (d, *i, true),
+        Referenced::Field(d, i) => (d, *i, false),
+    };
+    let mut out = Vec::new();
+    let key = ItemKey::new(db, def.file, def.name.to_string());
+    let offset = crate::db::item_offset(db, def.file, &def.name);
+    match item_ast(db, key).map(|i| i.kind.clone()) {
+        Some(ItemKind::Enum(e)) if is_variant => {
+            if let Some(v) = e.variants.get(index as usize) {
+                out.push((def.file, v.name.span.shift(offset)));
+            }
+        }
+        Some(ItemKind::Struct(s)) if !is_variant => {
+            if let Some(f) = s.fields.get(index as usize) {
+                out.push((def.file, f.name.span.shift(offset)));
+            }
+        }
+        _ => return out,
+    }
+    for &file in files {
+        let text = file.text(db);
+        let parsed = parse_file(db, file);
+        let names = item_names(db, file);
+        for (pi, key_name) in parsed.items.iter().zip(names) {
+            let checked = check_item(db, ItemKey::new(db, file, key_name.clone()));
+            let mut spans: Vec<Span> = Vec::new();
+            checked.visit_exprs(&mut |e| {
+                if is_variant {
+                    collect_variants(e, def, index, &mut spans);
+                    selon_arm_names(db, e, text, pi.offset, &mut |d, i, span| {
+                        if d == def && i == index {
+                            spans.push(span);
+                        }
+                    });
+                } else {
+                    collect_fields(e, def, index, &mut spans);
+                }
+            });
+            for s in spans {
+                let abs = s.shift(pi.offset);
+                if !out.contains(&(file, abs)) {
+                    out.push((file, abs));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn collect_variants(e: &TExpr, def: &DefRef, index: u32, out: &mut Vec<Span>) {
+    if let TKind::Variant(d, i) = &e.kind {
+        if d == def && *i == index {
+            out.push(e.span);
+        }
+    }
+    e.visit_children(&mut |c| collect_variants(c, def, index, out));
+}
+
+fn collect_fields(e: &TExpr, def: &DefRef, index: u32, out: &mut Vec<Span>) {
+    if let TKind::Field(base, i) = &e.kind {
+        if *i == index && matches!(&base.ty, crate::types::Ty::Struct(d) if d == def) {
+            out.push(Span {
+                start: base.span.end + 1,
+                end: e.span.end,
+            });
+        }
+    }
+    e.visit_children(&mut |c| collect_fields(c, def, index, out));
+}
+
+/// The value names written in the arms of every `selon` on an enumeration inside `e`: calls
+/// `f(enumeration, index, item-local span)`. The checked tree keeps the arms' variant indexes
+/// but not where their names are written; they are found in the text between the previous arm
+/// (or the scrutinee) and the arm's body, outside comments.
+fn selon_arm_names(
+    db: &dyn Db,
+    e: &TExpr,
+    text: &str,
+    item_offset: u32,
+    f: &mut dyn FnMut(&DefRef, u32, Span),
+) {
+    if let TKind::Selon {
+        scrutinee, arms, ..
+    } = &e.kind
+    {
+        if let crate::types::Ty::Enum(d) = &scrutinee.ty {
+            let variants = enum_variant_names(db, d);
+            for (indexes, body) in arms {
+                let start = arms
+                    .iter()
+                    .map(|(_, b)| b.span.end)
+                    .filter(|end| *end <= body.span.start)
+                    .chain([scrutinee.span.end])
+                    .max()
+                    .unwrap_or(scrutinee.span.end);
+                for &i in indexes {
+                    let Some(name) = variants.as_ref().and_then(|v| v.get(i as usize)) else {
+                        continue;
+                    };
+                    for span in word_spans(text, item_offset, start, body.span.start, name) {
+                        f(d, i, span);
+                    }
+                }
+            }
+        }
+    }
+    e.visit_children(&mut |c| selon_arm_names(db, c, text, item_offset, f));
+}
+
+/// The names of an enumeration's values.
+fn enum_variant_names(db: &dyn Db, d: &DefRef) -> Option<Vec<String>> {
+    let item = item_ast(db, ItemKey::new(db, d.file, d.name.to_string()))?;
+    match &item.kind {
+        ItemKind::Enum(e) => Some(e.variants.iter().map(|v| v.name.text.to_string()).collect()),
+        _ => None,
+    }
+}
+
+/// The item-local spans of `word`, as a whole identifier outside comments, in the item-local
+/// range `from..to` of the file `text` (the item starts at `item_offset`).
+fn word_spans(text: &str, item_offset: u32, from: u32, to: u32, word: &str) -> Vec<Span> {
+    let (a, b) = ((item_offset + from) as usize, (item_offset + to) as usize);
+    let Some(window) = text.get(a..b) else {
+        return Vec::new();
+    };
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    for line in window.split_inclusive('\n') {
+        let code = line.split('#').next().unwrap_or("");
+        for (at, _) in code.match_indices(word) {
+            let before = code[..at].chars().next_back();
+            let after = code[at + word.len()..].chars().next();
+            if !before.is_some_and(ident) && !after.is_some_and(ident) {
+                let start = from + (line_start + at) as u32;
+                out.push(Span {
+                    start,
+                    end: start + word.len() as u32,
+                });
+            }
+        }
+        line_start += line.len();
+    }
+    out
 }

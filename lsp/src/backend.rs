@@ -20,6 +20,10 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use crate::position::LineIndex;
 
+/// Values of enumerations are also written in dossiers (JSON): renaming them in the policies
+/// alone would break every dossier that uses them.
+const VARIANT_RENAME: &str = "une valeur d'énumération ne se renomme pas depuis l'éditeur : les dossiers JSON l'écrivent aussi ; renommez-la dans la politique et dans les dossiers";
+
 #[derive(Default)]
 struct State {
     db: Option<Database>,
@@ -267,9 +271,9 @@ impl Backend {
     }
 
     /// Every place a definition appears, as LSP locations grouped by URI.
-    fn locations(db: &Database, def: &pol_compiler::types::DefRef) -> Vec<(Uri, Range)> {
+    fn locations(db: &Database, what: &ide::Referenced) -> Vec<(Uri, Range)> {
         let files = db.policy_files();
-        ide::references(db, def, &files)
+        ide::references_to(db, what, &files)
             .into_iter()
             .filter_map(|(f, span)| {
                 let uri = path_uri(f.path(db))?;
@@ -574,9 +578,12 @@ impl LanguageServer for Backend {
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         self.read(move |st| {
-            let (target, _) = Self::target_at(st, &params.text_document_position)?;
+            let pos = &params.text_document_position;
+            let (file, _) = Self::file_at(st, &pos.text_document.uri)?;
             let db = st.db.as_ref()?;
-            let mut locs = Self::locations(db, &target.def);
+            let offset = LineIndex::new(file.text(db)).offset(pos.position) as u32;
+            let what = ide::referenced_at(db, file, offset)?;
+            let mut locs = Self::locations(db, &what);
             if !params.context.include_declaration && !locs.is_empty() {
                 locs.remove(0);
             }
@@ -601,12 +608,16 @@ impl LanguageServer for Backend {
                     .file
                     .path(st.db.as_ref()?)
                     .starts_with(STD_PREFIX),
+                target.variant.is_some(),
                 range,
             ))
         });
         match found {
-            Some((false, range)) => Ok(Some(PrepareRenameResponse::Range(range))),
-            Some((true, _)) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+            Some((false, false, range)) => Ok(Some(PrepareRenameResponse::Range(range))),
+            Some((_, true, _)) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+                VARIANT_RENAME,
+            )),
+            Some((true, false, _)) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(
                 "les définitions de la bibliothèque standard ne se renomment pas",
             )),
             None => Err(tower_lsp_server::jsonrpc::Error::invalid_params(
@@ -619,6 +630,9 @@ impl LanguageServer for Backend {
         let outcome = self.with_state(|st| {
             let (target, _) = Self::target_at(st, &params.text_document_position)?;
             let db = st.db.as_ref()?;
+            if target.variant.is_some() {
+                return Some(Err(VARIANT_RENAME.to_string()));
+            }
             if let Some(problem) =
                 ide::rename_problem(db, &target.def, &params.new_name, &db.policy_files())
             {
@@ -626,7 +640,7 @@ impl LanguageServer for Backend {
             }
             // One edit per file, in a stable order (the definition's file first).
             let mut per_file: Vec<(Uri, Vec<TextEdit>)> = Vec::new();
-            for (uri, range) in Self::locations(db, &target.def) {
+            for (uri, range) in Self::locations(db, &ide::Referenced::Def(target.def.clone())) {
                 let edit = TextEdit {
                     range,
                     new_text: params.new_name.clone(),

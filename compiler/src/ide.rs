@@ -762,10 +762,9 @@ pub fn navigate_at(db: &dyn Db, file: SourceFile, offset: u32) -> Option<(Source
     checked.visit_exprs(&mut |e| find_field(e, local, &mut found));
     let Some((def, index, origin)) = found else {
         // A value named in a `selon` arm.
-        let text = file.text(db);
         let mut arm = None;
         checked.visit_exprs(&mut |e| {
-            selon_arm_names(db, e, text, pi.offset, &mut |d, i, span| {
+            selon_arm_names(e, &mut |d, i, span| {
                 if span.contains(local) {
                     arm = Some((d.clone(), i, span));
                 }
@@ -863,10 +862,9 @@ pub fn referenced_at(db: &dyn Db, file: SourceFile, offset: u32) -> Option<Refer
     if let Some((def, i, _)) = field {
         return Some(Referenced::Field(def, i));
     }
-    let text = file.text(db);
     let mut arm = None;
     checked.visit_exprs(&mut |e| {
-        selon_arm_names(db, e, text, pi.offset, &mut |d, i, span| {
+        selon_arm_names(e, &mut |d, i, span| {
             if span.contains(local) {
                 arm = Some(Referenced::Variant(d.clone(), i));
             }
@@ -903,7 +901,6 @@ pub fn references_to(
         _ => return out,
     }
     for &file in files {
-        let text = file.text(db);
         let parsed = parse_file(db, file);
         let names = item_names(db, file);
         for (pi, key_name) in parsed.items.iter().zip(names) {
@@ -912,7 +909,7 @@ pub fn references_to(
             checked.visit_exprs(&mut |e| {
                 if is_variant {
                     collect_variants(e, def, index, &mut spans);
-                    selon_arm_names(db, e, text, pi.offset, &mut |d, i, span| {
+                    selon_arm_names(e, &mut |d, i, span| {
                         if d == def && i == index {
                             spans.push(span);
                         }
@@ -954,77 +951,19 @@ fn collect_fields(e: &TExpr, def: &DefRef, index: u32, out: &mut Vec<Span>) {
 }
 
 /// The value names written in the arms of every `selon` on an enumeration inside `e`: calls
-/// `f(enumeration, index, item-local span)`. The checked tree keeps the arms' variant indexes
-/// but not where their names are written; they are found in the text between the previous arm
-/// (or the scrutinee) and the arm's body, outside comments.
-fn selon_arm_names(
-    db: &dyn Db,
-    e: &TExpr,
-    text: &str,
-    item_offset: u32,
-    f: &mut dyn FnMut(&DefRef, u32, Span),
-) {
+/// `f(enumeration, index, item-local span)`.
+fn selon_arm_names(e: &TExpr, f: &mut dyn FnMut(&DefRef, u32, Span)) {
     if let TKind::Selon {
         scrutinee, arms, ..
     } = &e.kind
     {
         if let crate::types::Ty::Enum(d) = &scrutinee.ty {
-            let variants = enum_variant_names(db, d);
-            for (indexes, body) in arms {
-                let start = arms
-                    .iter()
-                    .map(|(_, b)| b.span.end)
-                    .filter(|end| *end <= body.span.start)
-                    .chain([scrutinee.span.end])
-                    .max()
-                    .unwrap_or(scrutinee.span.end);
-                for &i in indexes {
-                    let Some(name) = variants.as_ref().and_then(|v| v.get(i as usize)) else {
-                        continue;
-                    };
-                    for span in word_spans(text, item_offset, start, body.span.start, name) {
-                        f(d, i, span);
-                    }
+            for (patterns, _) in arms {
+                for (i, span) in patterns {
+                    f(d, *i, *span);
                 }
             }
         }
     }
-    e.visit_children(&mut |c| selon_arm_names(db, c, text, item_offset, f));
-}
-
-/// The names of an enumeration's values.
-fn enum_variant_names(db: &dyn Db, d: &DefRef) -> Option<Vec<String>> {
-    let item = item_ast(db, ItemKey::new(db, d.file, d.name.to_string()))?;
-    match &item.kind {
-        ItemKind::Enum(e) => Some(e.variants.iter().map(|v| v.name.text.to_string()).collect()),
-        _ => None,
-    }
-}
-
-/// The item-local spans of `word`, as a whole identifier outside comments, in the item-local
-/// range `from..to` of the file `text` (the item starts at `item_offset`).
-fn word_spans(text: &str, item_offset: u32, from: u32, to: u32, word: &str) -> Vec<Span> {
-    let (a, b) = ((item_offset + from) as usize, (item_offset + to) as usize);
-    let Some(window) = text.get(a..b) else {
-        return Vec::new();
-    };
-    let ident = |c: char| c.is_alphanumeric() || c == '_';
-    let mut out = Vec::new();
-    let mut line_start = 0;
-    for line in window.split_inclusive('\n') {
-        let code = line.split('#').next().unwrap_or("");
-        for (at, _) in code.match_indices(word) {
-            let before = code[..at].chars().next_back();
-            let after = code[at + word.len()..].chars().next();
-            if !before.is_some_and(ident) && !after.is_some_and(ident) {
-                let start = from + (line_start + at) as u32;
-                out.push(Span {
-                    start,
-                    end: start + word.len() as u32,
-                });
-            }
-        }
-        line_start += line.len();
-    }
-    out
+    e.visit_children(&mut |c| selon_arm_names(c, f));
 }

@@ -257,10 +257,11 @@ pub enum TKind {
         round_cents: bool,
     },
     If(Box<TExpr>, Box<TExpr>, Box<TExpr>),
-    /// `selon`: arms hold variant indices (or 0/1 for booleans).
+    /// `selon`: each arm holds its patterns as variant indices (or 0/1 for booleans) with the
+    /// span where each is written, and its body.
     Selon {
         scrutinee: Box<TExpr>,
-        arms: Vec<(Vec<u32>, TExpr)>,
+        arms: Vec<(Vec<(u32, Span)>, TExpr)>,
         default: Option<Box<TExpr>>,
     },
     List(Vec<TExpr>),

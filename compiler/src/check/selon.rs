@@ -66,7 +66,7 @@ impl ExprChecker<'_> {
                         } else {
                             covered[i] = Some(pspan);
                         }
-                        idxs.push(i as u32);
+                        idxs.push((i as u32, pspan));
                     }
                     None => {
                         let mut d = Diagnostic::error(

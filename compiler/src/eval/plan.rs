@@ -484,7 +484,7 @@ impl<'a> Compiler<'a> {
                 let mut parms = Vec::new();
                 let mut labels = Vec::new();
                 for (idx, (variants, body)) in arms.iter().enumerate() {
-                    for v in variants {
+                    for (v, _) in variants {
                         if let Some(slot) = arm_of.get_mut(*v as usize) {
                             slot.get_or_insert(idx as u32);
                         }
@@ -493,7 +493,7 @@ impl<'a> Compiler<'a> {
                         "cas {}",
                         variants
                             .iter()
-                            .filter_map(|v| names.get(*v as usize).cloned())
+                            .filter_map(|(v, _)| names.get(*v as usize).cloned())
                             .collect::<Vec<_>>()
                             .join(", ")
                     ));

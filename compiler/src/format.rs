@@ -499,5 +499,7 @@ pub fn expr(e: &Expr, level: usize) -> String {
             s
         }
         ExprKind::Paren(x) => format!("({})", expr(x, level)),
+        // Files with syntax errors are never formatted; `?` keeps the output honest.
+        ExprKind::Error => "?".to_string(),
     }
 }

@@ -410,9 +410,28 @@ fn nfc_normalisation_makes_accents_typed_either_way_one_name() {
 
 #[test]
 fn nesting_too_deep_is_a_diagnostic_not_a_crash() {
-    let deep = format!("règle x : entier = {}1{}", "(".repeat(200), ")".repeat(200));
+    let deep = format!("règle x : entier = {}1{}", "(".repeat(300), ")".repeat(300));
     let d = codes(&deep);
     assert_eq!(d, vec!["pol::syntaxe::imbrication"]);
+    // Depth counts the tree, not the grammar's levels: ordinary nesting is accepted, and the
+    // error node stands in without a follow-on type error.
+    let nested = "structure D :\n  m : argent\n  x : booléen\n  y : booléen\nentrée l : liste de D = []\nrègle r : argent = max(min(arrondi(somme(d.m × (50 % + (15 % si (d.x et (d.y ou non d.x)) sinon 0 %)) pour chaque d dans l), 2), 40 000 $), 0 $)";
+    assert_eq!(codes(nested), Vec::<String>::new());
+    let calls = format!(
+        "règle r : argent = {}1 ${}",
+        "min(".repeat(40),
+        ", 2 $)".repeat(40)
+    );
+    assert_eq!(codes(&calls), Vec::<String>::new());
+    // A long flat chain is a left-deep tree: past the limit it is refused, not overflowed.
+    let ok = format!("règle r : entier = {}", vec!["1"; 200].join(" + "));
+    assert_eq!(codes(&ok), Vec::<String>::new());
+    let long = format!("règle r : entier = {}", vec!["1"; 30_000].join(" + "));
+    assert_eq!(codes(&long), vec!["pol::syntaxe::imbrication"]);
+    let long_and = format!("règle r : booléen = {}", vec!["vrai"; 30_000].join(" et "));
+    assert_eq!(codes(&long_and), vec!["pol::syntaxe::imbrication"]);
+    let types = format!("entrée x : {}entier", "liste de ".repeat(5_000));
+    assert_eq!(codes(&types), vec!["pol::syntaxe::imbrication"]);
     // Far deeper than the grammar can follow: still a diagnostic.
     let deeper = format!(
         "règle x : entier = {}1{}",

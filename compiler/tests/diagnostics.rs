@@ -61,11 +61,15 @@ fn import_not_found() {
 
 #[test]
 fn nesting_too_deep() {
-    let src = format!("règle x : entier = {}1{}\n", "(".repeat(70), ")".repeat(70));
+    let src = format!(
+        "règle x : entier = {}1{}\n",
+        "(".repeat(300),
+        ")".repeat(300)
+    );
     let out = rendered(&src);
     assert!(out.contains("pol::syntaxe::imbrication"), "{out}");
     assert!(
-        out.contains("imbriquée trop profondément (plus de 64 niveaux)"),
+        out.contains("imbriquée trop profondément (plus de 256 niveaux)"),
         "{out}"
     );
     assert!(

@@ -74,9 +74,14 @@ impl<'a> ExprChecker<'a> {
     }
 
     pub fn check(&mut self, e: &Expr, expected: Option<&Ty>) -> TExpr {
+        crate::with_stack(|| self.check_inner(e, expected))
+    }
+
+    fn check_inner(&mut self, e: &Expr, expected: Option<&Ty>) -> TExpr {
         let span = e.span;
         match &e.kind {
             ExprKind::Paren(inner) => self.check(inner, expected),
+            ExprKind::Error => TExpr::error(span),
             ExprKind::Number {
                 value,
                 text,

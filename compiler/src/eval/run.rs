@@ -315,6 +315,10 @@ impl<'p> Evaluator<'p> {
     }
 
     pub fn eval(&mut self, e: &PExpr) -> R<Value> {
+        crate::with_stack(|| self.eval_inner(e))
+    }
+
+    fn eval_inner(&mut self, e: &PExpr) -> R<Value> {
         Ok(match &e.kind {
             PKind::Const(v) => v.clone(),
             PKind::Slot(s) => self.value(*s)?,

@@ -367,4 +367,7 @@ pub enum ExprKind {
         filter: Option<Box<Expr>>,
     },
     Paren(Box<Expr>),
+    /// Stands where an expression could not be lowered (a diagnostic was reported); it has
+    /// no type, so it causes no further error.
+    Error,
 }

@@ -73,7 +73,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::number
         | Rule::int_part
         | Rule::bool_lit
-        | Rule::comprehension => "une expression",
+        | Rule::element => "une expression",
+        Rule::comprehension => "« pour chaque … dans … »",
         Rule::list_type | Rule::unit_type | Rule::unit_expr | Rule::unit_atom => "un type",
         Rule::text | Rule::guillemet_inner | Rule::quote_inner => "un texte entre « »",
         Rule::date_lit => "une date (AAAA-MM-JJ)",
@@ -179,13 +180,16 @@ pub(super) fn from_pest(e: &Error<Rule>, text: &str, base: usize, len: usize) ->
                 }
             }
         }
-        ErrorVariant::CustomError { message } => {
-            // pest's own limits (call depth): the text nests too deeply.
+        ErrorVariant::CustomError { .. } => {
+            // pest's own limit (its call depth, "stack limit reached"): the text nests too
+            // deeply to be read at all.
             return Diagnostic::error(
                 codes::DEPTH,
-                format!("le texte est imbriqué trop profondément pour être analysé ({message})"),
+                "le texte est imbriqué trop profondément pour être analysé",
                 Span::new(pos, pos + token_len(text, pos)),
-            );
+            )
+            .with_label("trop profond")
+            .with_help("découpez l'expression en plusieurs règles nommées");
         }
     }
     if let Some(attempts) = e.parse_attempts() {

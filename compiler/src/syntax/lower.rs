@@ -13,13 +13,27 @@ use super::Rule;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::units::Unit;
 
-/// Deepest expression nesting accepted. Checking and evaluation recurse over the tree, so the
-/// limit keeps every later phase within a small, known stack.
-pub const MAX_DEPTH: u32 = 64;
+/// Deepest expression tree accepted, in levels of the tree: each operator, call, field
+/// access, parenthesis, `si`, `selon` or list is one level, and a chain `a + b + … + z` of n
+/// operands is n − 1 levels. Checking, evaluation and dropping recurse over the tree, so the
+/// limit keeps every later phase within a small, known stack whatever the text.
+pub const MAX_DEPTH: u32 = 256;
+
+/// What made a tree too deep, for the message.
+#[derive(Clone, Copy)]
+enum TooDeep {
+    /// A long chain of operators (`1 + 1 + … + 1`).
+    Chain,
+    /// Nested parentheses, calls, lists…
+    Nesting,
+    /// Nested `liste de`.
+    Type,
+}
 
 struct Lowerer {
     base: usize,
     errors: Vec<Diagnostic>,
+    /// Tree level of the expression being lowered (0 at the top of an item's expression).
     depth: u32,
     depth_reported: bool,
 }
@@ -379,7 +393,16 @@ impl Lowerer {
         let span = self.span(&p);
         match p.as_rule() {
             Rule::list_type => match inner(p).next() {
-                Some(t) => TypeExpr::List(Box::new(self.type_expr(t)), span),
+                Some(_) if self.depth >= MAX_DEPTH => {
+                    self.too_deep(span, TooDeep::Type);
+                    TypeExpr::Unit(Unit::dimensionless(), span)
+                }
+                Some(t) => {
+                    self.depth += 1;
+                    let element = self.type_expr(t);
+                    self.depth -= 1;
+                    TypeExpr::List(Box::new(element), span)
+                }
                 None => TypeExpr::Unit(Unit::dimensionless(), span),
             },
             Rule::unit_type => {
@@ -399,36 +422,76 @@ impl Lowerer {
 
     fn error_expr(span: Span) -> Expr {
         Expr {
-            kind: ExprKind::Bool(false),
+            kind: ExprKind::Error,
             span,
         }
     }
 
-    /// Every expression level goes through here, so that depth is counted once per level.
+    /// Lowers an expression at the current tree level. Grammar levels that only pass their
+    /// one child through (`expr` → `disjunction` → … → `primary`) do not count: only the
+    /// nodes of the tree do, through `child`.
     fn expr(&mut self, p: Pair<'_, Rule>) -> Expr {
         let span = self.span(&p);
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            self.depth -= 1;
-            if !self.depth_reported {
-                self.depth_reported = true;
-                self.errors.push(
-                    Diagnostic::error(
-                        codes::DEPTH,
-                        format!(
-                            "cette expression est imbriquée trop profondément (plus de {MAX_DEPTH} niveaux)"
-                        ),
-                        span,
-                    )
-                    .with_label("trop profond")
-                    .with_help("découpez-la en plusieurs règles nommées"),
-                );
-            }
-            return Self::error_expr(span);
+        self.expr_inner(p, span)
+    }
+
+    /// Lowers a sub-expression `levels` tree levels below the current one, or reports that
+    /// the tree would be too deep (once per item) and stands an error node in its place.
+    fn child(&mut self, p: Pair<'_, Rule>, levels: u32) -> Expr {
+        if self.depth.saturating_add(levels) > MAX_DEPTH {
+            let span = self.span(&p);
+            return self.too_deep(span, TooDeep::Nesting);
         }
-        let e = self.expr_inner(p, span);
-        self.depth -= 1;
+        self.depth += levels;
+        let e = crate::with_stack(|| self.expr(p));
+        self.depth -= levels;
         e
+    }
+
+    /// The diagnostic for a tree deeper than `MAX_DEPTH`.
+    fn too_deep(&mut self, span: Span, cause: TooDeep) -> Expr {
+        if !self.depth_reported {
+            self.depth_reported = true;
+            let (message, help) = match cause {
+                TooDeep::Chain => (
+                    format!("cette expression enchaîne trop d'opérations (plus de {MAX_DEPTH})"),
+                    "regroupez les termes dans une liste (somme([…])) ou dans des règles nommées",
+                ),
+                TooDeep::Nesting => (
+                    format!(
+                        "cette expression est imbriquée trop profondément (plus de {MAX_DEPTH} niveaux)"
+                    ),
+                    "découpez-la en plusieurs règles nommées",
+                ),
+                TooDeep::Type => (
+                    format!("ce type est imbriqué trop profondément (plus de {MAX_DEPTH} niveaux)"),
+                    "une liste de listes se déclare rarement au-delà de deux niveaux",
+                ),
+            };
+            self.errors.push(
+                Diagnostic::error(codes::DEPTH, message, span)
+                    .with_label("trop profond")
+                    .with_help(help),
+            );
+        }
+        Expr {
+            kind: ExprKind::Error,
+            span,
+        }
+    }
+
+    /// Lowers the operands of a left-associative chain (`a + b - c`, `a et b et c`): the
+    /// first operand sits deepest, n − 1 levels down; `None` if the chain is too long.
+    fn chain_operand(&mut self, p: Pair<'_, Rule>, index: usize, count: usize) -> Expr {
+        let levels = if index == 0 { count - 1 } else { count - index };
+        self.child(p, u32::try_from(levels).unwrap_or(u32::MAX))
+    }
+
+    /// Whether a chain of `count` operands fits under the depth limit.
+    fn chain_fits(&self, count: usize) -> bool {
+        u32::try_from(count)
+            .ok()
+            .is_some_and(|n| self.depth.saturating_add(n) <= MAX_DEPTH + 1)
     }
 
     fn expr_inner(&mut self, p: Pair<'_, Rule>, span: Span) -> Expr {
@@ -445,9 +508,9 @@ impl Lowerer {
                 };
                 Expr {
                     kind: ExprKind::If {
-                        cond: Box::new(self.expr(c)),
-                        then: Box::new(self.expr(t)),
-                        otherwise: Box::new(self.expr(o)),
+                        cond: Box::new(self.child(c, 1)),
+                        then: Box::new(self.child(t, 1)),
+                        otherwise: Box::new(self.child(o, 1)),
                         postfix: false,
                     },
                     span,
@@ -458,18 +521,17 @@ impl Lowerer {
                 let Some(first) = it.next() else {
                     return Self::error_expr(span);
                 };
-                let value = self.expr(first);
                 match (it.next(), it.next()) {
                     (Some(c), Some(o)) => Expr {
                         kind: ExprKind::If {
-                            cond: Box::new(self.expr(c)),
-                            then: Box::new(value),
-                            otherwise: Box::new(self.expr(o)),
+                            then: Box::new(self.child(first, 1)),
+                            cond: Box::new(self.child(c, 1)),
+                            otherwise: Box::new(self.child(o, 1)),
                             postfix: true,
                         },
                         span,
                     },
-                    _ => value,
+                    _ => self.expr(first),
                 }
             }
             Rule::disjunction | Rule::conjunction => {
@@ -478,13 +540,24 @@ impl Lowerer {
                 } else {
                     BinOp::And
                 };
-                let mut it = inner(p);
+                let operands: Vec<_> = inner(p).collect();
+                let count = operands.len();
+                if count == 0 {
+                    return Self::error_expr(span);
+                }
+                if !self.chain_fits(count) {
+                    return self.too_deep(span, TooDeep::Chain);
+                }
+                let mut it = operands.into_iter();
                 let Some(first) = it.next() else {
                     return Self::error_expr(span);
                 };
-                let mut acc = self.expr(first);
-                for q in it {
-                    let rhs = self.expr(q);
+                if count == 1 {
+                    return self.expr(first);
+                }
+                let mut acc = self.chain_operand(first, 0, count);
+                for (i, q) in it.enumerate() {
+                    let rhs = self.chain_operand(q, i + 1, count);
                     acc = Expr {
                         span: Span {
                             start: acc.span.start,
@@ -501,7 +574,7 @@ impl Lowerer {
                 let Some(last) = parts.into_iter().last() else {
                     return Self::error_expr(span);
                 };
-                let mut e = self.expr(last);
+                let mut e = self.child(last, u32::try_from(nots).unwrap_or(u32::MAX));
                 for _ in 0..nots {
                     e = Expr {
                         kind: ExprKind::Unary(UnOp::Not, Box::new(e)),
@@ -515,8 +588,12 @@ impl Lowerer {
                 let Some(first) = it.next() else {
                     return Self::error_expr(span);
                 };
-                let lhs = self.expr(first);
-                match (it.next(), it.next()) {
+                let (second, third) = (it.next(), it.next());
+                if second.is_none() {
+                    return self.expr(first);
+                }
+                let lhs = self.child(first, 1);
+                match (second, third) {
                     (Some(op), Some(rhs)) => {
                         let op = match op.as_str() {
                             "=" => BinOp::Eq,
@@ -527,32 +604,46 @@ impl Lowerer {
                             _ => BinOp::Ge,
                         };
                         Expr {
-                            kind: ExprKind::Binary(op, Box::new(lhs), Box::new(self.expr(rhs))),
+                            kind: ExprKind::Binary(op, Box::new(lhs), Box::new(self.child(rhs, 1))),
                             span,
                         }
                     }
                     // `x dans L`: the keyword is silent, so the list comes right after.
                     (Some(rhs), None) => Expr {
-                        kind: ExprKind::Binary(BinOp::In, Box::new(lhs), Box::new(self.expr(rhs))),
+                        kind: ExprKind::Binary(
+                            BinOp::In,
+                            Box::new(lhs),
+                            Box::new(self.child(rhs, 1)),
+                        ),
                         span,
                     },
                     _ => lhs,
                 }
             }
             Rule::additive | Rule::multiplicative => {
-                let mut it = inner(p);
+                let parts: Vec<_> = inner(p).collect();
+                let count = parts.len().div_ceil(2);
+                if !self.chain_fits(count) {
+                    return self.too_deep(span, TooDeep::Chain);
+                }
+                let mut it = parts.into_iter();
                 let Some(first) = it.next() else {
                     return Self::error_expr(span);
                 };
-                let mut acc = self.expr(first);
+                if count == 1 {
+                    return self.expr(first);
+                }
+                let mut acc = self.chain_operand(first, 0, count);
+                let mut index = 0;
                 while let (Some(op), Some(rhs)) = (it.next(), it.next()) {
+                    index += 1;
                     let op = match op.as_str() {
                         "+" => BinOp::Add,
                         "-" => BinOp::Sub,
                         "/" | "÷" => BinOp::Div,
                         _ => BinOp::Mul,
                     };
-                    let rhs = self.expr(rhs);
+                    let rhs = self.chain_operand(rhs, index, count);
                     acc = Expr {
                         span: Span {
                             start: acc.span.start,
@@ -569,7 +660,7 @@ impl Lowerer {
                 let Some(last) = parts.into_iter().last() else {
                     return Self::error_expr(span);
                 };
-                let mut e = self.expr(last);
+                let mut e = self.child(last, u32::try_from(negs).unwrap_or(u32::MAX));
                 for _ in 0..negs {
                     e = Expr {
                         kind: ExprKind::Unary(UnOp::Neg, Box::new(e)),
@@ -579,12 +670,20 @@ impl Lowerer {
                 e
             }
             Rule::postfix => {
-                let mut it = inner(p);
+                let parts: Vec<_> = inner(p).collect();
+                let count = parts.len();
+                if !self.chain_fits(count) {
+                    return self.too_deep(span, TooDeep::Chain);
+                }
+                let mut it = parts.into_iter();
                 let Some(first) = it.next() else {
                     return Self::error_expr(span);
                 };
-                let mut acc = self.expr(first);
-                for q in it {
+                // `f(x).champ(y)`: the primary sits one level below each call or access.
+                let mut acc = self.child(first, u32::try_from(count - 1).unwrap_or(u32::MAX));
+                for (i, q) in it.enumerate() {
+                    // The arguments of the i-th call sit one level below that call.
+                    let arg_levels = u32::try_from(count - 1 - i).unwrap_or(u32::MAX);
                     let qspan = self.span(&q);
                     let whole = Span {
                         start: acc.span.start,
@@ -600,7 +699,7 @@ impl Lowerer {
                             }
                         }
                         _ => {
-                            let args = inner(q).map(|a| self.expr(a)).collect();
+                            let args = inner(q).map(|a| self.child(a, arg_levels)).collect();
                             Expr {
                                 kind: ExprKind::Call(Box::new(acc), args),
                                 span: whole,
@@ -612,33 +711,53 @@ impl Lowerer {
             }
             Rule::paren_expr => match inner(p).next() {
                 Some(q) => Expr {
-                    kind: ExprKind::Paren(Box::new(self.expr(q))),
+                    kind: ExprKind::Paren(Box::new(self.child(q, 1))),
                     span,
                 },
                 None => Self::error_expr(span),
             },
             Rule::list_expr => {
                 let parts: Vec<_> = inner(p).collect();
-                if parts.len() == 1 && parts[0].as_rule() == Rule::comprehension {
+                let comprehensions = parts.iter().filter(|q| is_comprehension(q)).count();
+                if comprehensions > 0 && parts.len() > 1 {
+                    self.errors.push(
+                        Diagnostic::error(
+                            codes::SYNTAX,
+                            "une compréhension s'écrit seule entre crochets",
+                            span,
+                        )
+                        .with_label("compréhension parmi d'autres éléments")
+                        .with_help("écrivez [x pour chaque x dans liste] dans une règle à part"),
+                    );
+                    return Self::error_expr(span);
+                }
+                if comprehensions == 1 {
                     let Some(c) = parts.into_iter().next() else {
                         return Self::error_expr(span);
                     };
                     return self.expr(c);
                 }
                 Expr {
-                    kind: ExprKind::List(parts.into_iter().map(|q| self.expr(q)).collect()),
+                    kind: ExprKind::List(parts.into_iter().map(|q| self.child(q, 1)).collect()),
                     span,
                 }
             }
-            Rule::comprehension => {
+            Rule::element => {
                 let mut it = inner(p);
-                let (Some(body), Some(var), Some(list)) = (it.next(), it.next(), it.next()) else {
+                let Some(body) = it.next() else {
                     return Self::error_expr(span);
                 };
-                let body = self.expr(body);
+                let Some(tail) = it.next() else {
+                    return self.expr(body);
+                };
+                let body = self.child(body, 1);
+                let mut it = inner(tail);
+                let (Some(var), Some(list)) = (it.next(), it.next()) else {
+                    return Self::error_expr(span);
+                };
                 let var = self.name(var);
-                let list = self.expr(list);
-                let filter = it.next().map(|f| Box::new(self.expr(f)));
+                let list = self.child(list, 1);
+                let filter = it.next().map(|f| Box::new(self.child(f, 1)));
                 Expr {
                     kind: ExprKind::Comprehension {
                         body: Box::new(body),
@@ -654,7 +773,7 @@ impl Lowerer {
                 let Some(s) = it.next() else {
                     return Self::error_expr(span);
                 };
-                let scrutinee = self.expr(s);
+                let scrutinee = self.child(s, 1);
                 let mut arms = Vec::new();
                 let mut default = None;
                 for q in it {
@@ -668,12 +787,12 @@ impl Lowerer {
                                 .collect();
                             arms.push(SelonArm {
                                 patterns,
-                                body: self.expr(body),
+                                body: self.child(body, 1),
                             });
                         }
                         _ => {
                             if let Some(e) = inner(q).next() {
-                                default = Some(Box::new(self.expr(e)));
+                                default = Some(Box::new(self.child(e, 1)));
                             }
                         }
                     }
@@ -759,6 +878,14 @@ impl Lowerer {
             span,
         }
     }
+}
+
+/// Whether a list element or argument is a comprehension (`x pour chaque x dans l`).
+fn is_comprehension(p: &Pair<'_, Rule>) -> bool {
+    p.as_rule() == Rule::element
+        && p.clone()
+            .into_inner()
+            .any(|q| q.as_rule() == Rule::comprehension)
 }
 
 /// `40 000` → 40000, `4,50` → 4.50, `0.05` → 0.05. `None` if out of exact range.

@@ -61,7 +61,11 @@ pub fn normalize(text: &str) -> String {
 /// Parses a whole file. Never fails: errors are returned beside the items that did parse.
 pub fn parse(text: &str) -> ParsedFile {
     let mut out = ParsedFile::default();
-    let pairs = match PolParser::parse(Rule::file, text) {
+    // pest stops at a fixed share of the thread's stack; give it a roomy one wherever it
+    // runs (an editor's worker thread has little), so that nesting is reported by lowering
+    // with its precise message.
+    let parsed = stacker::maybe_grow(16 << 20, 64 << 20, || PolParser::parse(Rule::file, text));
+    let pairs = match parsed {
         Ok(mut pairs) => pairs.next().map(|p| p.into_inner()),
         Err(e) => {
             // Only pest's own limits (stack depth) can make `file` fail, since `recovery`

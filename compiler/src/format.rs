@@ -64,6 +64,13 @@ fn gap_comments(gap: &str) -> (Vec<Option<String>>, bool, bool) {
     (out, blank_before, blank_after)
 }
 
+/// The `#` comment that follows an item on its last line, if any.
+fn trailing_comment(text: &str, end: usize) -> Option<&str> {
+    let rest = text.get(end..)?;
+    let line = rest.split('\n').next()?.trim();
+    line.starts_with('#').then_some(line)
+}
+
 fn item_end(text: &str, start: usize, item: &Item) -> usize {
     (start + item.span.end as usize).min(text.len())
 }
@@ -106,6 +113,13 @@ pub fn format_parsed(text: &str, parsed: &ParsedFile) -> String {
             }
         } else {
             out.push_str(&item(&pi.item));
+        }
+        // A comment at the end of the item's last line stays there.
+        if let Some(c) = trailing_comment(text, end) {
+            out.pop();
+            out.push_str("  ");
+            out.push_str(c);
+            out.push('\n');
         }
         prev_end = end;
         prev_kind = Some(&pi.item.kind);

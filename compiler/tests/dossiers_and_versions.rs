@@ -216,7 +216,7 @@ fn a_date_outside_the_period_is_an_error() {
 fn a_date_before_the_oldest_encoded_version_is_refused_not_guessed() {
     let base = BASE.replace(
         "version 2023-12-05 « Cadre normatif initial »",
-        "version 2025-04-25 « Texte modifié »",
+        "version 2025-01-01 « Texte modifié »",
     );
     let r = eval_files(
         &[
@@ -244,4 +244,76 @@ fn replacing_needs_a_version_and_something_to_replace() {
     );
     let nothing = "version 2025-01-01\nremplace règle inexistante : argent = 1 $";
     assert_eq!(codes(nothing), vec!["pol::version"]);
+}
+
+/// The codes of every file's diagnostics, in file order.
+fn codes_of(files: &[(&str, &str)]) -> Vec<Vec<&'static str>> {
+    let (db, handles) = db_with(files);
+    handles
+        .iter()
+        .map(|f| {
+            pol_compiler::check::file_diagnostics(&db, *f)
+                .iter()
+                .map(|d| d.code)
+                .collect()
+        })
+        .collect()
+}
+
+const PROGRAMME: &str = "programme p « P »\n  en vigueur du 2023-12-05 au 2026-03-31\nversion 2023-12-05\nimporter modif\nentrée dépenses : argent\nrègle plafond : argent = 40 000 $\nrègle aide : argent = min(dépenses, plafond)\ntable forfait (n : entier) : argent\n  | 1 | 10 $ |\n";
+
+#[test]
+fn a_replacement_keeps_the_kind_and_type_of_what_it_replaces() {
+    let ok = "version 2025-04-25\nimporter p\nremplace règle plafond : argent = 50 000 $";
+    assert_eq!(
+        codes_of(&[("p.pol", PROGRAMME), ("modif.pol", ok)]),
+        vec![Vec::<&str>::new(), vec![]]
+    );
+    let other_type = "version 2025-04-25\nimporter p\nremplace règle plafond : booléen = vrai";
+    assert_eq!(
+        codes_of(&[("p.pol", PROGRAMME), ("modif.pol", other_type)])[1],
+        vec!["pol::type::incompatible"]
+    );
+    let other_kind = "version 2025-04-25\nimporter p\nremplace condition plafond « x » : vrai";
+    assert_eq!(
+        codes_of(&[("p.pol", PROGRAMME), ("modif.pol", other_kind)])[1],
+        vec!["pol::version"]
+    );
+    let other_keys =
+        "version 2025-04-25\nimporter p\nremplace table forfait (n : booléen) : argent\n  | vrai | 1 $ |\n  | faux | 2 $ |";
+    assert_eq!(
+        codes_of(&[("p.pol", PROGRAMME), ("modif.pol", other_keys)])[1],
+        vec!["pol::version"]
+    );
+    let twice = "version 2025-04-25\nimporter p\nremplace règle plafond : argent = 50 000 $\nremplace règle plafond : argent = 80 000 $";
+    assert_eq!(
+        codes_of(&[("p.pol", PROGRAMME), ("modif.pol", twice)])[1],
+        vec!["pol::nom::doublon"]
+    );
+}
+
+#[test]
+fn versions_outside_the_period_or_in_conflict_are_reported_on_the_programme() {
+    let with = |imports: &str| PROGRAMME.replace("importer modif\n", imports);
+    let late = "version 2027-01-01\nimporter p\nremplace règle plafond : argent = 50 000 $";
+    assert_eq!(
+        codes_of(&[("p.pol", &with("importer modif\n")), ("modif.pol", late)])[0],
+        vec!["pol::version"]
+    );
+    let early = "version 2020-01-01\nimporter p\nremplace règle plafond : argent = 50 000 $";
+    assert_eq!(
+        codes_of(&[("p.pol", &with("importer modif\n")), ("modif.pol", early)])[0],
+        vec!["pol::version", "pol::version"],
+        "hors période, et avant la version de base"
+    );
+    let a = "version 2025-04-25\nimporter p\nremplace règle plafond : argent = 50 000 $";
+    let b = "version 2025-04-25\nimporter p\nremplace règle plafond : argent = 60 000 $";
+    assert_eq!(
+        codes_of(&[
+            ("p.pol", &with("importer a\nimporter b\n")),
+            ("a.pol", a),
+            ("b.pol", b)
+        ])[0],
+        vec!["pol::version"]
+    );
 }

@@ -210,3 +210,14 @@ fn every_shipped_policy_is_formatted_and_round_trips() {
         }
     }
 }
+
+#[test]
+fn comments_at_the_end_of_an_item_line_are_kept() {
+    let src = "entrée e : argent = 0 $   # fin e\nrègle a : argent = 1 $   # fin a\ncondition d « r » : a > 0 $  # fin d\n\n# seul\nrègle b = 2 # dernier\n";
+    let once = format_source(src).unwrap();
+    for c in ["# fin e", "# fin a", "# fin d", "# seul", "# dernier"] {
+        assert!(once.contains(c), "{c} perdu :\n{once}");
+    }
+    assert!(once.contains("règle a : argent = 1 $  # fin a\n"), "{once}");
+    assert_eq!(format_source(&once).unwrap(), once, "idempotent");
+}

@@ -221,6 +221,53 @@ fn a_failing_golden_dossier_shows_expected_actual_and_explanation() {
 }
 
 #[test]
+fn a_golden_dossier_can_expect_an_error_and_fails_when_it_does_not_come() {
+    let dir = tempfile::tempdir().unwrap();
+    let expecting = |code: &str, date: &str| {
+        LATE.replace(
+            r#""attendu": {"admissible": {"valeur": true, "motifs": []}, "aide": "5000.00"}"#,
+            &format!(r#""erreur_attendue": "{code}""#),
+        )
+        .replace(r#""date": "2026-03-01""#, &format!(r#""date": "{date}""#))
+    };
+    let d = write_dossier(
+        dir.path(),
+        &expecting("pol::dossier::entrée_manquante", "2026-03-01")
+            .replace(r#""objectif": "pesticides","#, ""),
+    );
+    let o = pol(&["test", d.to_str().unwrap()], &repo());
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains("1 réussi, 0 échoué"), "{}", stdout(&o));
+    // The dossier evaluates fine: expecting an error is then a failure, and says so.
+    let d = write_dossier(
+        dir.path(),
+        &expecting("pol::dossier::entrée_manquante", "2026-03-01"),
+    );
+    let o = pol(&["test", d.to_str().unwrap()], &repo());
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains(
+            "attendu l'erreur [pol::dossier::entrée_manquante], mais l'évaluation a réussi"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    // Both expectations at once are refused.
+    let both = LATE.replace(
+        r#""attendu":"#,
+        r#""erreur_attendue": "pol::dossier::type", "attendu":"#,
+    );
+    let d = write_dossier(dir.path(), &both);
+    let o = pol(&["test", d.to_str().unwrap()], &repo());
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains("soit des valeurs, soit une erreur"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
 fn eval_reports_dossier_errors_in_french_with_exit_codes() {
     let dir = tempfile::tempdir().unwrap();
     let bad = write_dossier(

@@ -179,6 +179,9 @@ fn item(it: &Item) -> String {
             if let Some((a, b, _)) = p.period {
                 out.push_str(&format!("{INDENT}en vigueur du {a} au {b}\n"));
             }
+            if let Some(n) = &p.dated_by {
+                out.push_str(&format!("{INDENT}daté par {}\n", n.text));
+            }
             if !p.outputs.is_empty() {
                 let names: Vec<&str> = p.outputs.iter().map(|n| n.text.as_str()).collect();
                 out.push_str(&format!("{INDENT}sorties {}\n", names.join(", ")));

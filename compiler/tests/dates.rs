@@ -125,3 +125,13 @@ fn years_and_fractional_durations() {
         vec!["pol::syntaxe::nombre"]
     );
 }
+
+#[test]
+fn dossier_dates_are_written_in_full() {
+    use pol_compiler::eval::dossier::parse_date;
+    assert_eq!(parse_date("2025-02-03"), Some(date("2025-02-03")));
+    assert_eq!(parse_date("2025-2-3"), None);
+    assert_eq!(parse_date("2025-02-30"), None);
+    assert_eq!(parse_date("25-02-03"), None);
+    assert_eq!(parse_date("2025/02/03"), None);
+}

@@ -317,3 +317,88 @@ fn versions_outside_the_period_or_in_conflict_are_reported_on_the_programme() {
         vec!["pol::version"]
     );
 }
+
+const DATED: &str = "\
+programme pv « Programme »
+  en vigueur du 2023-12-05 au 2026-03-31
+  daté par date_dépôt
+version 2025-01-01 « Cadre normatif »
+importer modification
+entrée date_dépôt : date
+règle plafond : argent = 40 000 $
+entrée dépenses : argent
+règle aide : argent = min(dépenses × 50 %, plafond)
+règle évaluée_le : date = date_d_évaluation
+";
+
+fn dated(deposit: Option<&str>, at: &str, rule: &str) -> Result<serde_json::Value, Vec<String>> {
+    let mut inputs = json!({"dépenses": "200000.00"});
+    if let Some(d) = deposit {
+        inputs["date_dépôt"] = json!(d);
+    }
+    eval_files(
+        &[
+            ("pv/programme.pol", DATED),
+            ("pv/modification.pol", AMENDMENT),
+        ],
+        inputs,
+        at,
+        rule,
+    )
+}
+
+#[test]
+fn a_programme_dated_by_an_input_applies_the_rules_of_that_date() {
+    // Deposited before the amendment, evaluated after it: the rules of the deposit apply.
+    assert_eq!(
+        dated(Some("2025-04-24"), "2025-06-01", "aide").unwrap(),
+        json!("40000.00")
+    );
+    assert_eq!(
+        dated(Some("2025-04-25"), "2025-06-01", "aide").unwrap(),
+        json!("50000.00")
+    );
+    // The evaluation date stays the evaluation date, even after the program's end.
+    assert_eq!(
+        dated(Some("2026-02-15"), "2026-05-01", "évaluée_le").unwrap(),
+        json!("2026-05-01")
+    );
+    // A deposit before the oldest encoded version is refused, whatever the evaluation date.
+    assert_eq!(
+        dated(Some("2024-05-15"), "2025-06-01", "aide").unwrap_err(),
+        vec!["pol::dossier::version_non_encodée"]
+    );
+    assert_eq!(
+        dated(Some("2026-04-01"), "2026-04-02", "aide").unwrap_err(),
+        vec!["pol::dossier::date_hors_période"]
+    );
+    // The dating input is always needed.
+    assert_eq!(
+        dated(None, "2025-06-01", "aide").unwrap_err(),
+        vec!["pol::dossier::entrée_manquante"]
+    );
+}
+
+#[test]
+fn dated_by_must_name_a_date_input() {
+    let header = "programme pv « P »\n  en vigueur du 2023-12-05 au 2026-03-31\n";
+    let unknown = format!("{header}  daté par date_dépot\nentrée date_dépôt : date\n");
+    let (db, files) = db_with(&[("p.pol", &unknown)]);
+    let d = pol_compiler::check::file_diagnostics(&db, files[0]).clone();
+    assert_eq!(
+        d.iter().map(|d| d.code).collect::<Vec<_>>(),
+        vec!["pol::nom::inconnu"]
+    );
+    assert_eq!(
+        d[0].help.as_deref(),
+        Some("voulez-vous dire « date_dépôt » ?")
+    );
+    let not_date = format!("{header}  daté par montant\nentrée montant : argent\n");
+    assert_eq!(codes(&not_date), vec!["pol::type::incompatible"]);
+    let rule = format!("{header}  daté par d\nrègle d : date = 2025-01-01\n");
+    assert_eq!(codes(&rule), vec!["pol::type::incompatible"]);
+    let twice = format!("{header}  daté par d\n  daté par d\nentrée d : date\n");
+    assert_eq!(codes(&twice), vec!["pol::programme"]);
+    let period_twice = format!("{header}  en vigueur du 2020-01-01 au 2030-01-01\n");
+    assert_eq!(codes(&period_twice), vec!["pol::programme"]);
+}

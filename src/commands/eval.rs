@@ -37,8 +37,8 @@ pub fn compile(
 }
 
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("« {s} » n'est pas une date AAAA-MM-JJ existante"))
+    pol_compiler::eval::dossier::parse_date(s)
+        .ok_or_else(|| format!("« {s} » n'est pas une date AAAA-MM-JJ existante"))
 }
 
 /// The conditions of a decision that are not met, as JSON.

@@ -34,10 +34,21 @@ fn run_one(path: &Path, programs: &mut HashMap<String, Option<Loaded>>) -> Resul
             "le dossier n'indique pas sa « date » d'évaluation".into()
         ]);
     };
-    let Some(raw_expected) = &dossier.expected else {
-        return Err(vec!["le dossier n'a pas de valeurs « attendu »".into()]);
+    let raw_expected = match (&dossier.expected, &dossier.expected_error) {
+        (Some(_), Some(_)) => {
+            return Err(vec![
+                "le dossier donne à la fois « attendu » et « erreur_attendue » : il attend soit des valeurs, soit une erreur".into(),
+            ])
+        }
+        (None, None) => {
+            return Err(vec![
+                "le dossier n'a ni valeurs « attendu » ni « erreur_attendue »".into(),
+            ])
+        }
+        (Some(e), None) => Some(e),
+        (None, Some(_)) => None,
     };
-    if raw_expected.is_empty() {
+    if raw_expected.is_some_and(|e| e.is_empty()) {
         return Err(vec![
             "« attendu » est vide : le dossier ne vérifie rien".into()
         ]);
@@ -61,6 +72,10 @@ fn run_one(path: &Path, programs: &mut HashMap<String, Option<Loaded>>) -> Resul
         )]);
     };
     let plan = &loaded.plan;
+    let Some(raw_expected) = raw_expected else {
+        let code = dossier.expected_error.as_deref().unwrap_or_default();
+        return expect_error(plan, &dossier.inputs, date, code);
+    };
     let expected = expectations(plan, raw_expected)?;
     let mut ev = start(plan, &dossier.inputs, date, true).map_err(|errs| {
         errs.iter()
@@ -140,6 +155,39 @@ fn run_one(path: &Path, programs: &mut HashMap<String, Option<Loaded>>) -> Resul
     } else {
         Err(problems)
     }
+}
+
+/// A dossier that must end in the error `code`: at the start (dates, inputs) or while
+/// computing any output.
+fn expect_error(
+    plan: &Plan,
+    inputs: &serde_json::Map<String, serde_json::Value>,
+    date: chrono::NaiveDate,
+    code: &str,
+) -> Result<(), Vec<String>> {
+    let errors = match start(plan, inputs, date, false) {
+        Err(errs) => errs,
+        Ok(mut ev) => plan
+            .outputs
+            .iter()
+            .filter_map(|s| ev.value(*s).err())
+            .collect(),
+    };
+    if errors.iter().any(|e| e.code() == code) {
+        return Ok(());
+    }
+    if errors.is_empty() {
+        return Err(vec![format!(
+            "attendu l'erreur [{code}], mais l'évaluation a réussi"
+        )]);
+    }
+    let mut lines = vec![format!("attendu l'erreur [{code}], obtenu :")];
+    lines.extend(
+        errors
+            .iter()
+            .map(|e| format!("  erreur [{}] {e}", e.code())),
+    );
+    Err(lines)
 }
 
 fn print_coverage(name: &str, loaded: &Loaded) {

@@ -249,6 +249,8 @@ pub enum Detail {
     },
     Programme {
         outputs: Vec<DefRef>,
+        /// The `date` input named by `daté par`.
+        dated_by: Option<DefRef>,
     },
 }
 
@@ -562,12 +564,92 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
                     }
                 })
                 .collect();
-            out.detail = Detail::Programme { outputs };
+            let dated_by = p
+                .dated_by
+                .as_ref()
+                .and_then(|n| dating_input(db, scope, n, &mut c.diags));
+            out.detail = Detail::Programme { outputs, dated_by };
         }
         ItemKind::Version(_) | ItemKind::Import(_) => {}
     }
     out.diagnostics = c.diags;
     Arc::new(out)
+}
+
+/// The input named by `daté par`: it must be an `entrée` of type `date`.
+fn dating_input(
+    db: &dyn Db,
+    scope: &Scope,
+    n: &crate::syntax::ast::Name,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<DefRef> {
+    match scope.lookup(&n.text) {
+        Lookup::Found(b) if b.kind == DefKind::Input => {
+            let ty = item_type(db, ItemKey::new(db, b.def.file, b.def.name.to_string()));
+            if ty == Ty::Date || ty.is_error() {
+                return Some(b.def.clone());
+            }
+            diags.push(
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!(
+                        "« daté par » attend une entrée de type date ; « {} » est de type {ty}",
+                        n.text
+                    ),
+                    n.span,
+                )
+                .with_label(format!("de type {ty}")),
+            );
+            None
+        }
+        Lookup::Found(b) => {
+            diags.push(
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!(
+                        "« daté par » attend une entrée du dossier ; « {} » est {}",
+                        n.text,
+                        b.kind.noun()
+                    ),
+                    n.span,
+                )
+                .with_label("pas une entrée"),
+            );
+            None
+        }
+        Lookup::Ambiguous(_) => {
+            diags.push(
+                Diagnostic::error(
+                    codes::AMBIGUOUS,
+                    format!(
+                        "« {} » est définie dans plusieurs modules importés : laquelle date le dossier ?",
+                        n.text
+                    ),
+                    n.span,
+                )
+                .with_label("nom ambigu"),
+            );
+            None
+        }
+        Lookup::Missing => {
+            let inputs = scope
+                .names
+                .iter()
+                .filter(|(_, b)| b.iter().any(|b| b.kind == DefKind::Input))
+                .map(|(n, _)| n.as_str());
+            let mut d = Diagnostic::error(
+                codes::UNKNOWN_NAME,
+                format!("l'entrée « {} » est inconnue", n.text),
+                n.span,
+            )
+            .with_label("entrée inconnue");
+            if let Some(s) = suggest(&n.text, inputs) {
+                d = d.with_suggestion(s);
+            }
+            diags.push(d);
+            None
+        }
+    }
 }
 
 /// The versions of a program that cannot be applied as dated: an amendment dated outside

@@ -121,9 +121,9 @@ impl<'p> Decoder<'p> {
                 _ => self.wrong(path, t, j, None),
             },
             RtTy::Date => match j {
-                Json::String(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-                    Ok(d) => Value::Date(d),
-                    Err(_) => self.wrong(
+                Json::String(s) => match parse_date(s) {
+                    Some(d) => Value::Date(d),
+                    None => self.wrong(
                         path,
                         t,
                         j,
@@ -288,13 +288,16 @@ pub fn decode_inputs(
 }
 
 /// Checks that the program applies at `date` (period, encoded versions).
-pub fn check_date(plan: &Plan, date: NaiveDate) -> Result<(), EvalError> {
+/// Checks the date whose rules apply against the program's period and its oldest encoded
+/// version; `by` names the input that gave it (`daté par`), if any.
+pub fn check_date(plan: &Plan, date: NaiveDate, by: Option<Arc<str>>) -> Result<(), EvalError> {
     if let Some((start, end)) = plan.period {
         if date < start || date > end {
             return Err(EvalError::new(EvalErrorKind::DateOutsidePeriod {
                 date,
                 start,
                 end,
+                by,
             }));
         }
     }
@@ -303,6 +306,7 @@ pub fn check_date(plan: &Plan, date: NaiveDate) -> Result<(), EvalError> {
             return Err(EvalError::new(EvalErrorKind::VersionNotEncoded {
                 date,
                 oldest,
+                by,
             }));
         }
     }
@@ -365,6 +369,9 @@ pub struct Expected {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dossier {
     pub programme: Option<String>,
+    /// The stable code of the error the dossier must end in (`erreur_attendue`), instead of
+    /// expected values: a dossier the program must refuse to evaluate.
+    pub expected_error: Option<String>,
     pub description: Option<String>,
     pub sections: Vec<String>,
     pub date: Option<NaiveDate>,
@@ -380,7 +387,23 @@ const DOSSIER_KEYS: &[&str] = &[
     "date",
     "entrées",
     "attendu",
+    "erreur_attendue",
 ];
+
+/// A date written exactly `AAAA-MM-JJ` that exists (`2025-2-3` is refused: chrono alone
+/// would take it).
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    shape
+        .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .flatten()
+}
 
 /// Reads a dossier document. A JSON object with an `entrées` key is a dossier document (its
 /// other keys must be known); any other object is taken as the inputs themselves.
@@ -392,6 +415,7 @@ pub fn parse_dossier(text: &str) -> Result<Dossier, String> {
     if !obj.contains_key("entrées") {
         return Ok(Dossier {
             programme: None,
+            expected_error: None,
             description: None,
             sections: Vec::new(),
             date: None,
@@ -420,8 +444,8 @@ pub fn parse_dossier(text: &str) -> Result<Dossier, String> {
     let date = match string("date")? {
         None => None,
         Some(s) => Some(
-            NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-                .map_err(|_| format!("« date » : « {s} » n'est pas une date AAAA-MM-JJ"))?,
+            parse_date(&s)
+                .ok_or_else(|| format!("« date » : « {s} » n'est pas une date AAAA-MM-JJ"))?,
         ),
     };
     let sections = match obj.get("sections") {
@@ -447,6 +471,7 @@ pub fn parse_dossier(text: &str) -> Result<Dossier, String> {
     };
     Ok(Dossier {
         programme: string("programme")?,
+        expected_error: string("erreur_attendue")?,
         description: string("description")?,
         sections,
         date,

@@ -30,11 +30,14 @@ pub enum EvalErrorKind {
         date: NaiveDate,
         start: NaiveDate,
         end: NaiveDate,
+        /// The input that dates the dossier (`daté par`), if the date is its value.
+        by: Option<Arc<str>>,
     },
     /// The version in force at the date is older than every version encoded.
     VersionNotEncoded {
         date: NaiveDate,
         oldest: NaiveDate,
+        by: Option<Arc<str>>,
     },
     Overflow,
     DivisionByZero,
@@ -119,13 +122,21 @@ impl fmt::Display for EvalError {
                     write!(f, " ({h})")?;
                 }
             }
-            EvalErrorKind::DateOutsidePeriod { date, start, end } => write!(
+            EvalErrorKind::DateOutsidePeriod { date, start, end, by: None } => write!(
                 f,
                 "la date d'évaluation {date} est hors de la période d'application du programme (du {start} au {end})"
             )?,
-            EvalErrorKind::VersionNotEncoded { date, oldest } => write!(
+            EvalErrorKind::DateOutsidePeriod { date, start, end, by: Some(by) } => write!(
+                f,
+                "le dossier est daté du {date} (« {by} »), hors de la période d'application du programme (du {start} au {end})"
+            )?,
+            EvalErrorKind::VersionNotEncoded { date, oldest, by: None } => write!(
                 f,
                 "la version du programme en vigueur le {date} n'est pas encodée : la plus ancienne version encodée s'applique à partir du {oldest}"
+            )?,
+            EvalErrorKind::VersionNotEncoded { date, oldest, by: Some(by) } => write!(
+                f,
+                "le dossier est daté du {date} (« {by} ») : la version du programme en vigueur à cette date n'est pas encodée, la plus ancienne version encodée s'applique à partir du {oldest} ; pol n'applique jamais les règles d'une autre version"
             )?,
             EvalErrorKind::Overflow => write!(f, "le calcul dépasse la capacité des nombres exacts (28 chiffres)")?,
             EvalErrorKind::DivisionByZero => write!(f, "division par zéro")?,

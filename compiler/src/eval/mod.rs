@@ -27,8 +27,10 @@ pub fn start<'p>(
     explain: bool,
 ) -> Result<Evaluator<'p>, Vec<EvalError>> {
     let mut errors = Vec::new();
-    if let Err(e) = dossier::check_date(plan, date) {
-        errors.push(e);
+    if plan.dated_by.is_none() {
+        if let Err(e) = dossier::check_date(plan, date, None) {
+            errors.push(e);
+        }
     }
     let decoded = match dossier::decode_inputs(plan, inputs) {
         Ok(d) => Some(d),
@@ -37,8 +39,22 @@ pub fn start<'p>(
             None
         }
     };
-    match decoded {
-        Some(d) if errors.is_empty() => Ok(Evaluator::new(plan, date, d, explain)),
-        _ => Err(errors),
+    let mut ev = match decoded {
+        Some(d) if errors.is_empty() => Evaluator::new(plan, date, d, explain),
+        _ => return Err(errors),
+    };
+    // `daté par`: the rules in force are those of the date the dossier gives (a missing
+    // date is an error naming the input, as for any needed input).
+    if let Some(slot) = plan.dated_by {
+        match ev.value(slot) {
+            Ok(Value::Date(d)) => {
+                dossier::check_date(plan, d, Some(plan.def(slot).name.clone()))
+                    .map_err(|e| vec![e])?;
+                ev.rules_date = d;
+            }
+            Ok(_) => {}
+            Err(e) => return Err(vec![e]),
+        }
     }
+    Ok(ev)
 }

@@ -205,6 +205,9 @@ pub struct Plan {
     pub period: Option<(NaiveDate, NaiveDate)>,
     /// The date of the oldest version encoded (the entry file's `version`).
     pub base_version: Option<NaiveDate>,
+    /// The input whose date selects the rules in force (`daté par`); without it, the
+    /// evaluation date does.
+    pub dated_by: Option<Slot>,
     pub defs: Vec<PlanDef>,
     pub enums: Vec<EnumDesc>,
     pub structs: Vec<StructDesc>,
@@ -573,6 +576,7 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
             source: programme.source.clone(),
             period: programme.period.map(|(a, b, _)| (a, b)),
             base_version: file_defs(db, entry).version,
+            dated_by: None,
             defs: Vec::new(),
             enums: Vec::new(),
             structs: Vec::new(),
@@ -773,8 +777,14 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
 
     // 4. Outputs.
     let checked = check_item(db, ItemKey::new(db, entry, programme.name.text.clone()));
+    if let Detail::Programme {
+        dated_by: Some(d), ..
+    } = &checked.detail
+    {
+        c.plan.dated_by = c.slots.get(d).copied();
+    }
     let outputs: Vec<Slot> = match &checked.detail {
-        Detail::Programme { outputs } if !outputs.is_empty() => outputs
+        Detail::Programme { outputs, .. } if !outputs.is_empty() => outputs
             .iter()
             .filter_map(|d| c.slots.get(d).copied())
             .collect(),

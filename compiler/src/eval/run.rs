@@ -44,7 +44,11 @@ pub struct Step {
 
 pub struct Evaluator<'p> {
     pub plan: &'p Plan,
+    /// The evaluation date (`date_d_évaluation`).
     pub date: NaiveDate,
+    /// The date whose rules are in force: the evaluation date, or the date of the input
+    /// named by `daté par`.
+    pub rules_date: NaiveDate,
     /// Decoded dossier inputs, by slot (`None`: not given).
     inputs: Vec<Option<Value>>,
     memo: Vec<Memo>,
@@ -129,6 +133,7 @@ impl<'p> Evaluator<'p> {
         Evaluator {
             plan,
             date,
+            rules_date: date,
             inputs,
             memo: vec![Memo::Todo; n],
             locals: Vec::new(),
@@ -157,7 +162,7 @@ impl<'p> Evaluator<'p> {
         let versions = &self.plan.def(slot).versions;
         versions
             .iter()
-            .rposition(|v| v.from.is_none_or(|d| d <= self.date))
+            .rposition(|v| v.from.is_none_or(|d| d <= self.rules_date))
             .unwrap_or(0)
     }
 

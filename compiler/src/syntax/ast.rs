@@ -127,6 +127,8 @@ pub struct Programme {
     pub source: Option<String>,
     pub period: Option<(NaiveDate, NaiveDate, Span)>,
     pub outputs: Vec<Name>,
+    /// `daté par NOM`: the input whose date selects the rules in force.
+    pub dated_by: Option<Name>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

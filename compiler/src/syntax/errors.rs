@@ -16,6 +16,8 @@ pub(super) fn keyword_word(rule: Rule) -> Option<&'static str> {
         Rule::kw_du => "du",
         Rule::kw_au => "au",
         Rule::kw_sorties => "sorties",
+        Rule::kw_date => "daté",
+        Rule::kw_par => "par",
         Rule::kw_version => "version",
         Rule::kw_importer => "importer",
         Rule::kw_enumeration => "énumération",
@@ -96,8 +98,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::module_path => "un nom de module",
         Rule::field_access => "« . »",
         Rule::call_args => "« ( »",
-        Rule::programme_clause | Rule::source_clause | Rule::period_clause => {
-            "une clause du programme (source, en vigueur du … au …, sorties)"
+        Rule::programme_clause | Rule::source_clause | Rule::period_clause | Rule::dated_clause => {
+            "une clause du programme (source, en vigueur du … au …, sorties, daté par)"
         }
         Rule::outputs_clause => "« sorties »",
         Rule::all_conditions | Rule::listed_conditions => {

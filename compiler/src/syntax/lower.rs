@@ -289,11 +289,45 @@ impl Lowerer {
         let mut source = None;
         let mut period = None;
         let mut outputs = Vec::new();
+        let mut dated_by = None;
+        // Each clause is written once: a second one would silently win over the first.
+        let mut seen: Vec<(Rule, Span)> = Vec::new();
         for q in inner(p) {
-            match q.as_rule() {
+            let rule = q.as_rule();
+            if matches!(
+                rule,
+                Rule::source_clause
+                    | Rule::period_clause
+                    | Rule::outputs_clause
+                    | Rule::dated_clause
+            ) {
+                let span = self.span(&q);
+                if let Some((_, first)) = seen.iter().find(|(r, _)| *r == rule) {
+                    let clause = match rule {
+                        Rule::source_clause => "source",
+                        Rule::period_clause => "en vigueur du … au …",
+                        Rule::outputs_clause => "sorties",
+                        _ => "daté par",
+                    };
+                    self.errors.push(
+                        Diagnostic::error(
+                            codes::PROGRAMME,
+                            format!("la clause « {clause} » est écrite deux fois"),
+                            span,
+                        )
+                        .with_label("deuxième clause")
+                        .with_secondary(*first, "première clause")
+                        .with_help("gardez-en une seule : pol ne choisit pas entre les deux"),
+                    );
+                    continue;
+                }
+                seen.push((rule, span));
+            }
+            match rule {
                 Rule::ident => name = self.name(q),
                 Rule::text => title = Some(self.text_lit(q)),
                 Rule::source_clause => source = inner(q).next().map(|t| self.text_lit(t)),
+                Rule::dated_clause => dated_by = inner(q).next().map(|n| self.name(n)),
                 Rule::period_clause => {
                     let span = self.span(&q);
                     let mut it = inner(q);
@@ -313,6 +347,7 @@ impl Lowerer {
             source,
             period,
             outputs,
+            dated_by,
         }
     }
 

@@ -20,6 +20,7 @@ Utilisation : {usage}
     about = "pol — langage de politiques de financement : vérifier, évaluer, tester, formater",
     help_template = HELP_TEMPLATE,
     subcommand_help_heading = "Commandes",
+    subcommand_value_name = "COMMANDE",
     disable_help_flag = true,
     disable_version_flag = true,
     disable_help_subcommand = true
@@ -51,8 +52,14 @@ enum Command {
         /// Fichiers ou dossiers à vérifier (par défaut : policies/).
         #[arg(value_name = "CHEMIN")]
         chemins: Vec<PathBuf>,
-        /// Format de sortie.
-        #[arg(long, value_enum, default_value = "texte")]
+        /// Format de sortie : texte (par défaut) ou json.
+        #[arg(
+            long,
+            value_enum,
+            default_value = "texte",
+            hide_possible_values = true,
+            hide_default_value = true
+        )]
         format: Format,
     },
     /// Évalue un dossier : la décision, les conditions non remplies et les montants.
@@ -67,10 +74,10 @@ enum Command {
         #[arg(long, value_name = "ENTRÉES.jsonl", conflicts_with_all = ["dossier", "expliquer", "format"], requires_all = ["sortie", "date"])]
         lot: Option<PathBuf>,
         /// Avec --lot : le fichier des résultats, une ligne par dossier, dans l'ordre.
-        #[arg(long, value_name = "RÉSULTATS.jsonl", requires = "lot")]
+        #[arg(long, value_name = "RÉSULTATS.jsonl")]
         sortie: Option<PathBuf>,
         /// Avec --lot : le champ de chaque ligne recopié tel quel dans son résultat.
-        #[arg(long, value_name = "CHAMP", requires = "lot")]
+        #[arg(long, value_name = "CHAMP")]
         identifiant: Option<String>,
         /// Date d'évaluation AAAA-MM-JJ (par défaut : celle du dossier).
         #[arg(long, value_name = "AAAA-MM-JJ")]
@@ -78,8 +85,14 @@ enum Command {
         /// Affiche l'arbre des règles qui ont produit chaque résultat.
         #[arg(long)]
         expliquer: bool,
-        /// Format de sortie.
-        #[arg(long, value_enum, default_value = "texte")]
+        /// Format de sortie : texte (par défaut) ou json.
+        #[arg(
+            long,
+            value_enum,
+            default_value = "texte",
+            hide_possible_values = true,
+            hide_default_value = true
+        )]
         format: Format,
     },
     /// Exécute les dossiers dorés et compare les résultats aux valeurs attendues.
@@ -120,12 +133,25 @@ fn french_clap_error(e: &clap::Error) -> String {
             ctx(ContextKind::ValidValue)
         ),
         ErrorKind::UnknownArgument => {
-            format!("argument inconnu « {} »", ctx(ContextKind::InvalidArg))
+            let hint = e
+                .get(ContextKind::SuggestedArg)
+                .map(|s| format!(" ; voulez-vous dire « {s} » ?"))
+                .unwrap_or_default();
+            format!(
+                "argument inconnu « {} »{hint}",
+                ctx(ContextKind::InvalidArg)
+            )
         }
-        ErrorKind::InvalidSubcommand => format!(
-            "commande inconnue « {} » (commandes : check, eval, test, fmt, lsp)",
-            ctx(ContextKind::InvalidSubcommand)
-        ),
+        ErrorKind::InvalidSubcommand => {
+            let hint = e
+                .get(ContextKind::SuggestedSubcommand)
+                .map(|s| format!(" ; voulez-vous dire « {s} » ?"))
+                .unwrap_or_default();
+            format!(
+                "commande inconnue « {} »{hint} (commandes : check, eval, test, fmt, lsp)",
+                ctx(ContextKind::InvalidSubcommand)
+            )
+        }
         ErrorKind::MissingRequiredArgument => format!(
             "argument obligatoire manquant : {}",
             ctx(ContextKind::InvalidArg)
@@ -173,6 +199,14 @@ fn main() -> ExitCode {
             expliquer,
             format,
         } => match (dossier, lot, sortie) {
+            (_, None, Some(_)) => {
+                eprintln!("erreur : --sortie ne s'emploie qu'avec --lot (le résultat d'un seul dossier s'affiche)");
+                2
+            }
+            (_, None, None) if identifiant.is_some() => {
+                eprintln!("erreur : --identifiant ne s'emploie qu'avec --lot");
+                2
+            }
             (_, Some(lot), Some(sortie)) => commands::batch::run(
                 &programme,
                 &lot,

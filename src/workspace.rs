@@ -29,9 +29,15 @@ pub fn find_files(path: &Path, ext: &str) -> Result<Vec<PathBuf>, UsageError> {
     Ok(pol_compiler::files::find_files(path, ext)?)
 }
 
-/// A database holding every `.pol` file under `root`.
+/// A database holding every readable `.pol` file under `root`. A file that cannot be read
+/// is named on standard error and left out: it does not stop the evaluation of programs that
+/// do not import it.
 pub fn load(root: &Path) -> Result<Database, UsageError> {
-    Ok(pol_compiler::files::load(root)?)
+    let (db, unreadable) = pol_compiler::files::load(root)?;
+    for (_, e) in unreadable {
+        eprintln!("avertissement : {e} ; ce fichier est ignoré");
+    }
+    Ok(db)
 }
 
 /// Whether a file declares a `programme`.

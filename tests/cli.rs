@@ -316,13 +316,21 @@ fn eval_reports_dossier_errors_in_french_with_exit_codes() {
         &repo(),
     );
     assert_eq!(code(&bad_date), 2);
+    // Prime-Vert is dated by the deposit: the deposit date picks the rules.
+    let deposited = |d: &str| {
+        write_dossier(
+            dir.path(),
+            &LATE.replace(
+                r#""date_dépôt": "2026-02-16""#,
+                &format!(r#""date_dépôt": "{d}""#),
+            ),
+        )
+    };
     let outside = pol(
         &[
             "eval",
             "prime-vert/sous_volet_1_1.pol",
-            ok.to_str().unwrap(),
-            "--date",
-            "2026-04-01",
+            deposited("2026-04-01").to_str().unwrap(),
         ],
         &repo(),
     );
@@ -336,9 +344,7 @@ fn eval_reports_dossier_errors_in_french_with_exit_codes() {
         &[
             "eval",
             "prime-vert/sous_volet_1_1.pol",
-            ok.to_str().unwrap(),
-            "--date",
-            "2025-01-15",
+            deposited("2025-01-15").to_str().unwrap(),
         ],
         &repo(),
     );
@@ -351,6 +357,128 @@ fn eval_reports_dossier_errors_in_french_with_exit_codes() {
 
     let unknown_programme = pol(&["eval", "inexistant", ok.to_str().unwrap()], &repo());
     assert_eq!(code(&unknown_programme), 2);
+
+    // With --format json, a dossier that cannot be evaluated is still answered in JSON.
+    let json_err = pol(
+        &[
+            "eval",
+            "prime-vert/sous_volet_1_1.pol",
+            deposited("2025-01-15").to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &repo(),
+    );
+    assert_eq!(code(&json_err), 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&json_err)).expect("JSON");
+    assert_eq!(v["erreurs"][0]["code"], "pol::dossier::version_non_encodée");
+
+    // A golden dossier evaluated with another program is refused, not silently run.
+    let other = pol(
+        &[
+            "eval",
+            "prime-vert/sous_volet_1_2.pol",
+            ok.to_str().unwrap(),
+        ],
+        &repo(),
+    );
+    assert_eq!(code(&other), 2);
+    assert!(
+        stderr(&other).contains("écrit pour le programme « prime-vert/sous_volet_1_1.pol »"),
+        "{}",
+        stderr(&other)
+    );
+}
+
+#[test]
+fn dossiers_are_read_strictly_and_reported_in_french() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |body: &str| {
+        let d = write_dossier(dir.path(), body);
+        pol(
+            &["eval", "prime-vert/sous_volet_1_1.pol", d.to_str().unwrap()],
+            &repo(),
+        )
+    };
+    // A key written twice is refused with its path, never "the last one wins".
+    let twice = run(&LATE.replace(
+        r#""demandeur": {"type": "exploitation_agricole"}"#,
+        r#""demandeur": {"type": "cuma", "type": "exploitation_agricole"}"#,
+    ));
+    assert_eq!(code(&twice), 1);
+    assert!(
+        stderr(&twice).contains("la clé « type » est écrite deux fois dans « entrées.demandeur »"),
+        "{}",
+        stderr(&twice)
+    );
+    // A byte-order mark, as some Windows editors write, is accepted.
+    let bom = run(&format!("\u{FEFF}{LATE}"));
+    assert_eq!(code(&bom), 0, "{}", stderr(&bom));
+    // Broken JSON is explained in French, with its line and column.
+    let broken = run(&LATE.replace(
+        r#""objectif": "pesticides","#,
+        r#""objectif": "pesticides""#,
+    ));
+    assert_eq!(code(&broken), 1);
+    let err = stderr(&broken);
+    assert!(err.contains("JSON invalide, ligne"), "{err}");
+    assert!(err.contains("« , » ou « } » attendu"), "{err}");
+    assert!(!err.contains("expected"), "{err}");
+    // --sortie belongs to --lot.
+    let d = write_dossier(dir.path(), LATE);
+    let o = pol(
+        &[
+            "eval",
+            "prime-vert/sous_volet_1_1.pol",
+            d.to_str().unwrap(),
+            "--sortie",
+            "r.jsonl",
+        ],
+        &repo(),
+    );
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("--sortie ne s'emploie qu'avec --lot"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn check_names_what_it_cannot_check_and_checks_each_file_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let policies = dir.path().join("policies");
+    std::fs::create_dir_all(&policies).unwrap();
+    std::fs::write(policies.join("a.pol"), "règle a : entier = b\n").unwrap();
+    std::fs::write(policies.join("notes.txt"), "rien").unwrap();
+    let twice = pol(&["check", "policies/a.pol", "policies/a.pol"], dir.path());
+    assert_eq!(code(&twice), 1);
+    assert!(
+        stdout(&twice).contains("1 fichier vérifié : 1 erreur"),
+        "{}",
+        stdout(&twice)
+    );
+    let txt = pol(&["check", "policies/notes.txt"], dir.path());
+    assert_eq!(code(&txt), 2);
+    assert!(
+        stderr(&txt).contains("n'est pas un fichier .pol"),
+        "{}",
+        stderr(&txt)
+    );
+    // A file that is not UTF-8 is named; the others are still checked.
+    std::fs::write(policies.join("latin1.pol"), b"r\xe8gle x = 1\n").unwrap();
+    let o = pol(&["check", "policies"], dir.path());
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("latin1.pol") && stderr(&o).contains("UTF-8"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).contains("1 fichier vérifié : 1 erreur"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]

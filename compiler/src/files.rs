@@ -85,17 +85,26 @@ pub fn policy_root(path: &Path) -> PathBuf {
 }
 
 /// A database holding every `.pol` file under `root`.
-pub fn load(root: &Path) -> Result<Database, FileError> {
+/// A file that cannot be read (or is not UTF-8) does not stop the others from loading: it is
+/// returned beside the database, for the caller to report, with its canonical path.
+pub fn load(root: &Path) -> Result<(Database, Vec<(PathBuf, FileError)>), FileError> {
     let mut db = Database::new(root);
+    let mut unreadable = Vec::new();
     for f in find_files(root, "pol")? {
-        let text = fs::read_to_string(&f).map_err(|e| {
-            FileError(format!(
-                "impossible de lire « {} » : {}",
-                f.display(),
-                io_words(&e)
-            ))
-        })?;
-        db.set_file(fs::canonicalize(&f).unwrap_or(f), &text);
+        let path = fs::canonicalize(&f).unwrap_or(f.clone());
+        match fs::read_to_string(&f) {
+            Ok(text) => {
+                db.set_file(path, &text);
+            }
+            Err(e) => unreadable.push((
+                path,
+                FileError(format!(
+                    "impossible de lire « {} » : {}",
+                    f.display(),
+                    io_words(&e)
+                )),
+            )),
+        }
     }
-    Ok(db)
+    Ok((db, unreadable))
 }

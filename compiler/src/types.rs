@@ -147,6 +147,24 @@ pub struct Duration {
     pub days: i32,
 }
 
+/// `n` days, months or years as a duration (years count as 12 months); `None` when it does
+/// not fit, never a clamped value.
+pub fn duration_of(n: rust_decimal::Decimal, dim: crate::units::Dim) -> Option<Duration> {
+    let n = n.normalize();
+    if n.scale() != 0 {
+        return None;
+    }
+    let k = i32::try_from(n.mantissa()).ok()?;
+    Some(match dim {
+        crate::units::Dim::Day => Duration { months: 0, days: k },
+        crate::units::Dim::Month => Duration { months: k, days: 0 },
+        _ => Duration {
+            months: k.checked_mul(12)?,
+            days: 0,
+        },
+    })
+}
+
 /// A constant in the typed tree.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Const {

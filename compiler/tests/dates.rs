@@ -135,3 +135,25 @@ fn dossier_dates_are_written_in_full() {
     assert_eq!(parse_date("25-02-03"), None);
     assert_eq!(parse_date("2025/02/03"), None);
 }
+
+#[test]
+fn durations_too_long_to_count_are_errors_not_clamped() {
+    assert_eq!(
+        codes("règle a = 3000000000 jours"),
+        vec!["pol::syntaxe::nombre"]
+    );
+    assert_eq!(
+        codes("règle a = 200000000 ans"),
+        vec!["pol::syntaxe::nombre"]
+    );
+    let src = "entrée délai : durée\nrègle long : booléen = délai > 90 jours";
+    let e = eval(
+        src,
+        json!({"délai": "99999999999999 jours"}),
+        "2025-06-01",
+        "long",
+    )
+    .unwrap_err();
+    assert_eq!(e.len(), 1);
+    assert!(e[0].starts_with("pol::dossier::type"), "{e:?}");
+}

@@ -87,11 +87,30 @@ pub fn run(
         }
         count += 1;
         let tp = Instant::now();
-        let mut obj = match serde_json::from_str::<Json>(&line) {
-            Ok(Json::Object(m)) => m,
-            _ => {
-                eprintln!("erreur : ligne {} : un objet JSON est attendu", n + 1);
-                return FAILED;
+        // A line that is not a JSON object still gets its result line, so that results stay
+        // aligned with the dossiers; it is counted as in error.
+        let unreadable = |message: String| serde_json::json!({"erreurs": [{"code": "pol::dossier::json", "message": message}]});
+        let parsed = match pol_compiler::eval::json::parse(&line) {
+            Ok(Json::Object(m)) => Ok(m),
+            Ok(_) => Err(unreadable("un objet JSON { … } est attendu".into())),
+            Err(e) => Err(unreadable(e)),
+        };
+        let mut obj = match parsed {
+            Ok(m) => m,
+            Err(record) => {
+                failures += 1;
+                eprintln!(
+                    "erreur : ligne {} : {}",
+                    n + 1,
+                    record["erreurs"][0]["message"].as_str().unwrap_or_default()
+                );
+                if serde_json::to_writer(&mut writer, &record).is_err()
+                    || writer.write_all(b"\n").is_err()
+                {
+                    eprintln!("erreur : impossible d'écrire « {} »", output.display());
+                    return USAGE;
+                }
+                continue;
             }
         };
         let id = id_field.and_then(|f| obj.remove(f));
@@ -122,7 +141,7 @@ pub fn run(
                                 .map(|c| Json::String(plan.def(*c).name.to_string()))
                                 .collect(),
                         ),
-                        Err(e) => Json::String(format!("erreur : {e}")),
+                        Err(e) => serde_json::json!({ "erreur": e.to_string(), "code": e.code() }),
                     };
                     motifs.insert(plan.def(d).name.to_string(), names);
                 }

@@ -1,5 +1,6 @@
 //! `pol check`: every diagnostic of every `.pol` under the paths.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use pol_compiler::check::file_diagnostics;
@@ -7,7 +8,7 @@ use pol_compiler::diagnostics::Severity;
 use serde_json::json;
 
 use super::{render_file, usage_error, FAILED, OK};
-use crate::workspace::{find_files, load, policy_root, shown_path};
+use crate::workspace::{find_files, policy_root, shown_path};
 use crate::Format;
 
 pub fn run(paths: Vec<PathBuf>, format: Format) -> u8 {
@@ -20,18 +21,35 @@ pub fn run(paths: Vec<PathBuf>, format: Format) -> u8 {
     let mut warnings = 0usize;
     let mut files_checked = 0usize;
     let mut json_out = Vec::new();
+    // A file named twice (or under two of the paths) is checked once.
+    let mut done = BTreeSet::new();
+    let mut unreadable_files = 0usize;
     for path in &paths {
         let wanted = match find_files(path, "pol") {
             Ok(f) => f,
             Err(e) => return usage_error(e),
         };
         let root = policy_root(path);
-        let db = match load(&root) {
-            Ok(db) => db,
-            Err(e) => return usage_error(e),
+        let (db, unreadable) = match pol_compiler::files::load(&root) {
+            Ok(x) => x,
+            Err(e) => return usage_error(e.into()),
         };
         for w in wanted {
+            if w.extension().and_then(|e| e.to_str()) != Some("pol") {
+                return usage_error(crate::workspace::UsageError(format!(
+                    "« {} » n'est pas un fichier .pol",
+                    w.display()
+                )));
+            }
             let abs = std::fs::canonicalize(&w).unwrap_or(w.clone());
+            if !done.insert(abs.clone()) {
+                continue;
+            }
+            if let Some((_, e)) = unreadable.iter().find(|(p, _)| *p == abs) {
+                unreadable_files += 1;
+                eprintln!("erreur : {e}");
+                continue;
+            }
             let file = match db.file(&abs) {
                 Some(f) => f,
                 None => {
@@ -101,7 +119,9 @@ pub fn run(paths: Vec<PathBuf>, format: Format) -> u8 {
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
     }
-    if errors > 0 {
+    if unreadable_files > 0 {
+        super::USAGE
+    } else if errors > 0 {
         FAILED
     } else {
         OK

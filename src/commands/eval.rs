@@ -59,7 +59,30 @@ pub fn reasons_json(ev: &mut Evaluator<'_>, decision: Slot) -> Json {
                 })
                 .collect(),
         ),
-        Err(e) => Json::String(format!("erreur : {e}")),
+        Err(e) => json!({ "erreur": e.to_string(), "code": e.code() }),
+    }
+}
+
+/// Reports errors that stop a dossier before any output: French text on standard error,
+/// or, with `--format json`, a JSON object on standard output for the tools that read it.
+fn dossier_errors(format: Format, programme: &str, intro: &str, errors: &[(String, String)]) {
+    match format {
+        Format::Texte => {
+            eprintln!("{intro}");
+            for (code, message) in errors {
+                eprintln!("  erreur [{code}] {message}");
+            }
+        }
+        Format::Json => {
+            let out = json!({
+                "programme": programme,
+                "erreurs": errors
+                    .iter()
+                    .map(|(code, message)| json!({"code": code, "message": message}))
+                    .collect::<Vec<_>>(),
+            });
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
     }
 }
 
@@ -167,10 +190,36 @@ pub fn run(
     let dossier = match read_dossier(dossier_path) {
         Ok(d) => d,
         Err((code, msg)) => {
-            eprintln!("erreur : {msg}");
+            if code == USAGE || matches!(format, Format::Texte) {
+                eprintln!("erreur : {msg}");
+            } else {
+                dossier_errors(
+                    format,
+                    &plan.name,
+                    "",
+                    &[("pol::dossier::json".into(), msg)],
+                );
+            }
             return code;
         }
     };
+    // A golden dossier names its program: evaluating it with another one is a mistake.
+    if let Some(own) = &dossier.programme {
+        let entry_path = entry.path(&db);
+        if !entry_path.ends_with(own) && !entry_path.with_extension("").ends_with(own) {
+            eprintln!(
+                "erreur : le dossier est écrit pour le programme « {own} », pas pour « {} »",
+                shown_path(entry_path)
+            );
+            return USAGE;
+        }
+    }
+    if dossier.expected.is_some() || dossier.expected_error.is_some() {
+        eprintln!(
+            "note : pol eval affiche les résultats sans les comparer aux valeurs attendues du dossier ; pol test {} les vérifie",
+            dossier_path.display()
+        );
+    }
     let date = match date.map(parse_date).transpose() {
         Ok(Some(d)) => d,
         Ok(None) => match dossier.date {
@@ -188,16 +237,27 @@ pub fn run(
     let mut ev = match start(&plan, &dossier.inputs, date, explain_it) {
         Ok(ev) => ev,
         Err(errors) => {
-            eprintln!(
-                "le dossier {} ne peut pas être évalué :",
-                dossier_path.display()
+            let errors: Vec<(String, String)> = errors
+                .iter()
+                .map(|e| (e.code().to_string(), e.to_string()))
+                .collect();
+            dossier_errors(
+                format,
+                &plan.name,
+                &format!(
+                    "le dossier {} ne peut pas être évalué :",
+                    dossier_path.display()
+                ),
+                &errors,
             );
-            for e in errors {
-                eprintln!("  erreur [{}] {e}", e.code());
-            }
             return FAILED;
         }
     };
+    // `daté par`: the rules are those of the dossier's own date.
+    let rules_note = plan
+        .dated_by
+        .filter(|_| ev.rules_date != date)
+        .map(|s| (ev.rules_date, plan.def(s).name.clone()));
     let outputs = plan.outputs.clone();
     let mut all_ok = true;
     match format {
@@ -210,6 +270,9 @@ pub fn run(
                     .map(|t| format!(" « {t} »"))
                     .unwrap_or_default()
             );
+            if let Some((d, by)) = &rules_note {
+                println!("Règles en vigueur le {d} (date du dossier : « {by} »)");
+            }
             if let Some(d) = &dossier.description {
                 println!("Dossier : {d}");
             }
@@ -250,6 +313,7 @@ pub fn run(
             let mut out = json!({
                 "programme": plan.name,
                 "date": date.to_string(),
+                "date_des_règles": ev.rules_date.to_string(),
                 "sorties": sorties,
                 "motifs": motifs,
             });

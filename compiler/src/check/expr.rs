@@ -10,8 +10,8 @@ use super::{item_type, struct_info};
 use crate::db::{Db, ItemKey, SourceFile};
 use crate::diagnostics::{codes, suggest, Diagnostic};
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Span, Suffix, UnOp};
-use crate::types::{Arith, Builtin, Const, DefRef, Duration, TExpr, TKind, Ty};
-use crate::units::{Dim, Unit};
+use crate::types::{Arith, Builtin, Const, DefRef, TExpr, TKind, Ty};
+use crate::units::Unit;
 
 /// The name of the evaluation date in expressions.
 pub const EVAL_DATE: &str = "date_d_évaluation";
@@ -294,14 +294,18 @@ impl<'a> ExprChecker<'a> {
                         );
                         return TExpr::error(span);
                     }
-                    let n = i32::try_from(value.mantissa()).unwrap_or(i32::MAX);
-                    let d = match dim {
-                        Dim::Day => Duration { months: 0, days: n },
-                        Dim::Month => Duration { months: n, days: 0 },
-                        _ => Duration {
-                            months: n.saturating_mul(12),
-                            days: 0,
-                        },
+                    let Some(d) = crate::types::duration_of(value, dim) else {
+                        self.err(
+                            Diagnostic::error(
+                                codes::NUMBER,
+                                format!(
+                                    "la durée {text} est trop longue pour être comptée exactement"
+                                ),
+                                span,
+                            )
+                            .with_label("durée trop longue"),
+                        );
+                        return TExpr::error(span);
                     };
                     return te(TKind::Const(Const::Duration(d)), Ty::Duration, span);
                 }

@@ -16,7 +16,6 @@ use super::value::{money_string, RtTy, Value};
 use crate::check::scope::DefKind;
 use crate::diagnostics::suggest;
 use crate::syntax::lower_number;
-use crate::types::Duration;
 use crate::units::Unit;
 
 fn describe_json(j: &Json) -> String {
@@ -132,25 +131,25 @@ impl<'p> Decoder<'p> {
                 },
                 _ => self.wrong(path, t, j, None),
             },
-            RtTy::Duration => match exact_number(j) {
-                Some((n, Some(u))) if n.fract().is_zero() => {
-                    let k = i32::try_from(n.mantissa()).unwrap_or(i32::MAX);
-                    match Unit::parse(&u).and_then(|u| u.as_duration_dim()) {
-                        Some(crate::units::Dim::Day) => {
-                            Value::Duration(Duration { months: 0, days: k })
-                        }
-                        Some(crate::units::Dim::Month) => {
-                            Value::Duration(Duration { months: k, days: 0 })
-                        }
-                        Some(_) => Value::Duration(Duration {
-                            months: k.saturating_mul(12),
-                            days: 0,
-                        }),
+            RtTy::Duration => {
+                match exact_number(j) {
+                    Some((n, Some(u))) if n.fract().is_zero() => {
+                        match Unit::parse(&u).and_then(|u| u.as_duration_dim()) {
+                        Some(dim) => match crate::types::duration_of(n, dim) {
+                            Some(d) => Value::Duration(d),
+                            None => self.wrong(
+                                path,
+                                t,
+                                j,
+                                Some("une durée qui se compte exactement (celle-ci est trop longue)".into()),
+                            ),
+                        },
                         None => self.wrong(path, t, j, None),
                     }
+                    }
+                    _ => self.wrong(path, t, j, None),
                 }
-                _ => self.wrong(path, t, j, None),
-            },
+            }
             RtTy::Int | RtTy::Dec | RtTy::Pct | RtTy::Qty(_) => {
                 let Some((n, unit)) = exact_number(j) else {
                     return self.wrong(path, t, j, None);
@@ -408,7 +407,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 /// Reads a dossier document. A JSON object with an `entrées` key is a dossier document (its
 /// other keys must be known); any other object is taken as the inputs themselves.
 pub fn parse_dossier(text: &str) -> Result<Dossier, String> {
-    let j: Json = serde_json::from_str(text).map_err(|e| format!("JSON invalide : {e}"))?;
+    let j: Json = super::json::parse(text)?;
     let Json::Object(obj) = j else {
         return Err("un dossier est un objet JSON { … }".into());
     };

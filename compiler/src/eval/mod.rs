@@ -5,6 +5,7 @@ pub mod coverage;
 pub mod dossier;
 pub mod error;
 pub mod explain;
+pub mod json;
 pub mod plan;
 pub mod run;
 pub mod value;

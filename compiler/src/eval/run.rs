@@ -349,8 +349,14 @@ impl<'p> Evaluator<'p> {
             PKind::Neg(x) => match self.eval(x)? {
                 Value::Num(d) => Value::Num(-d),
                 Value::Duration(d) => Value::Duration(Duration {
-                    months: -d.months,
-                    days: -d.days,
+                    months: d
+                        .months
+                        .checked_neg()
+                        .ok_or_else(|| err(EvalErrorKind::Overflow))?,
+                    days: d
+                        .days
+                        .checked_neg()
+                        .ok_or_else(|| err(EvalErrorKind::Overflow))?,
                 }),
                 v => v,
             },
@@ -719,15 +725,24 @@ fn arith(op: BinOp, how: Arith, x: &Value, y: &Value, rc: bool) -> R<Value> {
             })
         }
         (Arith::Durations, Value::Duration(a), Value::Duration(b)) => {
-            let s = if op == BinOp::Sub { -1 } else { 1 };
+            let (months, days) = if op == BinOp::Sub {
+                (a.months.checked_sub(b.months), a.days.checked_sub(b.days))
+            } else {
+                (a.months.checked_add(b.months), a.days.checked_add(b.days))
+            };
             Value::Duration(Duration {
-                months: a.months.checked_add(s * b.months).ok_or_else(overflow)?,
-                days: a.days.checked_add(s * b.days).ok_or_else(overflow)?,
+                months: months.ok_or_else(overflow)?,
+                days: days.ok_or_else(overflow)?,
             })
         }
         (Arith::DurationTimesInt, Value::Duration(d), Value::Num(n))
         | (Arith::IntTimesDuration, Value::Num(n), Value::Duration(d)) => {
-            let k = i32::try_from(n.mantissa()).map_err(|_| overflow())?;
+            let n = n.normalize();
+            let k = if n.scale() == 0 {
+                i32::try_from(n.mantissa()).map_err(|_| overflow())?
+            } else {
+                return Err(overflow());
+            };
             Value::Duration(Duration {
                 months: d.months.checked_mul(k).ok_or_else(overflow)?,
                 days: d.days.checked_mul(k).ok_or_else(overflow)?,

@@ -512,7 +512,7 @@ fn hover_names_the_amendments_of_a_rule() {
     assert!(text.contains("règle plafond : argent"), "{text}");
     assert!(text.contains("Le plafond."), "{text}");
     assert!(
-        text.contains("Remplacée à partir du 2025-04-25 (/mémoire/policies/pv/modification.pol)"),
+        text.contains("Remplacée à partir du 2025-04-25 (pv/modification.pol) : argent"),
         "{text}"
     );
 }

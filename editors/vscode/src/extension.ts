@@ -10,6 +10,25 @@ import {
 let client: LanguageClient | undefined;
 let status: vscode.StatusBarItem;
 
+/** The server's command that evaluates a golden dossier and makes it the active one. */
+const EVALUATE_COMMAND = "pol.évaluerDossier";
+
+/** What the server answers to EVALUATE_COMMAND. */
+interface DossierResult {
+  dossier: string;
+  résumé: string;
+}
+
+/** Shows the active dossier in the status bar, whoever ran the evaluation (code lens, command). */
+function showActiveDossier(result: unknown): void {
+  const r = result as Partial<DossierResult> | null | undefined;
+  if (r && typeof r.dossier === "string") {
+    status.text = `$(beaker) ${r.dossier}`;
+    status.tooltip = `Dossier actif : ${r.résumé ?? ""}`;
+    status.show();
+  }
+}
+
 function polCommand(): string {
   return vscode.workspace.getConfiguration("pol").get<string>("chemin") || "pol";
 }
@@ -46,6 +65,19 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
       { scheme: "file", language: "json", pattern: "**/tests/dossiers/**/*.json" },
     ],
     outputChannelName: "pol",
+    // Policy files changed on disk (by git, another editor…) are reloaded by the server.
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher("**/*.pol") },
+    middleware: {
+      // The « Évaluer ce dossier » code lens runs the server's command through the client:
+      // its answer updates the status item too.
+      executeCommand: async (command, args, next) => {
+        const result: unknown = await next(command, args);
+        if (command === EVALUATE_COMMAND) {
+          showActiveDossier(result);
+        }
+        return result;
+      },
+    },
   };
   client = new LanguageClient("pol", "pol", serverOptions, clientOptions);
   context.subscriptions.push(client);
@@ -62,15 +94,12 @@ async function evaluateDossier(): Promise<void> {
     void vscode.window.showErrorMessage("Le serveur pol n'est pas démarré.");
     return;
   }
-  const uri = editor.document.uri.toString();
-  const result = (await client.sendRequest("workspace/executeCommand", {
-    command: "pol.évaluerDossier",
-    arguments: [uri],
-  })) as { dossier: string; résumé: string } | null;
-  if (result) {
-    status.text = `$(beaker) ${result.dossier}`;
-    status.tooltip = `Dossier actif : ${result.résumé}`;
-    status.show();
+  // The same path as the code lens: the client's command for the server's, whose
+  // middleware updates the status item.
+  try {
+    await vscode.commands.executeCommand(EVALUATE_COMMAND, editor.document.uri.toString());
+  } catch {
+    // The server has already said why, in a message.
   }
 }
 

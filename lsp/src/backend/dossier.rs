@@ -1,0 +1,183 @@
+//! Golden dossiers: the code lenses, the active dossier and its evaluation command.
+
+use std::path::{Path, PathBuf};
+
+use pol_compiler::check::scope::DefKind;
+use pol_compiler::ide;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+
+use super::convert::*;
+use super::{Backend, State};
+use crate::position::LineIndex;
+
+/// The command that makes a golden dossier the active one.
+pub const EVALUATE_COMMAND: &str = "pol.évaluerDossier";
+
+impl Backend {
+    /// The text of a document: the editor's if it is open, else the file on disk.
+    pub(super) fn document_text(st: &State, path: &Path) -> Option<String> {
+        st.open
+            .get(path)
+            .cloned()
+            .or_else(|| std::fs::read_to_string(path).ok())
+    }
+
+    /// The active dossier's evaluation, recomputed if the workspace changed since.
+    pub(super) fn active_run(st: &mut State) -> Option<(PathBuf, &ide::DossierRun)> {
+        let (path, generation, _) = st.active.as_ref()?;
+        let path = path.clone();
+        if *generation != st.generation {
+            let text = Self::document_text(st, &path)?;
+            let run = ide::run_dossier(st.db.as_ref()?, st.policies.as_ref()?, &text).ok();
+            st.active = Some((path.clone(), st.generation, run));
+        }
+        let run = st.active.as_ref()?.2.as_ref()?;
+        Some((path, run))
+    }
+
+    /// Every golden dossier of the workspace (`tests/` folder), evaluated once per generation.
+    pub(super) fn golden_runs(st: &mut State) -> &[ide::DossierRun] {
+        let fresh = st.golden.as_ref().is_some_and(|(g, _)| *g == st.generation);
+        if !fresh {
+            let mut runs = Vec::new();
+            if let (Some(root), Some(policies), Some(db)) =
+                (st.root.as_ref(), st.policies.as_ref(), st.db.as_ref())
+            {
+                let tests = root.join("tests");
+                let files = pol_compiler::files::find_files(&tests, "json").unwrap_or_default();
+                for f in files {
+                    let text = st
+                        .open
+                        .get(&f)
+                        .cloned()
+                        .or_else(|| std::fs::read_to_string(&f).ok());
+                    if let Some(Ok(run)) = text.map(|t| ide::run_dossier(db, policies, &t)) {
+                        runs.push(run);
+                    }
+                }
+            }
+            st.golden = Some((st.generation, runs));
+        }
+        st.golden.as_ref().map(|(_, r)| r.as_slice()).unwrap_or(&[])
+    }
+}
+
+pub(super) async fn code_lens(
+    this: &Backend,
+    params: CodeLensParams,
+) -> Result<Option<Vec<CodeLens>>> {
+    let uri = params.text_document.uri;
+    Ok(this.with_state(|st| {
+        let path = uri_path(&uri)?;
+        let top = Range::default();
+        if path.extension().is_some_and(|e| e == "json") {
+            let title = match &st.active {
+                Some((p, _, _)) if *p == path => "Dossier actif — réévaluer".to_string(),
+                _ => "Évaluer ce dossier".to_string(),
+            };
+            return Some(vec![CodeLens {
+                range: top,
+                command: Some(Command {
+                    title,
+                    command: EVALUATE_COMMAND.into(),
+                    arguments: Some(vec![serde_json::Value::String(uri.to_string())]),
+                }),
+                data: None,
+            }]);
+        }
+        let (file, path) = Backend::file_at(st, &uri)?;
+        let symbols = ide::symbols(st.db.as_ref()?, file);
+        let text = file.text(st.db.as_ref()?).clone();
+        let editor = st.open.get(&path).cloned();
+        let runs = Backend::golden_runs(st);
+        let idx = LineIndex::mapped(&text, editor.as_deref());
+        Some(
+            symbols
+                .into_iter()
+                .filter(|s| {
+                    matches!(
+                        s.kind,
+                        DefKind::Rule | DefKind::Condition | DefKind::Decision
+                    )
+                })
+                .map(|s| {
+                    let n = runs
+                        .iter()
+                        .filter(|r| r.files.contains(&file) && r.exercised.contains(&s.name))
+                        .count();
+                    CodeLens {
+                        range: idx.range(s.name_span.start as usize, s.name_span.end as usize),
+                        command: Some(Command {
+                            title: match n {
+                                0 => "aucun dossier doré".into(),
+                                1 => "1 dossier doré".into(),
+                                n => format!("{n} dossiers dorés"),
+                            },
+                            command: String::new(),
+                            arguments: None,
+                        }),
+                        data: None,
+                    }
+                })
+                .collect(),
+        )
+    }))
+}
+
+pub(super) async fn execute_command(
+    this: &Backend,
+    params: ExecuteCommandParams,
+) -> Result<Option<LSPAny>> {
+    if params.command != EVALUATE_COMMAND {
+        return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+            "commande inconnue « {} »",
+            params.command
+        )));
+    }
+    let Some(arg) = params.arguments.first().and_then(|a| a.as_str()) else {
+        return Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+            "indiquez le dossier à évaluer (son URI)",
+        ));
+    };
+    let path = arg
+        .parse::<Uri>()
+        .ok()
+        .and_then(|u| uri_path(&u))
+        .unwrap_or_else(|| PathBuf::from(arg));
+    let outcome = this.with_state(|st| {
+        st.active = Some((path.clone(), st.generation.wrapping_sub(1), None));
+        if let Some((_, run)) = Backend::active_run(st) {
+            return Ok(run.summary.clone());
+        }
+        // Say why: the dossier could not be read or evaluated.
+        let text = Backend::document_text(st, &path);
+        Err(match (text, st.db.as_ref(), st.policies.as_ref()) {
+            (Some(t), Some(db), Some(p)) => ide::run_dossier(db, p, &t).err().unwrap_or_default(),
+            _ => format!("impossible de lire « {} »", path.display()),
+        })
+    });
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match outcome {
+        Ok(summary) => {
+            this.client
+                .show_message(
+                    MessageType::INFO,
+                    format!("Dossier actif : {name} — {summary}"),
+                )
+                .await;
+            Ok(Some(
+                serde_json::json!({ "dossier": name, "résumé": summary }),
+            ))
+        }
+        Err(e) => {
+            this.client
+                .show_message(MessageType::ERROR, format!("{name} : {e}"))
+                .await;
+            Err(tower_lsp_server::jsonrpc::Error::invalid_params(e))
+        }
+    }
+}

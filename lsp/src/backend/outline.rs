@@ -1,0 +1,136 @@
+//! The shape of the policies: document and workspace symbols, folding ranges, semantic tokens.
+
+use pol_compiler::ide;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+
+use super::convert::*;
+use super::Backend;
+
+pub(super) async fn document_symbol(
+    this: &Backend,
+    params: DocumentSymbolParams,
+) -> Result<Option<DocumentSymbolResponse>> {
+    this.read(move |st| {
+        let (file, _) = Backend::file_at(st, &params.text_document.uri)?;
+        let db = st.db.as_ref()?;
+        let idx = Backend::index(&st.open, db, file);
+        #[allow(deprecated)]
+        let symbols = ide::symbols(db, file)
+            .into_iter()
+            .map(|s| DocumentSymbol {
+                name: s.name,
+                detail: None,
+                kind: symbol_kind(s.kind),
+                tags: None,
+                deprecated: None,
+                range: idx.range(s.span.start as usize, s.span.end as usize),
+                selection_range: idx.range(s.name_span.start as usize, s.name_span.end as usize),
+                children: None,
+            })
+            .collect();
+        Some(DocumentSymbolResponse::Nested(symbols))
+    })
+    .await
+}
+
+pub(super) async fn folding_range(
+    this: &Backend,
+    params: FoldingRangeParams,
+) -> Result<Option<Vec<FoldingRange>>> {
+    this.read(move |st| {
+        let (file, _) = Backend::file_at(st, &params.text_document.uri)?;
+        let db = st.db.as_ref()?;
+        let idx = Backend::index(&st.open, db, file);
+        Some(
+            ide::symbols(db, file)
+                .into_iter()
+                .filter_map(|s| {
+                    let r = idx.range(s.span.start as usize, s.span.end as usize);
+                    (r.end.line > r.start.line).then_some(FoldingRange {
+                        start_line: r.start.line,
+                        end_line: r.end.line,
+                        kind: Some(FoldingRangeKind::Region),
+                        ..FoldingRange::default()
+                    })
+                })
+                .collect(),
+        )
+    })
+    .await
+}
+
+pub(super) async fn symbol(
+    this: &Backend,
+    params: WorkspaceSymbolParams,
+) -> Result<Option<WorkspaceSymbolResponse>> {
+    let query = params.query.to_lowercase();
+    this.read(move |st| {
+        let db = st.db.as_ref()?;
+        let mut out = Vec::new();
+        for file in db.policy_files() {
+            let Some(uri) = path_uri(file.path(db)) else {
+                continue;
+            };
+            let idx = Backend::index(&st.open, db, file);
+            for s in ide::symbols(db, file) {
+                if s.name.to_lowercase().contains(&query) {
+                    out.push(WorkspaceSymbol {
+                        name: s.name,
+                        kind: symbol_kind(s.kind),
+                        tags: None,
+                        container_name: None,
+                        location: OneOf::Left(Location {
+                            uri: uri.clone(),
+                            range: idx.range(s.name_span.start as usize, s.name_span.end as usize),
+                        }),
+                        data: None,
+                    });
+                }
+            }
+        }
+        Some(WorkspaceSymbolResponse::Nested(out))
+    })
+    .await
+}
+
+pub(super) async fn semantic_tokens_full(
+    this: &Backend,
+    params: SemanticTokensParams,
+) -> Result<Option<SemanticTokensResult>> {
+    this.read(move |st| {
+        let (file, _) = Backend::file_at(st, &params.text_document.uri)?;
+        let db = st.db.as_ref()?;
+        let idx = Backend::index(&st.open, db, file);
+        let mut data = Vec::new();
+        let (mut prev_line, mut prev_col) = (0u32, 0u32);
+        let mut walker = idx.walker();
+        for (start, end, h) in ide::semantic_tokens(db, file) {
+            let (a, b) = (walker.position(start), walker.position(end));
+            // The protocol's tokens live on one line; multi-line ones are left uncoloured.
+            if a.line != b.line || b.character <= a.character {
+                continue;
+            }
+            let delta_line = a.line - prev_line;
+            let delta_start = if delta_line == 0 {
+                a.character - prev_col
+            } else {
+                a.character
+            };
+            data.push(SemanticToken {
+                delta_line,
+                delta_start,
+                length: b.character - a.character,
+                token_type: legend_index(h),
+                token_modifiers_bitset: 0,
+            });
+            prev_line = a.line;
+            prev_col = a.character;
+        }
+        Some(SemanticTokensResult::Tokens(SemanticTokens {
+            result_id: None,
+            data,
+        }))
+    })
+    .await
+}

@@ -1,0 +1,254 @@
+//! Which documents the server compiles, and where their text comes from: the editor's
+//! documents, the files on disk, the standard library.
+
+use serde_json::json;
+
+use crate::client::*;
+
+#[test]
+fn documents_other_than_policies_are_never_compiled() {
+    let (dir, _commun, programme) = workspace();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let readme = root.join("README.md");
+    let dossier = root.join("tests/dossiers/essai/d.json");
+    let mut ed = Editor::start(&root);
+    ed.settle();
+    ed.pending.clear();
+    for (path, language, text) in [
+        (&readme, "markdown", "# Titre\nDu texte.\n"),
+        (&dossier, "json", r#"{"programme": "essai/programme.pol"}"#),
+    ] {
+        ed.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri(path), "languageId": language, "version": 1, "text": text}}),
+        );
+        ed.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri(path), "version": 2}, "contentChanges": [{"text": format!("{text}\n")}]}),
+        );
+    }
+    // Still an open document: the dossier keeps its code lens.
+    let lens = ed.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": uri(&dossier)}}),
+    );
+    assert_eq!(lens["result"][0]["command"]["title"], "Évaluer ce dossier");
+    for path in [&readme, &dossier] {
+        ed.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri(path)}}),
+        );
+    }
+    assert!(!ed.published_for(&readme), "{:?}", ed.pending);
+    assert!(!ed.published_for(&dossier), "{:?}", ed.pending);
+    let syms = ed.request("workspace/symbol", json!({"query": "Titre"}));
+    assert_eq!(syms["result"], json!([]));
+    // The policies are untouched.
+    open(&mut ed, &programme, PROGRAMME);
+    assert!(ed.diagnostics_for(&programme).is_empty());
+    ed.stop();
+}
+
+#[test]
+fn a_change_to_a_document_never_opened_starts_from_its_file_on_disk() {
+    let (dir, commun, programme) = workspace();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
+    ed.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&commun), "version": 2},
+               "contentChanges": [{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "# ajouté\n"}]}),
+    );
+    // « plafond » is still defined: the edit applied to the file's text, not to nothing.
+    let symbols = ed.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri(&commun)}}),
+    );
+    let names: Vec<&str> = symbols["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["plafond"]);
+    assert!(ed.diagnostics_for(&commun).is_empty());
+    open(&mut ed, &programme, PROGRAMME);
+    assert!(ed.diagnostics_for(&programme).is_empty());
+    ed.stop();
+}
+
+#[test]
+fn an_unreadable_policy_file_is_reported_and_the_others_still_load() {
+    let (dir, commun, _programme) = workspace();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let broken = commun.with_file_name("cassé.pol");
+    std::fs::write(&broken, b"r\xe8gle x = 1\n").unwrap();
+    let mut ed = Editor::start(&root);
+    let shown = ed.next_from_server("window/showMessage");
+    let message = shown["params"]["message"].as_str().unwrap();
+    assert!(message.contains("cassé.pol"), "{message}");
+    assert!(message.contains("n'est pas du texte UTF-8"), "{message}");
+    let syms = ed.request("workspace/symbol", json!({"query": "plaf"}));
+    assert_eq!(syms["result"].as_array().unwrap().len(), 1, "{syms}");
+    ed.stop();
+}
+
+#[test]
+fn files_changed_on_disk_are_reloaded_when_the_editor_reports_them() {
+    let (dir, commun, programme) = workspace();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let caps = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let mut ed = Editor::start_with(&root, caps, &[]);
+    // The server asks for a watcher on the policies.
+    let register = ed.next_from_server("client/registerCapability");
+    let registration = &register["params"]["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(
+        registration["registerOptions"]["watchers"][0]["globPattern"],
+        "**/*.pol"
+    );
+    open(&mut ed, &programme, PROGRAMME);
+    assert!(ed.diagnostics_for(&programme).is_empty());
+    // Another program renames the rule on disk; the editor reports it.
+    std::fs::write(&commun, COMMUN.replace("plafond", "plafond_objectif")).unwrap();
+    ed.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&commun), "type": 2}]}),
+    );
+    let d = ed.diagnostics_for(&programme);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["code"], "pol::nom::inconnu");
+    // A new file on disk defines it again.
+    let ajout = commun.with_file_name("ajout.pol");
+    std::fs::write(&ajout, "règle autre = 1\n").unwrap();
+    std::fs::write(&commun, COMMUN).unwrap();
+    ed.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&commun), "type": 2}, {"uri": uri(&ajout), "type": 1}]}),
+    );
+    assert!(ed.diagnostics_for(&programme).is_empty());
+    let syms = ed.request("workspace/symbol", json!({"query": "autre"}));
+    assert_eq!(syms["result"].as_array().unwrap().len(), 1, "{syms}");
+    // Deleted: forgotten.
+    std::fs::remove_file(&ajout).unwrap();
+    ed.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&ajout), "type": 3}]}),
+    );
+    ed.settle();
+    let syms = ed.request("workspace/symbol", json!({"query": "autre"}));
+    assert_eq!(syms["result"], json!([]));
+    ed.stop();
+}
+
+/// The text with its accents decomposed (NFD): a letter, then a combining mark.
+fn decomposed(text: &str) -> String {
+    text.replace('é', "e\u{301}")
+        .replace('è', "e\u{300}")
+        .replace('ê', "e\u{302}")
+}
+
+#[test]
+fn a_quick_fix_on_a_line_typed_with_decomposed_accents_keeps_the_line_intact() {
+    let (dir, _commun, programme) = workspace();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
+    // The editor holds the text in NFD (é as e + U+0301), as some input methods type it.
+    let nfd = decomposed(&PROGRAMME.replace("plafond)", "plafon)"));
+    open(&mut ed, &programme, &nfd);
+    let d = ed.diagnostics_for(&programme);
+    assert_eq!(d.len(), 1, "{d:?}");
+    let line = nfd.lines().nth(8).unwrap();
+    let col = line[..line.find("plafon").unwrap()].encode_utf16().count();
+    assert_eq!(d[0]["range"]["start"], json!({"line": 8, "character": col}));
+    assert_eq!(
+        d[0]["range"]["end"],
+        json!({"line": 8, "character": col + 6})
+    );
+    let actions = ed.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&programme)}, "range": d[0]["range"], "context": {"diagnostics": d}}),
+    );
+    let edit = &actions["result"][0]["edit"]["changes"][uri(&programme)][0];
+    // Applied to the editor's line, the fix gives the intended rule.
+    let units: Vec<u16> = line.encode_utf16().collect();
+    let (a, b) = (
+        edit["range"]["start"]["character"].as_u64().unwrap() as usize,
+        edit["range"]["end"]["character"].as_u64().unwrap() as usize,
+    );
+    let fixed = format!(
+        "{}{}{}",
+        String::from_utf16(&units[..a]).unwrap(),
+        edit["newText"].as_str().unwrap(),
+        String::from_utf16(&units[b..]).unwrap()
+    );
+    assert_eq!(
+        fixed,
+        decomposed("règle aide : argent = min(dépenses × 50 %, plafond)")
+    );
+    // Hover on « dépenses » in the NFD line finds the input.
+    let at = line[..line.find("penses").unwrap()].encode_utf16().count();
+    let hover = ed.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&programme)}, "position": {"line": 8, "character": at}}),
+    );
+    let text = hover["result"]["contents"]["value"].as_str().unwrap_or("");
+    assert!(text.contains("entrée dépenses"), "{hover}");
+    ed.stop();
+}
+
+#[test]
+fn the_standard_library_opens_read_only_in_a_folder_of_the_user() {
+    let (dir, _commun, programme) = workspace();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let cache = root.join("cache");
+    let mut ed = Editor::start_with(&root, json!({}), &[("XDG_CACHE_HOME", &cache)]);
+    let src = format!("{PROGRAMME}importer std.regions\nentrée région : RégionAdministrative\n");
+    open(&mut ed, &programme, &src);
+    let line = src.lines().count() - 1;
+    let def = ed.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri(&programme)}, "position": {"line": line, "character": 20}}),
+    );
+    let target = def["result"]["uri"].as_str().unwrap().to_string();
+    assert!(
+        target.starts_with(&format!("{}/pol/std-", uri(&cache))),
+        "{target}"
+    );
+    let path = std::path::PathBuf::from(target.trim_start_matches("file://"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(std::fs::metadata(&path).unwrap().permissions().readonly());
+    // Opened in the editor: no module of its own, no diagnostics, no workspace symbols.
+    open(&mut ed, &path, &text);
+    assert!(!ed.published_for(&path), "{:?}", ed.pending);
+    let syms = ed.request("workspace/symbol", json!({"query": "RégionAdministrative"}));
+    assert_eq!(syms["result"], json!([]));
+    // Hover works inside it; rename is refused with the reason.
+    let decl = text
+        .lines()
+        .position(|l| l.contains("énumération RégionAdministrative"))
+        .unwrap();
+    let at = json!({"textDocument": {"uri": target}, "position": {"line": decl, "character": 15}});
+    let hover = ed.request("textDocument/hover", at.clone());
+    assert!(
+        hover["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .contains("énumération RégionAdministrative"),
+        "{hover}"
+    );
+    let prep = ed.request("textDocument/prepareRename", at.clone());
+    let mut rename = at;
+    rename["newName"] = json!("Région");
+    let renamed = ed.request("textDocument/rename", rename);
+    for r in [prep, renamed] {
+        assert!(
+            r["error"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("bibliothèque standard"),
+            "{r}"
+        );
+    }
+    ed.stop();
+}

@@ -516,3 +516,63 @@ fn hover_names_the_amendments_of_a_rule() {
         "{text}"
     );
 }
+
+#[test]
+fn table_rows_that_can_never_apply_are_reported() {
+    let table = |rows: &str| format!("table p (f : entier) : argent\n{rows}");
+    assert_eq!(
+        codes(&table("  | 5 à 7 | 10 000 $ |\n  | 5 à 7 | 11 000 $ |")),
+        vec!["pol::table"],
+        "même intervalle"
+    );
+    assert_eq!(
+        codes(&table("  | 5 à 7 | 10 000 $ |\n  | 6 | 1 $ |")),
+        vec!["pol::table"],
+        "couverte par un intervalle plus haut"
+    );
+    assert_eq!(
+        codes(&table("  | 3 à 1 | 15 000 $ |")),
+        vec!["pol::table"],
+        "intervalle à l'envers"
+    );
+    assert_eq!(
+        codes(&table("  | _ | 1 $ |\n  | 2 | 2 $ |")),
+        vec!["pol::table"],
+        "après « _ »"
+    );
+    // Ranges that only touch, or a catch-all written last, are fine.
+    assert_eq!(
+        codes(&table(
+            "  | 1 à 4 | 1 $ |\n  | 5 à 7 | 2 $ |\n  | 4 | 3 $ |"
+        )),
+        vec!["pol::table"]
+    );
+    assert_clean(&table(
+        "  | 1 à 4 | 1 $ |\n  | 5 à 7 | 2 $ |\n  | _ | 0 $ |",
+    ));
+    assert_clean(
+        "table q (f : entier, b : booléen) : argent\n  | 1 à 10 | vrai | 1 $ |\n  | 2 | faux | 2 $ |\n  | _ | _ | 0 $ |",
+    );
+}
+
+#[test]
+fn names_written_twice_in_one_place_are_reported() {
+    assert_eq!(
+        codes("condition c « x » : vrai\ndécision d = conditions c, c"),
+        vec!["pol::nom::doublon"]
+    );
+    assert_eq!(
+        codes("importer std.regions\nimporter std.regions"),
+        vec!["pol::nom::doublon"]
+    );
+    assert_eq!(
+        codes("programme a « A »\nprogramme b « B »"),
+        vec!["pol::programme"]
+    );
+    let (db, files) = db_with(&[("moi.pol", "importer moi\nrègle r = 1")]);
+    let d = pol_compiler::check::file_diagnostics(&db, files[0]);
+    assert_eq!(
+        d.iter().map(|d| d.code).collect::<Vec<_>>(),
+        vec!["pol::import::cycle"]
+    );
+}

@@ -221,3 +221,11 @@ fn comments_at_the_end_of_an_item_line_are_kept() {
     assert!(once.contains("règle a : argent = 1 $  # fin a\n"), "{once}");
     assert_eq!(format_source(&once).unwrap(), once, "idempotent");
 }
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_text() {
+    let parsed = pol_compiler::syntax::parse(&pol_compiler::syntax::normalize(
+        "\u{FEFF}règle a : entier = 1\n",
+    ));
+    assert!(!parsed.has_errors(), "{:?}", parsed.errors);
+}

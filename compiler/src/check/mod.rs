@@ -354,42 +354,58 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
                     }
                     scope.conditions.clone()
                 }
-                DecisionBody::Listed(names) => names
-                    .iter()
-                    .filter_map(|n| match scope.lookup(&n.text) {
-                        Lookup::Found(b) if b.kind == DefKind::Condition => Some(b.def.clone()),
-                        Lookup::Found(b) => {
+                DecisionBody::Listed(names) => {
+                    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+                    for n in names {
+                        if let Some(prev) = seen.insert(&n.text, n.span) {
                             c.diags.push(
                                 Diagnostic::error(
-                                    codes::TYPE_MISMATCH,
-                                    format!(
-                                        "{} « {} » n'est pas une condition",
-                                        b.kind.noun(),
-                                        n.text
-                                    ),
+                                    codes::DUPLICATE,
+                                    format!("la condition « {} » est nommée deux fois", n.text),
                                     n.span,
                                 )
-                                .with_label("pas une condition"),
+                                .with_label("deuxième mention")
+                                .with_secondary(prev, "première mention"),
                             );
-                            None
                         }
-                        _ => {
-                            let mut dg = Diagnostic::error(
-                                codes::UNKNOWN_NAME,
-                                format!("la condition « {} » est inconnue", n.text),
-                                n.span,
-                            )
-                            .with_label("condition inconnue");
-                            if let Some(s) =
-                                suggest(&n.text, scope.conditions.iter().map(|d| &*d.name))
-                            {
-                                dg = dg.with_suggestion(s);
+                    }
+                    names
+                        .iter()
+                        .filter_map(|n| match scope.lookup(&n.text) {
+                            Lookup::Found(b) if b.kind == DefKind::Condition => Some(b.def.clone()),
+                            Lookup::Found(b) => {
+                                c.diags.push(
+                                    Diagnostic::error(
+                                        codes::TYPE_MISMATCH,
+                                        format!(
+                                            "{} « {} » n'est pas une condition",
+                                            b.kind.noun(),
+                                            n.text
+                                        ),
+                                        n.span,
+                                    )
+                                    .with_label("pas une condition"),
+                                );
+                                None
                             }
-                            c.diags.push(dg);
-                            None
-                        }
-                    })
-                    .collect(),
+                            _ => {
+                                let mut dg = Diagnostic::error(
+                                    codes::UNKNOWN_NAME,
+                                    format!("la condition « {} » est inconnue", n.text),
+                                    n.span,
+                                )
+                                .with_label("condition inconnue");
+                                if let Some(s) =
+                                    suggest(&n.text, scope.conditions.iter().map(|d| &*d.name))
+                                {
+                                    dg = dg.with_suggestion(s);
+                                }
+                                c.diags.push(dg);
+                                None
+                            }
+                        })
+                        .collect()
+                }
             };
             out.detail = Detail::Decision { conditions };
         }
@@ -824,12 +840,38 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     let mut first_def: BTreeMap<&str, (Span, &'static str)> = BTreeMap::new();
     let mut first_replacement: BTreeMap<&str, Span> = BTreeMap::new();
     let mut version_seen: Option<Span> = None;
+    let mut programme_seen: Option<Span> = None;
+    let mut imports_seen: BTreeMap<Vec<String>, Span> = BTreeMap::new();
     for (pi, key_name) in parsed.items.iter().zip(names) {
         let item = &pi.item;
         let offset = pi.offset;
         match &item.kind {
             ItemKind::Import(imp) => {
                 let idx = defs.imports.iter().position(|p| *p == imp.path);
+                let span = imp.span.shift(offset);
+                if let Some(prev) = imports_seen.insert(imp.path.clone(), span) {
+                    out.push(
+                        Diagnostic::error(
+                            codes::DUPLICATE,
+                            format!("le module « {} » est déjà importé", imp.path.join(".")),
+                            span,
+                        )
+                        .with_label("import répété")
+                        .with_secondary(prev, "premier import"),
+                    );
+                } else if idx
+                    .and_then(|i| resolved.get(i).copied().flatten())
+                    .is_some_and(|f| f == file)
+                {
+                    out.push(
+                        Diagnostic::error(
+                            codes::IMPORT_CYCLE,
+                            format!("ce fichier s'importe lui-même (« {} »)", imp.path.join(".")),
+                            span,
+                        )
+                        .with_label("import de soi-même"),
+                    );
+                }
                 if let Some(None) = idx.map(|i| resolved.get(i).copied().flatten()) {
                     let tried: Vec<String> = import_candidates(db, file, &imp.path)
                         .iter()
@@ -845,6 +887,21 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                         .with_help(format!("fichiers cherchés : {}", tried.join(", "))),
                     );
                 }
+            }
+            ItemKind::Programme(_) => {
+                if let Some(prev) = programme_seen {
+                    out.push(
+                        Diagnostic::error(
+                            codes::PROGRAMME,
+                            "un fichier ne déclare qu'un programme",
+                            item.span.shift(offset),
+                        )
+                        .with_label("deuxième programme")
+                        .with_secondary(prev, "premier programme")
+                        .with_help("mettez chaque programme dans son propre fichier"),
+                    );
+                }
+                programme_seen = Some(item.span.shift(offset));
             }
             ItemKind::Version(v) => {
                 if let Some(prev) = version_seen {

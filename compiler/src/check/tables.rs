@@ -1,13 +1,116 @@
 //! Table rows: duplicates, and for keys with finitely many values, the combinations no row
 //! covers.
 
-use std::collections::BTreeMap;
-
 use super::{enum_info, CheckedCell, CheckedRow};
 use crate::db::{Db, ItemKey};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::syntax::ast::Span;
 use crate::types::{Const, TKind, Ty};
+
+/// A cell as far as it can be known before evaluation: any value, one constant, or a range
+/// of constants; `None` when it depends on the dossier.
+#[derive(Clone, Debug, PartialEq)]
+enum Known<'a> {
+    Any,
+    Is(Key<'a>),
+    Between(Key<'a>, Key<'a>),
+}
+
+#[derive(Clone, Debug, PartialEq, PartialOrd)]
+enum Key<'a> {
+    Num(rust_decimal::Decimal),
+    Date(chrono::NaiveDate),
+    Text(&'a str),
+    Bool(bool),
+    Variant(u32),
+}
+
+fn key(e: &crate::types::TExpr) -> Option<Key<'_>> {
+    match &e.kind {
+        TKind::Const(Const::Num(d)) => Some(Key::Num(*d)),
+        TKind::Const(Const::Date(d)) => Some(Key::Date(*d)),
+        TKind::Const(Const::Text(t)) => Some(Key::Text(t)),
+        TKind::Const(Const::Bool(b)) => Some(Key::Bool(*b)),
+        TKind::Variant(_, i) => Some(Key::Variant(*i)),
+        TKind::Neg(x) => match key(x)? {
+            Key::Num(d) => Some(Key::Num(-d)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn known(c: &CheckedCell) -> Option<Known<'_>> {
+    match c {
+        CheckedCell::Any => Some(Known::Any),
+        CheckedCell::Eq(e) => key(e).map(Known::Is),
+        CheckedCell::Range(a, b) => Some(Known::Between(key(a)?, key(b)?)),
+    }
+}
+
+/// Whether every value `inner` accepts, `outer` accepts too.
+fn covers(outer: &Known<'_>, inner: &Known<'_>) -> bool {
+    let le = |a: &Key<'_>, b: &Key<'_>| a.partial_cmp(b).is_some_and(|o| o.is_le());
+    match (outer, inner) {
+        (Known::Any, _) => true,
+        (_, Known::Any) => false,
+        (Known::Is(a), Known::Is(b)) => a == b,
+        (Known::Is(a), Known::Between(lo, hi)) => a == lo && a == hi,
+        (Known::Between(lo, hi), Known::Is(b)) => le(lo, b) && le(b, hi),
+        (Known::Between(lo, hi), Known::Between(l, h)) => le(lo, l) && le(h, hi),
+    }
+}
+
+/// Rows are tried in order and the first that matches applies: a row whose every cell is
+/// covered by an earlier row's can never apply (a repeated row is the plainest case), and
+/// a range whose bounds are reversed matches nothing.
+fn shadowed_rows(rows: &[CheckedRow], name: &str, diags: &mut Vec<Diagnostic>) {
+    let mut earlier: Vec<(Vec<Known<'_>>, Span, usize)> = Vec::new();
+    for (n, r) in rows.iter().enumerate() {
+        let Some(cells) = r.keys.iter().map(known).collect::<Option<Vec<_>>>() else {
+            continue;
+        };
+        let reversed = cells.iter().any(
+            |c| matches!(c, Known::Between(lo, hi) if lo.partial_cmp(hi).is_some_and(|o| o.is_gt())),
+        );
+        if reversed {
+            diags.push(
+                Diagnostic::error(
+                    codes::TABLE,
+                    format!("un intervalle de la table « {name} » finit avant de commencer : cette ligne ne s'applique jamais"),
+                    r.span,
+                )
+                .with_label("intervalle vide")
+                .with_help("écrivez la plus petite borne d'abord : « 1 à 3 »"),
+            );
+            continue;
+        }
+        if let Some((_, prev, m)) = earlier.iter().find(|(e, _, _)| {
+            e.len() == cells.len() && e.iter().zip(&cells).all(|(o, i)| covers(o, i))
+        }) {
+            let same = earlier.iter().any(|(e, s, _)| s == prev && *e == cells);
+            let message = if same {
+                format!("cette ligne de la table « {name} » répète les clés d'une ligne précédente")
+            } else {
+                format!(
+                    "cette ligne de la table « {name} » ne s'applique jamais : la ligne {} la couvre déjà (la première ligne qui correspond s'applique)",
+                    m + 1
+                )
+            };
+            diags.push(
+                Diagnostic::error(codes::TABLE, message, r.span)
+                    .with_label(if same {
+                        "ligne en double"
+                    } else {
+                        "ligne inatteignable"
+                    })
+                    .with_secondary(*prev, "première ligne"),
+            );
+            continue;
+        }
+        earlier.push((cells, r.span, n));
+    }
+}
 
 /// Duplicate rows and, for tables whose keys all have finitely many values, missing rows.
 pub(super) fn table_row_checks(
@@ -44,24 +147,13 @@ pub(super) fn table_row_checks(
             CheckedCell::Range(..) => None,
         }
     };
-    let mut seen: BTreeMap<Vec<Option<u32>>, Span> = BTreeMap::new();
+    shadowed_rows(rows, name, diags);
     let mut all_const = domains.len() == params.len();
     let mut patterns = Vec::new();
     for r in rows {
         let keys: Option<Vec<Option<u32>>> = r.keys.iter().map(cell_key).collect();
         match keys {
-            Some(k) => {
-                if let Some(prev) = seen.get(&k) {
-                    diags.push(
-                        Diagnostic::error(codes::TABLE, format!("cette ligne de la table « {name} » répète les clés d'une ligne précédente"), r.span)
-                            .with_label("ligne en double")
-                            .with_secondary(*prev, "première ligne"),
-                    );
-                } else {
-                    seen.insert(k.clone(), r.span);
-                }
-                patterns.push(k);
-            }
+            Some(k) => patterns.push(k),
             None => all_const = false,
         }
     }

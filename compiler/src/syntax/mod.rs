@@ -51,6 +51,8 @@ impl ParsedFile {
 /// Source text as the compiler sees it: NFC-normalised, so that `é` typed as one code point
 /// or as `e` + combining accent is the same identifier.
 pub fn normalize(text: &str) -> String {
+    // A byte-order mark, as some Windows editors write, is not part of the text.
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     if unicode_normalization::is_nfc(text) {
         text.to_string()
     } else {

@@ -138,15 +138,52 @@ pub mod codes {
 /// A diagnostic with the file it belongs to, ready for miette.
 pub struct Report {
     pub diagnostic: Diagnostic,
-    pub source: Arc<miette::NamedSource<String>>,
+    pub source: Arc<Source>,
 }
 
 impl Report {
     pub fn new(diagnostic: Diagnostic, path: &str, text: &str) -> Report {
         Report {
             diagnostic,
-            source: Arc::new(miette::NamedSource::new(path, text.to_string())),
+            source: Arc::new(Source {
+                name: path.to_string(),
+                text: text.to_string(),
+            }),
         }
+    }
+}
+
+/// A file's text for miette, whose `fichier:ligne:colonne` counts columns in characters
+/// (miette counts bytes, so every accent before the mistake would shift it).
+pub struct Source {
+    name: String,
+    text: String,
+}
+
+impl miette::SourceCode for Source {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        let start = inner.span().offset();
+        let line_start = start.saturating_sub(inner.column());
+        let column = self
+            .text
+            .get(line_start..start)
+            .map_or(inner.column(), |s| s.chars().count());
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
     }
 }
 

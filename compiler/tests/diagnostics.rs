@@ -120,3 +120,10 @@ fn evaluation_errors_name_the_input_its_path_and_the_date() {
     ];
     insta::assert_snapshot!(lines.join("\n"));
 }
+
+#[test]
+fn report_positions_count_characters_not_bytes() {
+    // « é » and « × » are two bytes each: the column is still the 31st character.
+    let out = rendered("entrée dépenses : argent\nrègle a : argent = dépenses × taux_de_bse\n");
+    assert!(out.contains("p.pol:2:31]"), "{out}");
+}

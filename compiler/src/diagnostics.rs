@@ -274,17 +274,23 @@ pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = edit_distance(&wanted_l, &c.to_lowercase());
-        let limit = (wanted.chars().count().max(3) / 3).max(1);
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+        let len = wanted.chars().count();
+        let limit = (len.max(3) / 3).max(1);
+        // A one-letter name is not « close » to every other one-letter name.
+        if d <= limit && (d < len || d == 0) && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
     }
     best.map(|(_, c)| c.to_string())
 }
 
+/// Edits between two words, a swap of two neighbouring letters counting as one (`mni` is
+/// one edit from `min`), as typing mistakes go.
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    // Three rows: two back (for swaps), one back, current.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
     for i in 1..=a.len() {
@@ -292,7 +298,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(before[j - 2] + 1);
+            }
         }
+        std::mem::swap(&mut before, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
@@ -311,6 +321,13 @@ mod tests {
         );
         assert_eq!(suggest("plafon", names).as_deref(), Some("plafond"));
         assert_eq!(suggest("zzz", names), None);
+    }
+
+    #[test]
+    fn swaps_count_as_one_edit_and_single_letters_are_not_close() {
+        assert_eq!(suggest("mni", ["min", "max"]).as_deref(), Some("min"));
+        assert_eq!(suggest("x", ["c", "aide"]), None);
+        assert_eq!(suggest("Vrai", ["vrai", "faux"]).as_deref(), Some("vrai"));
     }
 
     #[test]

@@ -229,3 +229,49 @@ fn a_byte_order_mark_is_not_part_of_the_text() {
     ));
     assert!(!parsed.has_errors(), "{:?}", parsed.errors);
 }
+
+#[test]
+fn common_mistakes_are_named_where_they_are() {
+    fn message_at(src: &str) -> (String, &str) {
+        let d = diagnostics(src);
+        assert_eq!(d.len(), 1, "{d:?}");
+        (
+            d[0].message.clone(),
+            &src[d[0].primary.span.start as usize..],
+        )
+    }
+    // The missing « : » is pointed at after the reason, not at the keyword.
+    let (m, at) = message_at("condition d « x » vrai");
+    assert_eq!(m, "attendu : « : » ou « = » ; trouvé : « vrai »");
+    assert_eq!(at, "vrai");
+    let (m, at) = message_at("entrée g argent");
+    assert_eq!(m, "attendu : « : » ; trouvé : « argent »");
+    assert_eq!(at, "argent");
+    // A reserved word, a text left open, a keyword without its accent.
+    let (m, _) = message_at("règle si = 1");
+    assert_eq!(
+        m,
+        "« si » est un mot réservé du langage : il ne peut pas servir de nom"
+    );
+    let (m, _) = message_at("règle a = « texte");
+    assert_eq!(m, "ce texte n'est jamais fermé : il manque « » »");
+    let d = diagnostics("regle a = 1\nentree b : argent");
+    assert_eq!(d.len(), 2, "deux fautes, deux messages : {d:?}");
+    assert_eq!(d[0].help.as_deref(), Some("voulez-vous dire « règle » ?"));
+    assert_eq!(d[1].help.as_deref(), Some("voulez-vous dire « entrée » ?"));
+    // In the middle of a file, the end of the item is expected, not the end of the file.
+    let d = diagnostics("règle a = 50 %%\nrègle b = 1");
+    assert!(
+        d[0].message.contains("la fin de l'élément"),
+        "{}",
+        d[0].message
+    );
+    assert!(!d[0].message.contains("fin du fichier"), "{}", d[0].message);
+    // An unclosed parenthesis says so first.
+    let d = diagnostics("règle a = (1 + 2");
+    assert!(
+        d[0].message.starts_with("attendu : « ) »"),
+        "{}",
+        d[0].message
+    );
+}

@@ -333,6 +333,8 @@ impl<'a> ExprChecker<'a> {
         let mut candidates: Vec<&str> = self.scope.names.keys().map(String::as_str).collect();
         candidates.extend(self.scope.variants.keys().map(String::as_str));
         candidates.extend(self.locals.iter().map(|(n, _)| n.as_str()));
+        // `Vrai`, `FAUX`: the booleans are words of the language, not names.
+        candidates.extend(["vrai", "faux"]);
         let mut d = Diagnostic::error(
             codes::UNKNOWN_NAME,
             format!("{what} « {n} » est inconnu"),

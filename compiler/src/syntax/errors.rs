@@ -150,12 +150,137 @@ fn token_len(text: &str, pos: usize) -> usize {
     }
 }
 
+/// Mistakes common enough to be named rather than listed: a reserved word used as a name, a
+/// text never closed, an item keyword typed without its accent.
+fn plain_mistake(text: &str, pos: usize, span: Span, expected: &[String]) -> Option<Diagnostic> {
+    let rest = text.get(pos..).unwrap_or("");
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    if expected.iter().any(|e| e == "un nom") && RESERVED.contains(&word.as_str()) {
+        return Some(
+            Diagnostic::error(
+                codes::SYNTAX,
+                format!("« {word} » est un mot réservé du langage : il ne peut pas servir de nom"),
+                span,
+            )
+            .with_label("mot réservé")
+            .with_help(format!(
+                "choisissez un autre nom, par exemple « {word}_1 » ou un nom plus parlant"
+            )),
+        );
+    }
+    for (open, close) in [("«", "»"), ("\"", "\"")] {
+        let line = rest.split('\n').next().unwrap_or("");
+        let unclosed = if open == "«" {
+            rest.starts_with(open) && !rest[open.len()..].contains(close)
+        } else {
+            rest.starts_with(open) && !line[open.len()..].contains(close)
+        };
+        if unclosed {
+            return Some(
+                Diagnostic::error(
+                    codes::SYNTAX,
+                    format!("ce texte n'est jamais fermé : il manque « {close} »"),
+                    Span::new(pos, pos + open.len()),
+                )
+                .with_label("texte ouvert ici")
+                .with_help(format!("fermez-le par {close}")),
+            );
+        }
+    }
+    let item_start = expected
+        .iter()
+        .any(|e| e.starts_with("le début d'un élément"));
+    if item_start {
+        if let Some(kw) = crate::diagnostics::suggest(&word, ITEM_KEYWORDS.iter().copied())
+            .filter(|kw| *kw != word)
+        {
+            return Some(
+                Diagnostic::error(
+                    codes::SYNTAX,
+                    format!("« {word} » n'est pas un mot-clé du langage"),
+                    span,
+                )
+                .with_label("mot-clé inconnu")
+                .with_suggestion(kw),
+            );
+        }
+    }
+    None
+}
+
+/// The words that start an item.
+const ITEM_KEYWORDS: &[&str] = &[
+    "programme",
+    "version",
+    "importer",
+    "énumération",
+    "structure",
+    "entrée",
+    "règle",
+    "condition",
+    "décision",
+    "exception",
+    "remplace",
+    "table",
+];
+
+/// Words that cannot be names (the grammar's `keyword`).
+const RESERVED: &[&str] = &[
+    "programme",
+    "version",
+    "importer",
+    "énumération",
+    "structure",
+    "entrée",
+    "règle",
+    "condition",
+    "décision",
+    "exception",
+    "remplace",
+    "table",
+    "selon",
+    "cas",
+    "sinon",
+    "si",
+    "alors",
+    "et",
+    "ou",
+    "où",
+    "non",
+    "vrai",
+    "faux",
+    "dans",
+    "pour",
+    "chaque",
+    "liste",
+    "toutes",
+    "conditions",
+];
+
 /// Converts a pest error on `text[base..]` into a diagnostic with an absolute span.
 pub(super) fn from_pest(e: &Error<Rule>, text: &str, base: usize, len: usize) -> Diagnostic {
     let mut pos = match e.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     } + base;
+    // pest places the error where the last *rule* failed; the tokens it tried go further
+    // (`condition d « x » vrai`: the missing « : » comes after « x », not at `condition`).
+    // The furthest attempt is where the text stops making sense.
+    // Only when pest fell back to the start of the item: elsewhere the furthest attempt may
+    // be inside a look-ahead (`règle si`, where `si` is tried as a keyword).
+    let attempts = e.parse_attempts();
+    let at_item_start = matches!(&e.variant, ErrorVariant::ParsingError { positives, .. }
+        if positives.iter().any(|r| matches!(r, Rule::item | Rule::item_body | Rule::preamble | Rule::kw_programme | Rule::kw_regle)));
+    let further = attempts
+        .as_ref()
+        .map(|a| a.max_position + base)
+        .filter(|p| *p > pos && at_item_start);
+    if let Some(p) = further {
+        pos = p;
+    }
     // At the end of the chunk, point just after its last word rather than at the next line.
     let chunk_end = (base + len).min(text.len());
     if pos <= chunk_end
@@ -173,6 +298,21 @@ pub(super) fn from_pest(e: &Error<Rule>, text: &str, base: usize, len: usize) ->
         }
     };
     match &e.variant {
+        ErrorVariant::ParsingError { .. } if further.is_some() => {
+            for stack in attempts
+                .as_ref()
+                .map(|a| a.call_stacks())
+                .unwrap_or_default()
+            {
+                if let Some(r) = stack.parent {
+                    if let Some(w) = keyword_word(r) {
+                        push(format!("« {w} »"));
+                    } else if let Some(d) = describe(r) {
+                        push(d.to_string());
+                    }
+                }
+            }
+        }
         ErrorVariant::ParsingError { positives, .. } => {
             for r in positives {
                 if let Some(w) = keyword_word(*r) {
@@ -194,7 +334,7 @@ pub(super) fn from_pest(e: &Error<Rule>, text: &str, base: usize, len: usize) ->
             .with_help("découpez l'expression en plusieurs règles nommées");
         }
     }
-    if let Some(attempts) = e.parse_attempts() {
+    if let Some(attempts) = &attempts {
         for t in attempts.expected_tokens() {
             let t = t.to_string();
             let t = t.trim();
@@ -233,7 +373,22 @@ pub(super) fn from_pest(e: &Error<Rule>, text: &str, base: usize, len: usize) ->
     if expected.iter().any(|e| e == "un nom") {
         expected.retain(|e| e != "« _ »");
     }
+    // The chunk re-parsed alone ends where its item ends, not where the file does.
+    let at_end = text.get(pos..).is_none_or(|r| r.trim().is_empty());
+    if !at_end {
+        for e in &mut expected {
+            if e == "la fin du fichier" {
+                *e = "la fin de l'élément".to_string();
+            }
+        }
+    }
+    // What the analyst most likely forgot comes first: a closing bracket.
+    expected.sort_by_key(|e| !matches!(e.as_str(), "« ) »" | "« ] »" | "« » »"));
     expected.truncate(8);
+    let span = Span::new(pos, pos + token_len(text, pos));
+    if let Some(d) = plain_mistake(text, pos, span, &expected) {
+        return d;
+    }
     let message = if expected.is_empty() {
         format!("texte inattendu : {}", found_at(text, pos))
     } else {

@@ -237,6 +237,9 @@ pub enum Arith {
     Durations,
     DurationTimesInt,
     IntTimesDuration,
+    /// `100 $/an × 2 ans`: a rate per day, month or year times a duration counted in it.
+    QtyTimesDuration(crate::units::Dim),
+    DurationTimesQty(crate::units::Dim),
 }
 
 /// A typed, name-resolved expression, spans relative to its item.

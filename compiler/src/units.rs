@@ -110,6 +110,23 @@ impl Unit {
         }
     }
 
+    /// The time dimension this unit is « per » (`$/an` → an), if exactly one.
+    pub fn per_time(&self) -> Option<Dim> {
+        let mut per = self
+            .0
+            .iter()
+            .filter(|(d, e)| matches!(d, Dim::Day | Dim::Month | Dim::Year) && *e == -1);
+        match (per.next(), per.next()) {
+            (Some((d, _)), None) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// The unit of one dimension.
+    pub fn of(d: Dim) -> Unit {
+        Unit(vec![(d, 1)])
+    }
+
     /// Parses one atom (`ha`, `m²`, `$`…).
     pub fn atom(text: &str) -> Option<Unit> {
         ATOMS

@@ -160,3 +160,45 @@ fn dividing_money_by_an_area_gives_a_rate() {
     assert_eq!(value(src, "r"), json!(250));
     assert_eq!(value(src, "m"), json!("750.00"));
 }
+
+#[test]
+fn a_rate_per_unit_of_time_times_a_duration() {
+    assert_eq!(
+        value("règle r : argent = 100 $/an × 2 ans", "r"),
+        json!("200.00")
+    );
+    assert_eq!(
+        value("règle r : argent = 3 mois × 12,50 $/mois", "r"),
+        json!("37.50")
+    );
+    assert_eq!(
+        value("règle r : argent = 100 $/an × 24 mois", "r"),
+        json!("200.00")
+    );
+    assert_eq!(
+        value("règle r : argent = 7 $/jour × 30 jours", "r"),
+        json!("210.00")
+    );
+    // 14 months are no whole number of years; a month is no number of days.
+    let e = eval(
+        "règle r : argent = 100 $/an × 14 mois",
+        json!({}),
+        "2025-06-01",
+        "r",
+    )
+    .unwrap_err();
+    assert_eq!(e[0], "pol::éval::durées");
+    let e = eval(
+        "règle r : argent = 7 $/jour × 1 mois",
+        json!({}),
+        "2025-06-01",
+        "r",
+    )
+    .unwrap_err();
+    assert_eq!(e[0], "pol::éval::durées");
+    // A rate per hectare times a duration is still refused.
+    assert_eq!(
+        codes("règle r : argent = 100 $/ha × 2 ans"),
+        vec!["pol::type::incompatible"]
+    );
+}

@@ -595,6 +595,19 @@ impl<'a> ExprChecker<'a> {
             return mk(Arith::Num, Ty::Error, x, y);
         }
         let additive = matches!(op, BinOp::Add | BinOp::Sub);
+        // A rate per unit of time times a duration: `100 $/an × 2 ans` is money.
+        let per_time = match (&x.ty, &y.ty, op) {
+            (Ty::Qty(u), Ty::Duration, BinOp::Mul) => u
+                .per_time()
+                .map(|d| (Arith::QtyTimesDuration(d), u.mul(&Unit::of(d)))),
+            (Ty::Duration, Ty::Qty(u), BinOp::Mul) => u
+                .per_time()
+                .map(|d| (Arith::DurationTimesQty(d), u.mul(&Unit::of(d)))),
+            _ => None,
+        };
+        if let Some((how, unit)) = per_time {
+            return mk(how, Ty::from_unit(unit, false, false), x, y);
+        }
         match (&x.ty, &y.ty, op) {
             (Ty::Date, Ty::Duration, BinOp::Add) => {
                 return mk(Arith::DatePlusDuration, Ty::Date, x, y)

@@ -47,11 +47,10 @@ fn expected_words(t: &RtTy, plan: &Plan) -> String {
             format!("une valeur de {} ({})", d.name, d.variants.join(", "))
         }
         RtTy::Struct(s) => format!("un objet {}", plan.structs[*s as usize].name),
+        // « une liste de un objet » reads wrong in French: name the elements instead.
         RtTy::List(t) => format!(
-            "une liste de {}",
+            "une liste [ … ] dont chaque élément est {}",
             expected_words(t, plan)
-                .trim_start_matches("un ")
-                .trim_start_matches("une ")
         ),
     }
 }

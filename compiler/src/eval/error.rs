@@ -54,6 +54,11 @@ pub enum EvalErrorKind {
         second: Location,
     },
     IncomparableDurations,
+    /// A duration multiplied by a rate per day, month or year that it does not count in.
+    DurationNotInUnit {
+        duration: crate::types::Duration,
+        unit: &'static str,
+    },
     DateOutOfRange,
     /// Definitions nested deeper than the evaluator accepts.
     ChainTooLong {
@@ -96,7 +101,9 @@ impl EvalError {
             EvalErrorKind::EmptyList { .. } => "pol::éval::liste_vide",
             EvalErrorKind::NoTableRow { .. } => "pol::éval::table",
             EvalErrorKind::ExceptionConflict { .. } => "pol::exception::conflit",
-            EvalErrorKind::IncomparableDurations => "pol::éval::durées",
+            EvalErrorKind::IncomparableDurations | EvalErrorKind::DurationNotInUnit { .. } => {
+                "pol::éval::durées"
+            }
             EvalErrorKind::DateOutOfRange => "pol::éval::date",
             EvalErrorKind::Cycle { .. } => "pol::règle::cycle",
             EvalErrorKind::ChainTooLong { .. } => "pol::éval::profondeur",
@@ -154,6 +161,11 @@ impl fmt::Display for EvalError {
             EvalErrorKind::IncomparableDurations => write!(
                 f,
                 "on ne peut pas comparer une durée en mois à une durée en jours"
+            )?,
+            EvalErrorKind::DurationNotInUnit { duration, unit } => write!(
+                f,
+                "la durée {} ne se compte pas en « {unit} » entiers (un mois n'a pas de longueur fixe en jours)",
+                super::value::duration_text(*duration)
             )?,
             EvalErrorKind::DateOutOfRange => write!(f, "la date calculée sort du calendrier")?,
             EvalErrorKind::Cycle { name } => write!(f, "« {name} » dépend de sa propre valeur")?,

@@ -690,6 +690,18 @@ fn add_duration(d: NaiveDate, dur: Duration, sign: i32) -> R<NaiveDate> {
         .ok_or_else(|| err(EvalErrorKind::DateOutOfRange))
 }
 
+/// A duration counted in days, months or years, when it is a whole number of them: 24 mois
+/// is 2 ans, but 14 mois is no whole number of years and 1 mois no number of days.
+fn duration_in(d: Duration, dim: crate::units::Dim) -> Option<i64> {
+    use crate::units::Dim;
+    match dim {
+        Dim::Day if d.months == 0 => Some(i64::from(d.days)),
+        Dim::Month if d.days == 0 => Some(i64::from(d.months)),
+        Dim::Year if d.days == 0 && d.months % 12 == 0 => Some(i64::from(d.months / 12)),
+        _ => None,
+    }
+}
+
 fn arith(op: BinOp, how: Arith, x: &Value, y: &Value, rc: bool) -> R<Value> {
     let overflow = || err(EvalErrorKind::Overflow);
     Ok(match (how, x, y) {
@@ -734,6 +746,17 @@ fn arith(op: BinOp, how: Arith, x: &Value, y: &Value, rc: bool) -> R<Value> {
                 months: months.ok_or_else(overflow)?,
                 days: days.ok_or_else(overflow)?,
             })
+        }
+        (Arith::QtyTimesDuration(dim), Value::Num(a), Value::Duration(d))
+        | (Arith::DurationTimesQty(dim), Value::Duration(d), Value::Num(a)) => {
+            let n = duration_in(*d, dim).ok_or_else(|| {
+                err(EvalErrorKind::DurationNotInUnit {
+                    duration: *d,
+                    unit: dim.symbol(),
+                })
+            })?;
+            let r = a.checked_mul(Decimal::from(n)).ok_or_else(overflow)?;
+            Value::Num(if rc { round_cents(r) } else { r })
         }
         (Arith::DurationTimesInt, Value::Duration(d), Value::Num(n))
         | (Arith::IntTimesDuration, Value::Num(n), Value::Duration(d)) => {

@@ -576,3 +576,34 @@ fn names_written_twice_in_one_place_are_reported() {
         vec!["pol::import::cycle"]
     );
 }
+
+#[test]
+fn a_long_list_is_shown_by_its_first_elements_and_its_length() {
+    use pol_compiler::eval::value::Shown;
+    let src =
+        "entrée l : liste de entier = []\nrègle r : liste de entier = [x pour chaque x dans l]";
+    let (db, files) = db_with(&[("p.pol", &format!("programme p « P »\n  sorties r\n{src}"))]);
+    let plan = pol_compiler::eval::compile_program(&db, files[0]).unwrap();
+    let list: Vec<i32> = (1..=25).collect();
+    let inputs = json!({ "l": list });
+    let mut ev = pol_compiler::eval::start(
+        &plan,
+        inputs.as_object().unwrap(),
+        date("2025-06-01"),
+        false,
+    )
+    .unwrap();
+    let slot = plan.outputs[0];
+    let v = ev.value(slot).unwrap();
+    let shown = Shown {
+        value: &v,
+        ty: &plan.def(slot).ty,
+        plan: &plan,
+    }
+    .to_string();
+    assert!(shown.starts_with("[1, 2, 3"), "{shown}");
+    assert!(
+        shown.ends_with("20, … et 5 autres : 25 éléments en tout]"),
+        "{shown}"
+    );
+}

@@ -196,7 +196,10 @@ impl fmt::Display for Shown<'_> {
             }
             (Value::List(items), RtTy::List(t)) => {
                 write!(f, "[")?;
-                for (i, v) in items.iter().enumerate() {
+                // A text for people: a long list shows its first elements and its length (the
+                // JSON output keeps every element).
+                const SHOWN: usize = 20;
+                for (i, v) in items.iter().take(SHOWN).enumerate() {
                     if i > 0 {
                         write!(f, ", ")?;
                     }
@@ -208,6 +211,14 @@ impl fmt::Display for Shown<'_> {
                             ty: t,
                             plan: self.plan
                         }
+                    )?;
+                }
+                if items.len() > SHOWN {
+                    write!(
+                        f,
+                        ", … et {} autres : {} éléments en tout",
+                        items.len() - SHOWN,
+                        items.len()
                     )?;
                 }
                 write!(f, "]")

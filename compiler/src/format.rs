@@ -9,13 +9,19 @@ use crate::syntax::{parse, ParsedFile};
 const WIDTH: usize = 100;
 const INDENT: &str = "  ";
 
-/// Formats a file. `None` if it has syntax errors (the formatter never guesses).
+/// Formats a file. `None` if it has syntax errors (the formatter never guesses). A file
+/// written with Windows line endings (CRLF) keeps them.
 pub fn format_source(text: &str) -> Option<String> {
     let parsed = parse(text);
     if parsed.has_errors() {
         return None;
     }
-    Some(format_parsed(text, &parsed))
+    let out = format_parsed(text, &parsed);
+    Some(if text.contains("\r\n") {
+        out.replace("\r\n", "\n").replace('\n', "\r\n")
+    } else {
+        out
+    })
 }
 
 fn is_tight(k: &ItemKind) -> Option<u8> {
@@ -400,14 +406,46 @@ fn flatten_chain<'a>(e: &'a Expr, op: BinOp, out: &mut Vec<&'a Expr>) {
     }
 }
 
+/// An amount or a quantity written the French way, as the normative texts do: thousands
+/// separated by a space from 10 000 on (`2 500 $` and `2500 $` both stay as written below
+/// that), a decimal comma (`4.50 $` → `4,50 $`).
+fn french_digits(text: &str) -> String {
+    let (int, frac) = match text.find([',', '.']) {
+        Some(i) => (&text[..i], Some(&text[i + 1..])),
+        None => (text, None),
+    };
+    let digits: String = int.chars().filter(char::is_ascii_digit).collect();
+    let grouped = if digits.len() >= 5 {
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(' ');
+            }
+            out.push(c);
+        }
+        out
+    } else {
+        int.to_string()
+    };
+    match frac {
+        Some(f) => format!("{grouped},{f}"),
+        None => grouped,
+    }
+}
+
 /// An expression on one line, except `selon`, which always takes one line per case.
 pub fn expr(e: &Expr, level: usize) -> String {
     match &e.kind {
         ExprKind::Number { text, suffix, .. } => match suffix {
+            // A bare number may be a year or a count: it stays as written.
             Suffix::None => text.clone(),
-            Suffix::Percent => format!("{text} %"),
+            Suffix::Percent => format!("{} %", french_digits(text)),
             Suffix::Unit(_, written) => {
-                format!("{text} {}", written.split_whitespace().collect::<String>())
+                format!(
+                    "{} {}",
+                    french_digits(text),
+                    written.split_whitespace().collect::<String>()
+                )
             }
         },
         ExprKind::Bool(b) => if *b { "vrai" } else { "faux" }.to_string(),

@@ -275,3 +275,20 @@ fn common_mistakes_are_named_where_they_are() {
         d[0].message
     );
 }
+
+#[test]
+fn amounts_are_written_the_french_way_and_line_endings_are_kept() {
+    let once = format_source(
+        "règle a : argent = 4.50 $ + 1000000 $ + 2500 $\nrègle b : booléen = 2026 > 1999\n",
+    )
+    .unwrap();
+    assert!(once.contains("4,50 $ + 1 000 000 $ + 2500 $"), "{once}");
+    assert!(
+        once.contains("2026 > 1999"),
+        "une année reste une année : {once}"
+    );
+    let crlf = format_source("règle a : argent = 1 $\r\n\r\n# fin\r\nrègle b = 2\r\n").unwrap();
+    assert!(crlf.contains("règle a : argent = 1 $\r\n"), "{crlf:?}");
+    assert!(!crlf.replace("\r\n", "").contains('\n'), "{crlf:?}");
+    assert_eq!(format_source(&crlf).unwrap(), crlf);
+}

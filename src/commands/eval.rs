@@ -259,6 +259,12 @@ pub fn run(
         .filter(|_| ev.rules_date != date)
         .map(|s| (ev.rules_date, plan.def(s).name.clone()));
     let outputs = plan.outputs.clone();
+    if outputs.is_empty() {
+        eprintln!(
+            "note : le programme « {} » n'a ni « sorties » ni décision : rien à afficher (déclarez « sorties … » dans son en-tête)",
+            plan.name
+        );
+    }
     let mut all_ok = true;
     match format {
         Format::Texte => {

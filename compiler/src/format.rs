@@ -418,7 +418,7 @@ fn french_digits(text: &str) -> String {
     let grouped = if digits.len() >= 5 {
         let mut out = String::new();
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(' ');
             }
             out.push(c);

@@ -402,3 +402,71 @@ fn dated_by_must_name_a_date_input() {
     let period_twice = format!("{header}  en vigueur du 2020-01-01 au 2030-01-01\n");
     assert_eq!(codes(&period_twice), vec!["pol::programme"]);
 }
+
+/// The decision, its failed conditions with their reasons, and a rule, on a date.
+fn amended_decision(
+    amendment: &str,
+    inputs: serde_json::Value,
+    at: &str,
+) -> Result<(bool, Vec<(String, String)>, serde_json::Value), Vec<String>> {
+    let base = "programme pv « P »\n  en vigueur du 2023-12-05 au 2026-03-31\n  sorties admissible, taux\nversion 2023-12-05\nimporter modification\nentrée montant : argent\nentrée cuma : booléen = faux\ncondition c « au moins 10 $ » : montant >= 10 $\nrègle taux : pourcentage = 50 %\ndécision admissible = toutes les conditions\n";
+    let (db, files) = db_with(&[
+        ("pv/programme.pol", base),
+        ("pv/modification.pol", amendment),
+    ]);
+    let plan =
+        pol_compiler::eval::compile_program(&db, files[0]).map_err(|e| vec![format!("{e:?}")])?;
+    let mut ev = pol_compiler::eval::start(&plan, inputs.as_object().unwrap(), date(at), false)
+        .map_err(|e| e.iter().map(|e| e.code().to_string()).collect::<Vec<_>>())?;
+    let decision = plan.outputs[0];
+    let ok = ev.value(decision).map_err(|e| vec![e.code().to_string()])?;
+    let failed = ev
+        .failed_conditions(decision)
+        .map_err(|e| vec![e.code().to_string()])?
+        .into_iter()
+        .map(|c| {
+            (
+                plan.def(c).name.to_string(),
+                ev.reason(c).unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let taux = ev
+        .value(plan.outputs[1])
+        .map_err(|e| vec![e.code().to_string()])?;
+    let taux = pol_compiler::eval::dossier::to_json(&taux, &plan.def(plan.outputs[1]).ty, &plan);
+    Ok((ok.as_bool().unwrap_or(false), failed, taux))
+}
+
+#[test]
+fn what_an_amendment_adds_exists_only_from_its_date() {
+    let amendment = "version 2025-01-01 « Modification »\nimporter programme\ncondition c2 « au moins 20 $ » : montant >= 20 $\nexception taux « CUMA » si cuma alors 90 %\n";
+    let inputs = json!({"montant": "15.00", "cuma": true});
+    // Before the amendment: neither the new condition nor the new exception.
+    let (ok, failed, taux) = amended_decision(amendment, inputs.clone(), "2024-06-01").unwrap();
+    assert!(ok);
+    assert!(failed.is_empty());
+    assert_eq!(taux, json!("50 %"));
+    // From its date: both.
+    let (ok, failed, taux) = amended_decision(amendment, inputs, "2025-01-01").unwrap();
+    assert!(!ok);
+    assert_eq!(
+        failed,
+        vec![("c2".to_string(), "au moins 20 $".to_string())]
+    );
+    assert_eq!(taux, json!("90 %"));
+}
+
+#[test]
+fn a_replaced_condition_gives_the_reason_of_its_version() {
+    let amendment = "version 2025-01-01 « Modification »\nimporter programme\nremplace condition c « au moins 20 $ » : montant >= 20 $\n";
+    let inputs = json!({"montant": "15.00"});
+    let (_, failed, _) = amended_decision(amendment, inputs.clone(), "2025-01-01").unwrap();
+    assert_eq!(failed, vec![("c".to_string(), "au moins 20 $".to_string())]);
+    let (ok, failed, _) = amended_decision(amendment, inputs, "2024-06-01").unwrap();
+    assert!(ok, "15 $ satisfait l'ancienne condition");
+    assert!(failed.is_empty());
+    let inputs = json!({"montant": "5.00"});
+    let (_, failed, _) = amended_decision(amendment, inputs, "2024-06-01").unwrap();
+    assert_eq!(failed, vec![("c".to_string(), "au moins 10 $".to_string())]);
+}

@@ -53,7 +53,7 @@ pub fn reasons_json(ev: &mut Evaluator<'_>, decision: Slot) -> Json {
                     let v = ev.version_index(*c);
                     json!({
                         "condition": d.name.to_string(),
-                        "raison": d.reason,
+                        "raison": ev.reason(*c),
                         "citations": d.versions.get(v).map(|v| v.citations.clone()).unwrap_or_default(),
                     })
                 })
@@ -123,7 +123,7 @@ pub fn output_text(ev: &mut Evaluator<'_>, slot: Slot, explain_it: bool) -> (Str
                         out.push_str(&format!(
                             "  ✗ {} : {}",
                             d.name,
-                            d.reason.clone().unwrap_or_default()
+                            ev.reason(c).unwrap_or_default()
                         ));
                         if !cite.is_empty() {
                             out.push_str(&format!("  [{cite}]"));

@@ -60,6 +60,12 @@ pub enum EvalErrorKind {
         unit: &'static str,
     },
     DateOutOfRange,
+    /// A definition written in an amendment file, read before the amendment's date.
+    NotInForce {
+        name: String,
+        from: Option<NaiveDate>,
+        date: NaiveDate,
+    },
     /// Definitions nested deeper than the evaluator accepts.
     ChainTooLong {
         name: String,
@@ -105,6 +111,7 @@ impl EvalError {
                 "pol::éval::durées"
             }
             EvalErrorKind::DateOutOfRange => "pol::éval::date",
+            EvalErrorKind::NotInForce { .. } => "pol::éval::pas_en_vigueur",
             EvalErrorKind::Cycle { .. } => "pol::règle::cycle",
             EvalErrorKind::ChainTooLong { .. } => "pol::éval::profondeur",
         }
@@ -161,6 +168,11 @@ impl fmt::Display for EvalError {
             EvalErrorKind::IncomparableDurations => write!(
                 f,
                 "on ne peut pas comparer une durée en mois à une durée en jours"
+            )?,
+            EvalErrorKind::NotInForce { name, from, date } => write!(
+                f,
+                "« {name} » n'est en vigueur qu'à partir du {} : elle n'existe pas encore le {date}",
+                from.map(|d| d.to_string()).unwrap_or_default()
             )?,
             EvalErrorKind::DurationNotInUnit { duration, unit } => write!(
                 f,

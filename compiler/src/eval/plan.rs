@@ -133,6 +133,8 @@ pub struct PRow {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PException {
+    /// In force from this date (an exception written in an amendment file), else always.
+    pub from: Option<NaiveDate>,
     pub label: Option<String>,
     pub condition: PExpr,
     pub body: PExpr,
@@ -145,6 +147,8 @@ pub struct PException {
 pub struct Version {
     pub from: Option<NaiveDate>,
     pub body: Body,
+    /// For a condition: the reason this version gives when it is not met.
+    pub reason: Option<String>,
     pub exceptions: Vec<PException>,
     pub location: Location,
     pub citations: Vec<String>,
@@ -636,7 +640,8 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
                 file: *f,
                 name: Arc::from(name.as_str()),
             }) {
-                pending.push((slot, None, *f, name.clone()));
+                // A definition written in an amendment file exists from its version's date.
+                pending.push((slot, date, *f, name.clone()));
             }
         }
         for (key, _) in &fd.exceptions {
@@ -710,15 +715,18 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
             },
         };
         let def = &mut c.plan.defs[slot as usize];
-        if from.is_none() {
+        let reason = match &item.kind {
+            ItemKind::Condition(cd) => Some(cd.reason.clone()),
+            _ => None,
+        };
+        if from.is_none() || def.versions.is_empty() {
             def.ty = ty;
-            if let ItemKind::Condition(cd) = &item.kind {
-                def.reason = Some(cd.reason.clone());
-            }
+            def.reason = reason.clone();
         }
         def.versions.push(Version {
             from,
             body,
+            reason,
             exceptions: Vec::new(),
             location,
             citations: item.citations.clone(),
@@ -742,17 +750,17 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
             continue;
         };
         let ex = PException {
+            from,
             label: e.label.clone(),
             condition: c.expr(condition, offset),
             body: c.expr(body, offset),
             location: c.location(file, item.span.shift(offset)),
             citations: item.citations.clone(),
         };
-        // An exception applies to the versions of its rule in force from its own date on.
+        // An exception belongs to every version of its rule; one written in an amendment
+        // file applies only from that file's date (checked at evaluation).
         for v in &mut c.plan.defs[slot as usize].versions {
-            if from.is_none() || v.from >= from || v.from.is_none() {
-                v.exceptions.push(ex.clone());
-            }
+            v.exceptions.push(ex.clone());
         }
     }
 

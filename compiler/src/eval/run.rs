@@ -157,13 +157,33 @@ impl<'p> Evaluator<'p> {
         self.steps.as_ref()?.get(slot as usize)?.as_ref()
     }
 
-    /// The index of the version of `slot` in force at the evaluation date.
+    /// The index of the version of `slot` in force at the rules' date (the first one if
+    /// none is yet: see `in_force`).
     pub fn version_index(&self, slot: Slot) -> usize {
         let versions = &self.plan.def(slot).versions;
         versions
             .iter()
             .rposition(|v| v.from.is_none_or(|d| d <= self.rules_date))
             .unwrap_or(0)
+    }
+
+    /// Whether `slot` exists at the rules' date: a definition written in an amendment file
+    /// exists only from the amendment's date.
+    pub fn in_force(&self, slot: Slot) -> bool {
+        self.plan
+            .def(slot)
+            .versions
+            .iter()
+            .any(|v| v.from.is_none_or(|d| d <= self.rules_date))
+    }
+
+    /// The reason a condition gives when it is not met, in the version in force.
+    pub fn reason(&self, slot: Slot) -> Option<&str> {
+        let def = self.plan.def(slot);
+        def.versions
+            .get(self.version_index(slot))
+            .and_then(|v| v.reason.as_deref())
+            .or(def.reason.as_deref())
     }
 
     /// Records a read in the definition being computed, when explanations are on.
@@ -264,6 +284,13 @@ impl<'p> Evaluator<'p> {
                 path: def.name.to_string(),
             }));
         };
+        if !self.in_force(slot) {
+            return Err(err(EvalErrorKind::NotInForce {
+                name: def.name.to_string(),
+                from: version.from,
+                date: self.rules_date,
+            }));
+        }
         match &version.body {
             Body::Input { default } => {
                 if let Some(v) = self.inputs.get(slot as usize).cloned().flatten() {
@@ -279,6 +306,9 @@ impl<'p> Evaluator<'p> {
             Body::Decision { conditions } => {
                 let mut ok = true;
                 for c in conditions {
+                    if !self.in_force(*c) {
+                        continue;
+                    }
                     if !self.value(*c)?.as_bool().unwrap_or(false) {
                         ok = false;
                     }
@@ -292,6 +322,9 @@ impl<'p> Evaluator<'p> {
                 // reported rather than one silently winning.
                 let mut applied: Option<usize> = None;
                 for (i, ex) in version.exceptions.iter().enumerate() {
+                    if ex.from.is_some_and(|d| d > self.rules_date) {
+                        continue;
+                    }
                     if self.eval(&ex.condition)?.as_bool().unwrap_or(false) {
                         if let Some(first) = applied {
                             let mut e = EvalError::new(EvalErrorKind::ExceptionConflict {
@@ -624,7 +657,7 @@ impl<'p> Evaluator<'p> {
         };
         let mut out = Vec::new();
         for c in conditions {
-            if !self.value(*c)?.as_bool().unwrap_or(false) {
+            if self.in_force(*c) && !self.value(*c)?.as_bool().unwrap_or(false) {
                 out.push(*c);
             }
         }

@@ -139,18 +139,55 @@ pub mod codes {
 pub struct Report {
     pub diagnostic: Diagnostic,
     pub source: Arc<Source>,
+    /// Whether the source lines are quoted (not for overlong lines).
+    quoted: bool,
 }
+
+/// Lines longer than this are not quoted in a report: miette cannot lay them out (its
+/// columns stop at 65 535), and nobody reads them in a terminal. The report then names the
+/// position in its message instead.
+const LONGEST_QUOTED_LINE: usize = 2_000;
 
 impl Report {
     pub fn new(diagnostic: Diagnostic, path: &str, text: &str) -> Report {
+        let long = std::iter::once(&diagnostic.primary)
+            .chain(&diagnostic.labels)
+            .any(|l| {
+                line_around(text, l.span.start as usize).chars().count() > LONGEST_QUOTED_LINE
+            });
+        let mut diagnostic = diagnostic;
+        if long {
+            let (line, col) = line_col(text, diagnostic.primary.span.start as usize);
+            diagnostic.message = format!(
+                "{} ({path}:{line}:{col} ; ligne trop longue pour être citée)",
+                diagnostic.message
+            );
+        }
         Report {
             diagnostic,
             source: Arc::new(Source {
                 name: path.to_string(),
                 text: text.to_string(),
             }),
+            quoted: !long,
         }
     }
+}
+
+/// The line that holds byte `offset`.
+fn line_around(text: &str, offset: usize) -> &str {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    text.get(start..end).unwrap_or("")
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset.min(text.len())).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
 }
 
 /// A file's text for miette, whose `fichier:ligne:colonne` counts columns in characters
@@ -235,10 +272,14 @@ impl miette::Diagnostic for Report {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(self.source.as_ref())
+        self.quoted
+            .then_some(self.source.as_ref() as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        if !self.quoted {
+            return None;
+        }
         let primary = std::iter::once(to_miette_label(&self.diagnostic.primary, true));
         let others = self
             .diagnostic

@@ -131,7 +131,9 @@ pub fn format_parsed(text: &str, parsed: &ParsedFile) -> String {
         prev_kind = Some(&pi.item.kind);
     }
     // Comments after the last item (the gap runs to the end of the file).
-    let tail_text = format!("{}\n", text.get(prev_end..).unwrap_or(""));
+    // With no item at all, the first line is a comment line too, not the end of an item's.
+    let lead = if parsed.items.is_empty() { "\n" } else { "" };
+    let tail_text = format!("{lead}{}\n", text.get(prev_end..).unwrap_or(""));
     let (tail, _, _) = gap_comments(&tail_text);
     if !tail.is_empty() {
         if !out.is_empty() {
@@ -147,8 +149,14 @@ pub fn format_parsed(text: &str, parsed: &ParsedFile) -> String {
     out
 }
 
+/// A text between « », unless it holds a « » » itself: then between the straight quotes it
+/// was written with (such a text cannot hold a `"`).
 fn text_lit(s: &str) -> String {
-    format!("« {s} »")
+    if s.contains('»') {
+        format!("\"{s}\"")
+    } else {
+        format!("« {s} »")
+    }
 }
 
 fn ty(t: &TypeExpr) -> String {

@@ -127,3 +127,20 @@ fn report_positions_count_characters_not_bytes() {
     let out = rendered("entrée dépenses : argent\nrègle a : argent = dépenses × taux_de_bse\n");
     assert!(out.contains("p.pol:2:31]"), "{out}");
 }
+
+#[test]
+fn an_overlong_line_is_reported_without_being_quoted() {
+    let src = format!("règle r : texte = « {} » + ¤\n", "x".repeat(70_000));
+    let out = rendered(&src);
+    assert!(
+        out.contains("pol::syntaxe"),
+        "{}",
+        &out[..out.len().min(500)]
+    );
+    assert!(
+        out.contains("(p.pol:1:70026 ; ligne trop longue pour être citée)"),
+        "{}",
+        &out[..out.len().min(500)]
+    );
+    assert!(out.len() < 1_000, "la ligne n'est pas recopiée");
+}

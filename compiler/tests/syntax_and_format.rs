@@ -292,3 +292,19 @@ fn amounts_are_written_the_french_way_and_line_endings_are_kept() {
     assert!(!crlf.replace("\r\n", "").contains('\n'), "{crlf:?}");
     assert_eq!(format_source(&crlf).unwrap(), crlf);
 }
+
+#[test]
+fn a_text_holding_a_closing_guillemet_keeps_its_straight_quotes() {
+    let src = "programme p \"titre « court »\"\n  source \"MAPAQ »\"\n§ \"art. 1 »\"\ncondition c \"un » dedans\" : vrai\nrègle u : texte = \"a » b\"\n";
+    let once = format_source(src).unwrap();
+    assert!(once.contains("règle u : texte = \"a » b\""), "{once}");
+    assert!(once.contains("condition c \"un » dedans\""), "{once}");
+    assert!(!pol_compiler::syntax::parse(&once).has_errors(), "{once}");
+    assert_eq!(format_source(&once).unwrap(), once);
+}
+
+#[test]
+fn a_file_of_comments_only_keeps_them_all() {
+    let once = format_source("# un\n# deux\n\n# trois\n").unwrap();
+    assert_eq!(once, "# un\n# deux\n\n# trois\n");
+}

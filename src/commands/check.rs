@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use pol_compiler::check::file_diagnostics;
-use pol_compiler::diagnostics::Severity;
+use pol_compiler::diagnostics::{line_col, Severity};
 use serde_json::json;
 
 use super::{render_file, usage_error, FAILED, OK};
@@ -126,17 +126,4 @@ pub fn run(paths: Vec<PathBuf>, format: Format) -> u8 {
     } else {
         OK
     }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
-    (line, col)
 }

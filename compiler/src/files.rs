@@ -60,7 +60,19 @@ pub fn io_words(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "fichier ou dossier introuvable".into(),
         std::io::ErrorKind::PermissionDenied => "permission refusée".into(),
         std::io::ErrorKind::InvalidData => "le fichier n'est pas du texte UTF-8".into(),
-        _ => e.to_string(),
+        std::io::ErrorKind::IsADirectory => "c'est un dossier, pas un fichier".into(),
+        std::io::ErrorKind::NotADirectory => "un élément du chemin n'est pas un dossier".into(),
+        std::io::ErrorKind::InvalidFilename => "nom de fichier trop long ou invalide".into(),
+        std::io::ErrorKind::AlreadyExists => "le fichier existe déjà".into(),
+        std::io::ErrorKind::StorageFull => "le disque est plein".into(),
+        std::io::ErrorKind::ReadOnlyFilesystem => {
+            "le système de fichiers est en lecture seule".into()
+        }
+        std::io::ErrorKind::Interrupted => "lecture interrompue".into(),
+        _ => match e.raw_os_error() {
+            Some(n) => format!("erreur du système (n° {n})"),
+            None => "erreur du système".into(),
+        },
     }
 }
 

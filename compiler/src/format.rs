@@ -448,10 +448,15 @@ pub fn expr(e: &Expr, level: usize) -> String {
             // A bare number may be a year or a count: it stays as written.
             Suffix::None => text.clone(),
             Suffix::Percent => format!("{} %", french_digits(text)),
-            Suffix::Unit(_, written) => {
+            Suffix::Unit(u, written) => {
+                let mut digits = french_digits(text);
+                // An amount of money has its cents: `4,5 $` is `4,50 $`.
+                if u.is_money() && digits.rsplit_once(',').is_some_and(|(_, f)| f.len() == 1) {
+                    digits.push('0');
+                }
                 format!(
                     "{} {}",
-                    french_digits(text),
+                    digits,
                     written.split_whitespace().collect::<String>()
                 )
             }

@@ -89,9 +89,18 @@ condition dans_les_90_jours « réponse dans les 90 jours » : délai <= 90 jour
 
 #[test]
 fn months_and_days_do_not_compare() {
-    let src = "règle x : booléen = 30 jours < 1 mois";
-    let r = eval(src, json!({}), "2025-06-01", "x");
-    assert_eq!(r.unwrap_err()[0], "pol::éval::durées");
+    for src in [
+        "règle x : booléen = 30 jours < 1 mois",
+        "règle x : booléen = 365 jours = 1 an",
+        "règle x : booléen = 30 jours ≠ 1 mois",
+    ] {
+        let r = eval(src, json!({}), "2025-06-01", "x");
+        assert_eq!(r.unwrap_err()[0], "pol::éval::durées", "{src}");
+    }
+    assert_eq!(
+        value("règle x : booléen = 24 mois = 2 ans", "x"),
+        json!(true)
+    );
 }
 
 #[test]

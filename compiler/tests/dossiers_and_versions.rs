@@ -470,3 +470,36 @@ fn a_replaced_condition_gives_the_reason_of_its_version() {
     let (_, failed, _) = amended_decision(amendment, inputs, "2024-06-01").unwrap();
     assert_eq!(failed, vec![("c".to_string(), "au moins 10 $".to_string())]);
 }
+
+#[test]
+fn dossier_amounts_are_grouped_by_thousands_and_names_normalised() {
+    let src = "entrée dépenses : argent\nrègle r : argent = dépenses";
+    assert_eq!(
+        eval(src, json!({"dépenses": "19 500,00"}), "2025-06-01", "r").unwrap(),
+        json!("19500.00")
+    );
+    let e = eval(src, json!({"dépenses": "19 5000,00"}), "2025-06-01", "r").unwrap_err();
+    assert_eq!(e[0], "pol::dossier::type", "{e:?}");
+    // The key typed with a combining accent (e + U+0301) is the same name.
+    let decomposed = "de\u{301}penses";
+    let mut inputs = serde_json::Map::new();
+    inputs.insert(decomposed.to_string(), json!("10.00"));
+    let text = serde_json::to_string(&serde_json::Value::Object(inputs)).unwrap();
+    let parsed = pol_compiler::eval::json::parse(&text).unwrap();
+    assert_eq!(
+        eval(src, parsed, "2025-06-01", "r").unwrap(),
+        json!("10.00")
+    );
+}
+
+#[test]
+fn an_amendment_nobody_imports_is_reported() {
+    let programme = "programme p « P »\n  en vigueur du 2023-12-05 au 2026-03-31\nversion 2023-12-05\nrègle plafond : argent = 40 000 $\n";
+    let orphan = "version 2025-04-25\nimporter p\nremplace règle plafond : argent = 50 000 $";
+    assert_eq!(
+        codes_of(&[("p.pol", programme), ("modif.pol", orphan)]),
+        vec![vec![], vec!["pol::version"]]
+    );
+    let late_base = programme.replace("version 2023-12-05", "version 2027-01-01");
+    assert_eq!(codes_of(&[("p.pol", &late_base)])[0], vec!["pol::version"]);
+}

@@ -202,3 +202,29 @@ fn a_rate_per_unit_of_time_times_a_duration() {
         vec!["pol::type::incompatible"]
     );
 }
+
+#[test]
+fn results_beyond_exact_precision_are_errors_not_rounded_in_silence() {
+    let big = "entrée n : décimal = 9 999 999 999 999 999 999 999 999 999\n";
+    let e = eval(
+        &format!("{big}règle r : décimal = n + 0,4"),
+        json!({}),
+        "2025-06-01",
+        "r",
+    )
+    .unwrap_err();
+    assert_eq!(e[0], "pol::éval::dépassement");
+    let tiny = format!("règle r : décimal = {}", vec!["0,1"; 30].join(" × "));
+    let e = eval(&tiny, json!({}), "2025-06-01", "r").unwrap_err();
+    assert_eq!(e[0], "pol::éval::dépassement");
+    // Sums and products that fit stay exact.
+    assert_eq!(value("règle r : décimal = 0,1 + 0,2", "r"), json!(0.3));
+    assert_eq!(
+        value("règle r : argent = 999,99 $ × 50 %", "r"),
+        json!("500.00")
+    );
+    assert_eq!(
+        value("règle r : argent = somme([0,01 $, 0,02 $])", "r"),
+        json!("0.03")
+    );
+}

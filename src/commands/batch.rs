@@ -54,6 +54,17 @@ pub fn run(
             return USAGE;
         }
     };
+    // Writing the results over the dossiers would destroy them before they are read.
+    let same_file = std::fs::canonicalize(input)
+        .ok()
+        .is_some_and(|i| std::fs::canonicalize(output).is_ok_and(|o| o == i));
+    if same_file {
+        eprintln!(
+            "erreur : --sortie « {} » est le fichier des dossiers (--lot) : choisissez un autre fichier de résultats",
+            output.display()
+        );
+        return USAGE;
+    }
     let mut writer = match std::fs::File::create(output) {
         Ok(f) => BufWriter::new(f),
         Err(e) => {

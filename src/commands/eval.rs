@@ -179,26 +179,66 @@ pub fn run(
     format: Format,
 ) -> u8 {
     let cwd = std::env::current_dir().unwrap_or_default();
+    // With --format json, every failure is also answered in JSON on standard output.
+    let json_usage = |message: String| {
+        if matches!(format, Format::Json) {
+            dossier_errors(
+                format,
+                programme,
+                "",
+                &[("pol::usage".into(), message.clone())],
+            );
+        }
+        usage_error(UsageError(message))
+    };
     let (db, entry) = match resolve_programme(programme, &[&cwd]) {
         Ok(x) => x,
-        Err(e) => return usage_error(e),
+        Err(e) => return json_usage(e.0),
     };
-    let plan = match compile(&db, entry) {
-        Ok(p) => p,
-        Err(code) => return code,
+    let plan = match (format, compile_program(&db, entry)) {
+        (Format::Json, Err(CompileError::Diagnostics(files))) => {
+            let errors: Vec<(String, String)> = files
+                .iter()
+                .flat_map(|(f, diags)| {
+                    let text = f.text(&db);
+                    let path = shown_path(f.path(&db));
+                    diags.iter().map(move |d| {
+                        let (line, col) = pol_compiler::diagnostics::line_col(
+                            text,
+                            d.primary.span.start as usize,
+                        );
+                        (
+                            d.code.to_string(),
+                            format!("{path}:{line}:{col} : {}", d.message),
+                        )
+                    })
+                })
+                .collect();
+            dossier_errors(format, programme, "", &errors);
+            return FAILED;
+        }
+        (Format::Json, Err(CompileError::NotAProgramme)) => {
+            return json_usage(format!(
+                "« {} » ne déclare pas de programme",
+                shown_path(entry.path(&db))
+            ))
+        }
+        _ => match compile(&db, entry) {
+            Ok(p) => p,
+            Err(code) => return code,
+        },
     };
     let dossier = match read_dossier(dossier_path) {
         Ok(d) => d,
         Err((code, msg)) => {
-            if code == USAGE || matches!(format, Format::Texte) {
-                eprintln!("erreur : {msg}");
-            } else {
-                dossier_errors(
-                    format,
-                    &plan.name,
-                    "",
-                    &[("pol::dossier::json".into(), msg)],
-                );
+            eprintln!("erreur : {msg}");
+            if matches!(format, Format::Json) {
+                let kind = if code == USAGE {
+                    "pol::usage"
+                } else {
+                    "pol::dossier::json"
+                };
+                dossier_errors(format, &plan.name, "", &[(kind.into(), msg)]);
             }
             return code;
         }
@@ -206,12 +246,14 @@ pub fn run(
     // A golden dossier names its program: evaluating it with another one is a mistake.
     if let Some(own) = &dossier.programme {
         let entry_path = entry.path(&db);
-        if !entry_path.ends_with(own) && !entry_path.with_extension("").ends_with(own) {
-            eprintln!(
-                "erreur : le dossier est écrit pour le programme « {own} », pas pour « {} »",
+        let same = entry_path.ends_with(own)
+            || entry_path.with_extension("").ends_with(own)
+            || entry_path.parent().is_some_and(|d| d.ends_with(own));
+        if !same {
+            return json_usage(format!(
+                "le dossier est écrit pour le programme « {own} », pas pour « {} »",
                 shown_path(entry_path)
-            );
-            return USAGE;
+            ));
         }
     }
     if dossier.expected.is_some() || dossier.expected_error.is_some() {

@@ -458,9 +458,9 @@ impl<'a> ExprChecker<'a> {
                     span,
                 )
                 .with_label("valeur ambiguë")
-                .with_help(
-                    "comparez-la à une expression du type voulu, par exemple demandeur.type = {n}",
-                ),
+                .with_help(format!(
+                    "comparez-la à une expression du type voulu, par exemple demandeur.type = {n}"
+                )),
             );
             return TExpr::error(span);
         }

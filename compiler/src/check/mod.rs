@@ -20,6 +20,10 @@ use crate::types::{DefRef, TExpr, Ty};
 use expr::{unit_type, ExprChecker};
 use scope::{file_defs, import_candidates, module_scope, resolved_imports, DefKind, Lookup, Scope};
 
+/// The value of the arms a quick fix adds: a name no policy defines, so that `pol check`
+/// reports each arm until the analyst writes its value.
+pub const TO_COMPLETE: &str = "à_compléter";
+
 /// The built-in type names.
 pub const BUILTIN_TYPES: &[&str] = &[
     "booléen",
@@ -688,6 +692,18 @@ fn version_problems(
     };
     let at = p.period.map_or(p.name.span, |(_, _, s)| s);
     let base = file_defs(db, entry).version;
+    if let (Some(b), Some((start, end, _))) = (base, p.period) {
+        if b < start || b > end {
+            out.push(
+                Diagnostic::error(
+                    codes::VERSION,
+                    format!("la version du programme ({b}) tombe hors de sa période d'application ({start} au {end}) : aucun dossier ne pourrait être évalué"),
+                    at,
+                )
+                .with_label("période du programme"),
+            );
+        }
+    }
     let mut replaced: BTreeMap<(NaiveDate, &str), SourceFile> = BTreeMap::new();
     let files = crate::eval::plan::program_files(db, entry);
     for f in files.iter().skip(1).copied() {
@@ -725,7 +741,11 @@ fn version_problems(
             if !replaces {
                 continue;
             }
-            if let Some(other) = replaced.insert((date, name.as_str()), f) {
+            // Twice in one file is reported on that file (« déjà remplacée »).
+            if let Some(other) = replaced
+                .insert((date, name.as_str()), f)
+                .filter(|o| *o != f)
+            {
                 out.push(
                     Diagnostic::error(
                         codes::VERSION,
@@ -904,6 +924,24 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                 programme_seen = Some(item.span.shift(offset));
             }
             ItemKind::Version(v) => {
+                // An amendment that no file imports changes nothing: say so.
+                let amends =
+                    defs.defs.iter().any(|(_, _, r)| *r) && resolved.iter().any(Option::is_some);
+                let imported_by_someone = amends
+                    && db.workspace().files(db).values().any(|other| {
+                        *other != file && resolved_imports(db, *other).contains(&Some(file))
+                    });
+                if amends && !imported_by_someone {
+                    out.push(
+                        Diagnostic::warning(
+                            codes::VERSION,
+                            "aucun fichier n'importe cette modification : ses remplacements ne s'appliquent à aucun programme",
+                            item.span.shift(offset),
+                        )
+                        .with_label("modification inutilisée")
+                        .with_help("ajoutez « importer <ce module> » dans le fichier du programme"),
+                    );
+                }
                 if let Some(prev) = version_seen {
                     out.push(
                         Diagnostic::error(

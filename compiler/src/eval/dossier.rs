@@ -80,6 +80,9 @@ fn exact_number(j: &Json) -> Option<(Decimal, Option<String>)> {
                 Some(r) => (true, r),
                 None => (false, num.strip_prefix('+').unwrap_or(num)),
             };
+            if !well_grouped(num) {
+                return None;
+            }
             let d = lower_number(num)?;
             let unit = unit.trim();
             Some((
@@ -89,6 +92,21 @@ fn exact_number(j: &Json) -> Option<(Decimal, Option<String>)> {
         }
         _ => None,
     }
+}
+
+/// `19 500,00` and `19500.00` are amounts; `19 5000,00` is a typing mistake, not 195 000.
+fn well_grouped(num: &str) -> bool {
+    let int = num.split([',', '.']).next().unwrap_or("");
+    let groups: Vec<&str> = int.split([' ', '\u{A0}', '\u{202F}']).collect();
+    if groups.len() == 1 {
+        return true;
+    }
+    let frac_has_space = num
+        .split_once([',', '.'])
+        .is_some_and(|(_, f)| f.contains([' ', '\u{A0}', '\u{202F}']));
+    !frac_has_space
+        && (1..=3).contains(&groups[0].len())
+        && groups[1..].iter().all(|g| g.len() == 3)
 }
 
 pub struct Decoder<'p> {
@@ -410,6 +428,19 @@ pub fn parse_dossier(text: &str) -> Result<Dossier, String> {
     let Json::Object(obj) = j else {
         return Err("un dossier est un objet JSON { … }".into());
     };
+    let golden_keys = [
+        "programme",
+        "attendu",
+        "erreur_attendue",
+        "sections",
+        "description",
+    ];
+    if !obj.contains_key("entrées") && golden_keys.iter().any(|k| obj.contains_key(*k)) {
+        return Err(
+            "ce dossier doré n'a pas d'« entrées » : les valeurs du dossier s'écrivent sous « entrées » { … }"
+                .into(),
+        );
+    }
     if !obj.contains_key("entrées") {
         return Ok(Dossier {
             programme: None,

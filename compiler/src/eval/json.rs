@@ -12,6 +12,8 @@ use serde_json::Value as Json;
 pub fn parse(text: &str) -> Result<Json, String> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let value: Json = serde_json::from_str(text).map_err(|e| french(&e))?;
+    // Accents typed either way are one name, as in policies.
+    let value = nfc(value);
     // The text is valid JSON: a second pass only looks for keys written twice.
     let mut de = serde_json::Deserializer::from_str(text);
     Keys {
@@ -24,6 +26,20 @@ pub fn parse(text: &str) -> Result<Json, String> {
         format!("{m} (ligne {}, colonne {})", e.line(), e.column())
     })?;
     Ok(value)
+}
+
+/// Every key and text of a document in NFC (depth is bounded by serde_json's limit).
+fn nfc(v: Json) -> Json {
+    match v {
+        Json::String(s) => Json::String(crate::syntax::normalize(&s)),
+        Json::Array(a) => Json::Array(a.into_iter().map(nfc).collect()),
+        Json::Object(m) => Json::Object(
+            m.into_iter()
+                .map(|(k, v)| (crate::syntax::normalize(&k), nfc(v)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// serde_json's message, in French.

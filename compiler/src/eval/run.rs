@@ -531,9 +531,7 @@ impl<'p> Evaluator<'p> {
                 let mut acc = Decimal::ZERO;
                 for v in items {
                     if let Value::Num(d) = v {
-                        acc = acc
-                            .checked_add(d)
-                            .ok_or_else(|| err(EvalErrorKind::Overflow))?;
+                        acc = exact_sum(acc, d).ok_or_else(|| err(EvalErrorKind::Overflow))?;
                     }
                 }
                 Value::Num(acc)
@@ -684,9 +682,9 @@ fn compare(op: BinOp, a: &Value, b: &Value) -> R<bool> {
                 Some(x.days.cmp(&y.days))
             } else if x.days == 0 && y.days == 0 {
                 Some(x.months.cmp(&y.months))
-            } else if matches!(op, BinOp::Eq | BinOp::Ne) {
-                None
             } else {
+                // Even `=`: is 1 an equal to 365 jours? It depends on the year, so pol does
+                // not answer.
                 return Err(err(EvalErrorKind::IncomparableDurations));
             }
         }
@@ -723,6 +721,41 @@ fn add_duration(d: NaiveDate, dur: Duration, sign: i32) -> R<NaiveDate> {
         .ok_or_else(|| err(EvalErrorKind::DateOutOfRange))
 }
 
+/// `a + b`, or `None` when the exact sum needs more than 28 significant digits (the decimal
+/// type would round it silently: 10²⁸ − 1 + 0,4 is not 10²⁸ − 1).
+fn exact_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let r = a.checked_add(b)?;
+    if r.scale() >= a.scale().max(b.scale()) {
+        return Some(r);
+    }
+    // The result lost decimal places: it is exact only if the aligned sum, with its
+    // trailing zeros removed, fits the 96-bit mantissa at the scale the decimal type chose.
+    let s = a.scale().max(b.scale());
+    let align = |d: Decimal| -> Option<i128> {
+        d.mantissa().checked_mul(10i128.checked_pow(s - d.scale())?)
+    };
+    let mut m = align(a)?.checked_add(align(b)?)?;
+    let mut scale = s;
+    while scale > r.scale() && m % 10 == 0 {
+        m /= 10;
+        scale -= 1;
+    }
+    (scale == r.scale() && m == r.mantissa()).then_some(r)
+}
+
+/// `a × b`, or `None` when the exact product needs more than 28 significant digits (0,1
+/// multiplied by itself 30 times is not 0).
+fn exact_product(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let r = a.checked_mul(b)?;
+    if r.scale() < a.scale() + b.scale() && !b.is_zero() && !a.is_zero() {
+        // Decimal places were dropped: exact only if they were zeros.
+        if r.is_zero() || r.checked_div(b)? != a {
+            return None;
+        }
+    }
+    Some(r)
+}
+
 /// A duration counted in days, months or years, when it is a whole number of them: 24 mois
 /// is 2 ans, but 14 mois is no whole number of years and 1 mois no number of days.
 fn duration_in(d: Duration, dim: crate::units::Dim) -> Option<i64> {
@@ -740,9 +773,9 @@ fn arith(op: BinOp, how: Arith, x: &Value, y: &Value, rc: bool) -> R<Value> {
     Ok(match (how, x, y) {
         (Arith::Num, Value::Num(a), Value::Num(b)) => {
             let r = match op {
-                BinOp::Add => a.checked_add(*b),
-                BinOp::Sub => a.checked_sub(*b),
-                BinOp::Mul => a.checked_mul(*b),
+                BinOp::Add => exact_sum(*a, *b),
+                BinOp::Sub => exact_sum(*a, -*b),
+                BinOp::Mul => exact_product(*a, *b),
                 _ => {
                     if b.is_zero() {
                         return Err(err(EvalErrorKind::DivisionByZero));

@@ -157,6 +157,10 @@ impl fmt::Display for Shown<'_> {
             }
             (Value::Num(d), t) if t.is_money() => write!(f, "{}", french_money(*d)),
             (Value::Num(d), RtTy::Qty(u)) => write!(f, "{} {u}", french_number(*d)),
+            // A year (`année(d)`) or a small count reads without a thousands space.
+            (Value::Num(d), RtTy::Int) if d.abs() < Decimal::from(10_000) => {
+                write!(f, "{}", d.normalize())
+            }
             (Value::Num(d), _) => write!(f, "{}", french_number(*d)),
             (Value::Text(t), _) => write!(f, "« {t} »"),
             (Value::Date(d), _) => write!(f, "{}", d.format("%Y-%m-%d")),

@@ -138,7 +138,10 @@ fn broken_definition(chunk: &str) -> Option<(String, String)> {
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('§'))?;
-    let line = line.strip_prefix("remplace ").unwrap_or(line);
+    // A broken `remplace` defines no new name: the original stays the only one.
+    if line.starts_with("remplace ") {
+        return None;
+    }
     let mut words = line.split(|c: char| !(c.is_alphanumeric() || c == '_'));
     let kw = words.next()?;
     if !KEYWORDS.contains(&kw) {

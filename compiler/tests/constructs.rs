@@ -607,3 +607,33 @@ fn a_long_list_is_shown_by_its_first_elements_and_its_length() {
         "{shown}"
     );
 }
+
+#[test]
+fn a_table_row_missing_its_last_bar_is_named() {
+    let d = diagnostics("table p (f : entier) : argent\n  | 1 | 10 $\n  | 2 | 20 $ |");
+    assert_eq!(
+        d.iter().map(|d| d.code).collect::<Vec<_>>(),
+        vec!["pol::table"]
+    );
+    assert!(d[0].message.contains("finit par « | »"), "{}", d[0].message);
+}
+
+#[test]
+fn checks_that_cannot_apply_say_so() {
+    // A citation in front of an import leads nowhere.
+    assert_eq!(
+        codes("§ « art. 1 »\nimporter std.regions"),
+        vec!["pol::syntaxe"]
+    );
+    // Too many combinations to prove a table complete: a warning, not silence.
+    let keys: Vec<String> = (0..14).map(|i| format!("k{i} : booléen")).collect();
+    let cells = vec!["vrai"; 14].join(" | ");
+    let src = format!("table t ({}) : entier\n  | {cells} | 1 |", keys.join(", "));
+    let d = diagnostics(&src);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].message.contains("trop de combinaisons"),
+        "{}",
+        d[0].message
+    );
+}

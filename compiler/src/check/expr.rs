@@ -62,9 +62,17 @@ impl<'a> ExprChecker<'a> {
             if let (Some(u1), Some(u2)) = (t.ty.unit(), expected.unit()) {
                 if u1 != u2 && !(u1.is_dimensionless() && u2.is_dimensionless()) {
                     d.code = codes::UNITS;
+                    let said = |u: &Unit| {
+                        if u.is_dimensionless() {
+                            "un nombre sans unité".to_string()
+                        } else {
+                            u.to_string()
+                        }
+                    };
                     d = d.with_help(format!(
                         "les unités ne concordent pas : {} au lieu de {}",
-                        u1, u2
+                        said(&u1),
+                        said(&u2)
                     ));
                 }
             }

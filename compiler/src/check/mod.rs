@@ -865,6 +865,22 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     for (pi, key_name) in parsed.items.iter().zip(names) {
         let item = &pi.item;
         let offset = pi.offset;
+        if matches!(item.kind, ItemKind::Import(_) | ItemKind::Version(_))
+            && !item.citations.is_empty()
+        {
+            out.push(
+                Diagnostic::warning(
+                    codes::SYNTAX,
+                    format!(
+                        "une citation (§) n'accompagne qu'une définition : celle-ci, devant {}, n'apparaîtra nulle part",
+                        if matches!(item.kind, ItemKind::Import(_)) { "un import" } else { "une version" }
+                    ),
+                    item.span.shift(offset),
+                )
+                .with_label("citation sans effet")
+                .with_help("placez-la devant la règle ou la condition qu'elle justifie"),
+            );
+        }
         match &item.kind {
             ItemKind::Import(imp) => {
                 let idx = defs.imports.iter().position(|p| *p == imp.path);

@@ -160,10 +160,23 @@ pub(super) fn table_row_checks(
     if !all_const || params.is_empty() {
         return;
     }
-    let total: usize = domains.iter().map(Vec::len).product();
-    if total > 10_000 {
+    let total = domains
+        .iter()
+        .map(Vec::len)
+        .try_fold(1usize, |acc, n| acc.checked_mul(n));
+    let Some(total) = total.filter(|t| *t <= 10_000) else {
+        let span = rows.first().map(|r| r.span).unwrap_or_default();
+        diags.push(
+            Diagnostic::warning(
+                codes::TABLE,
+                format!("la table « {name} » a trop de combinaisons de clés (plus de 10 000) pour que pol vérifie qu'aucune ne manque"),
+                span,
+            )
+            .with_label("complétude non vérifiée")
+            .with_help("ajoutez une dernière ligne de « _ » si un cas par défaut s'applique"),
+        );
         return;
-    }
+    };
     let mut missing = Vec::new();
     for n in 0..total {
         let mut idx = Vec::with_capacity(domains.len());

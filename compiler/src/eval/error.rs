@@ -176,8 +176,9 @@ impl fmt::Display for EvalError {
             )?,
             EvalErrorKind::DurationNotInUnit { duration, unit } => write!(
                 f,
-                "la durée {} ne se compte pas en « {unit} » entiers (un mois n'a pas de longueur fixe en jours)",
-                super::value::duration_text(*duration)
+                "la durée {} ne se compte pas en nombre entier de « {unit} »{}",
+                super::value::duration_text(*duration),
+                if *unit == "jour" { " (un mois n'a pas de longueur fixe en jours)" } else { "" }
             )?,
             EvalErrorKind::DateOutOfRange => write!(f, "la date calculée sort du calendrier")?,
             EvalErrorKind::Cycle { name } => write!(f, "« {name} » dépend de sa propre valeur")?,

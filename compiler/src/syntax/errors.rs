@@ -370,8 +370,47 @@ pub(super) fn from_pest(e: &Error<Rule>, text: &str, base: usize, len: usize) ->
         );
         expected.dedup();
     }
-    if expected.iter().any(|e| e == "un nom") {
+    // « _ » is only a word of its own in a table cell; elsewhere it is a letter of a name.
+    if !expected.iter().any(|e| e == "une cellule de table") {
         expected.retain(|e| e != "« _ »");
+    }
+    // Unit words are what « un type » or « une expression » already says.
+    if expected
+        .iter()
+        .any(|e| e == "un type" || e == "une expression")
+    {
+        const UNITS: &[&str] = &[
+            "$",
+            "m²",
+            "m2",
+            "m³",
+            "m3",
+            "km",
+            "ha",
+            "kg",
+            "mois",
+            "jours",
+            "jour",
+            "ans",
+            "an",
+            "unités",
+            "unité",
+            "entailles",
+            "entaille",
+            "ruches",
+            "ruche",
+            "arbres",
+            "arbre",
+            "tonnes",
+            "tonne",
+            "t",
+            "litres",
+            "litre",
+            "L",
+            "m",
+            "%",
+        ];
+        expected.retain(|e| !UNITS.iter().any(|u| *e == format!("« {u} »")));
     }
     // The chunk re-parsed alone ends where its item ends, not where the file does.
     let at_end = text.get(pos..).is_none_or(|r| r.trim().is_empty());

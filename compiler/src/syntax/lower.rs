@@ -367,6 +367,20 @@ impl Lowerer {
                 }
                 Rule::table_row => {
                     let span = self.span(&q);
+                    // A row missing its last « | » runs into the next line: say so, rather
+                    // than count the next row's cells as keys.
+                    if q.as_str().trim_end().contains('\n') {
+                        self.errors.push(
+                            Diagnostic::error(
+                                codes::TABLE,
+                                "une ligne de table tient sur une seule ligne et finit par « | »",
+                                span,
+                            )
+                            .with_label("ligne de table sur plusieurs lignes")
+                            .with_help("ajoutez le « | » qui manque à la fin de la ligne"),
+                        );
+                        continue;
+                    }
                     let mut cells: Vec<Cell> = inner(q).map(|c| self.cell(c)).collect();
                     let value = match cells.pop() {
                         Some(Cell::Value(e)) => e,

@@ -308,3 +308,13 @@ fn a_file_of_comments_only_keeps_them_all() {
     let once = format_source("# un\n# deux\n\n# trois\n").unwrap();
     assert_eq!(once, "# un\n# deux\n\n# trois\n");
 }
+
+#[test]
+fn two_items_on_one_line_are_reported() {
+    let d = diagnostics("règle a = 1 règle b = 2");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(
+        d[0].message,
+        "cet élément doit commencer au début d'une ligne"
+    );
+}

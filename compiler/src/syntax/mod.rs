@@ -82,6 +82,27 @@ pub fn parse(text: &str) -> ParsedFile {
         match pair.as_rule() {
             Rule::item => {
                 let offset = pair.as_span().start();
+                // Items start at the beginning of a line (`règle a = 1 règle b = 2` is two
+                // mistakes waiting to happen).
+                if let Some((_, prev_end)) = previous {
+                    if text
+                        .get(prev_end..offset)
+                        .is_some_and(|gap| !gap.contains('\n'))
+                    {
+                        let word_end = text[offset..]
+                            .find(|c: char| c.is_whitespace())
+                            .map_or(text.len(), |i| offset + i);
+                        out.errors.push(
+                            Diagnostic::error(
+                                crate::diagnostics::codes::SYNTAX,
+                                "cet élément doit commencer au début d'une ligne",
+                                Span::new(offset, word_end),
+                            )
+                            .with_label("sur la ligne de l'élément précédent")
+                            .with_help("passez à la ligne avant ce mot-clé"),
+                        );
+                    }
+                }
                 let (item, errs) = lower::item(pair);
                 out.errors
                     .extend(errs.into_iter().map(|d| d.shifted(offset as u32)));

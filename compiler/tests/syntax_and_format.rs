@@ -267,6 +267,9 @@ fn common_mistakes_are_named_where_they_are() {
         d[0].message
     );
     assert!(!d[0].message.contains("fin du fichier"), "{}", d[0].message);
+    // A structure field without its « : ».
+    let d = diagnostics("structure S :\n  x booléen");
+    assert_eq!(d[0].message, "il manque « : » entre « x » et « booléen »");
     // An unclosed parenthesis says so first.
     let d = diagnostics("règle a = (1 + 2");
     assert!(

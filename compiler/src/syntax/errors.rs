@@ -193,6 +193,23 @@ fn plain_mistake(text: &str, pos: usize, span: Span, expected: &[String]) -> Opt
     let item_start = expected
         .iter()
         .any(|e| e.starts_with("le début d'un élément"));
+    // `  x booléen` under a structure: a field whose « : » is missing.
+    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let indented = pos > line_start && text[line_start..pos].trim().is_empty();
+    let line = rest.split('\n').next().unwrap_or("");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let is_name = |w: &str| w.chars().all(|c| c.is_alphanumeric() || c == '_');
+    if item_start && indented && words.len() == 2 && words.iter().all(|w| is_name(w)) {
+        return Some(
+            Diagnostic::error(
+                codes::SYNTAX,
+                format!("il manque « : » entre « {} » et « {} »", words[0], words[1]),
+                span,
+            )
+            .with_label("« : » attendu")
+            .with_help(format!("un champ s'écrit « {} : {} »", words[0], words[1])),
+        );
+    }
     if item_start {
         if let Some(kw) = crate::diagnostics::suggest(&word, ITEM_KEYWORDS.iter().copied())
             .filter(|kw| *kw != word)

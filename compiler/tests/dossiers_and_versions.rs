@@ -403,12 +403,15 @@ fn dated_by_must_name_a_date_input() {
     assert_eq!(codes(&period_twice), vec!["pol::programme"]);
 }
 
+/// A decision's value, its failed conditions with their reasons, and the rate.
+type Outcome = (bool, Vec<(String, String)>, serde_json::Value);
+
 /// The decision, its failed conditions with their reasons, and a rule, on a date.
 fn amended_decision(
     amendment: &str,
     inputs: serde_json::Value,
     at: &str,
-) -> Result<(bool, Vec<(String, String)>, serde_json::Value), Vec<String>> {
+) -> Result<Outcome, Vec<String>> {
     let base = "programme pv « P »\n  en vigueur du 2023-12-05 au 2026-03-31\n  sorties admissible, taux\nversion 2023-12-05\nimporter modification\nentrée montant : argent\nentrée cuma : booléen = faux\ncondition c « au moins 10 $ » : montant >= 10 $\nrègle taux : pourcentage = 50 %\ndécision admissible = toutes les conditions\n";
     let (db, files) = db_with(&[
         ("pv/programme.pol", base),

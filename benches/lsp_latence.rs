@@ -4,7 +4,11 @@
 //!     cargo bench --bench lsp_latence
 //!
 //! Two workspaces: the shipped `policies/`, and a generated one of 10 000 lines (20 files of
-//! 500 lines, each importing the previous one). Prints p50 and p95 over 200 edits each.
+//! 500 lines, each importing the previous one and every rule using a rule of it, as policies
+//! do). Three scenarios: a value edited in the shipped policies, a rule's body edited in the
+//! middle of the generated workspace (its dependents in ten files), and a rule typed there
+//! character by character (one `didChange` per character, accents included). Prints p50 and
+//! p95 of each (`N` sets the number of edits, 200 by default).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -102,10 +106,6 @@ impl Server {
 /// Times `n` edits of the line `line` of `file` (alternating two bodies), in milliseconds.
 fn measure(root: &Path, file: &Path, line: u32, bodies: [&str; 2], n: usize) -> Vec<f64> {
     let text = std::fs::read_to_string(file).unwrap();
-    let mut s = Server::start(root);
-    let u = uri(file);
-    s.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": u, "languageId": "pol", "version": 1, "text": text}}}));
-    s.drain();
     let old_len = text
         .lines()
         .nth(line as usize)
@@ -114,19 +114,56 @@ fn measure(root: &Path, file: &Path, line: u32, bodies: [&str; 2], n: usize) -> 
         .map(char::len_utf16)
         .sum::<usize>();
     let mut cur_len = old_len;
-    let mut times = Vec::with_capacity(n);
-    for i in 0..n {
+    let edits = (0..n).map(|i| {
         let body = bodies[i % 2];
+        let change = json!({"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": cur_len}}, "text": body});
+        cur_len = body.chars().map(char::len_utf16).sum();
+        change
+    });
+    time_edits(root, file, &text, edits.collect())
+}
+
+/// Times typing `typed` at the start of line `line` of `file`, one character per edit, then
+/// deleting it back one character per edit (`n` edits in all), in milliseconds.
+fn measure_typing(root: &Path, file: &Path, line: u32, typed: &str, n: usize) -> Vec<f64> {
+    let text = std::fs::read_to_string(file).unwrap();
+    let chars: Vec<char> = typed.chars().collect();
+    let mut edits = Vec::with_capacity(n);
+    let mut col = 0u32;
+    while edits.len() < n {
+        for c in &chars {
+            edits.push(json!({"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": c.to_string()}));
+            col += c.len_utf16() as u32;
+        }
+        for c in chars.iter().rev() {
+            let start = col - c.len_utf16() as u32;
+            edits.push(json!({"range": {"start": {"line": line, "character": start}, "end": {"line": line, "character": col}}, "text": ""}));
+            col = start;
+        }
+    }
+    edits.truncate(n);
+    time_edits(root, file, &text, edits)
+}
+
+/// Opens `file` and times each change, from sending it to the diagnostics of `file`.
+fn time_edits(root: &Path, file: &Path, text: &str, changes: Vec<Value>) -> Vec<f64> {
+    let mut s = Server::start(root);
+    let u = uri(file);
+    s.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": u, "languageId": "pol", "version": 1, "text": text}}}));
+    s.drain();
+    let mut times = Vec::with_capacity(changes.len());
+    for (i, change) in changes.into_iter().enumerate() {
         let t = Instant::now();
-        s.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
-            "textDocument": {"uri": u, "version": i + 2},
-            "contentChanges": [{"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": cur_len}}, "text": body}]
-        }}));
+        s.send(
+            json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                "textDocument": {"uri": u, "version": i + 2},
+                "contentChanges": [change]
+            }}),
+        );
         s.wait(|m| {
             m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(u)
         });
         times.push(t.elapsed().as_secs_f64() * 1000.0);
-        cur_len = body.chars().map(char::len_utf16).sum();
         // Let every publication of this edit arrive before the next one.
         s.drain();
     }
@@ -159,8 +196,14 @@ fn generated_workspace() -> (tempfile::TempDir, PathBuf) {
         let mut lines = s.lines().count();
         let mut r = 0;
         while lines < 500 {
+            // Every rule uses the imported file's rule of the same rank.
+            let used = if f > 0 {
+                format!("r_{}_{r}", f - 1)
+            } else {
+                format!("{r} $")
+            };
             s.push_str(&format!(
-                "§ « Section {f}.{r} »\nrègle r_{f}_{r} : argent = montant_{f} × 50 % + {r} $\n\n"
+                "§ « Section {f}.{r} »\nrègle r_{f}_{r} : argent = montant_{f} × 50 % + {used}\n\n"
             ));
             lines += 3;
             r += 1;
@@ -218,9 +261,19 @@ fn main() {
             &file,
             line,
             [
-                "règle r_10_50 : argent = montant_10 × 50 % + 1 $",
-                "règle r_10_50 : argent = montant_10 × 50 % + 2 $",
+                "règle r_10_50 : argent = montant_10 × 50 % + r_9_50 + 1 $",
+                "règle r_10_50 : argent = montant_10 × 50 % + r_9_50 + 2 $",
             ],
+            n,
+        ),
+    );
+    report(
+        &format!("espace généré ({total} lignes), frappe caractère par caractère"),
+        measure_typing(
+            &root,
+            &file,
+            line,
+            "règle élevée : argent = r_9_50 × 2 + montant_10\n",
             n,
         ),
     );

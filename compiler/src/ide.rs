@@ -4,6 +4,7 @@
 
 mod complete;
 mod dossier;
+mod fix;
 mod hover;
 mod navigate;
 mod outline;
@@ -11,7 +12,8 @@ mod references;
 mod tokens;
 
 pub use complete::{completions, Completion};
-pub use dossier::{run_dossier, DossierRun};
+pub use dossier::{dossier_mentions, run_dossier, DossierRun};
+pub use fix::laid_out_arms;
 pub use hover::{hover_at, hover_text, hover_text_at};
 pub use navigate::{definition_at, navigate_at, target, variant_target, Target};
 pub use outline::{inlay_types, symbols, Symbol};

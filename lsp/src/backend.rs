@@ -4,7 +4,7 @@
 //! of their files on disk. The lock is never held across an `.await`: each handler updates or
 //! queries the database, converts the answer to LSP types, releases the lock, then replies.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -22,7 +22,7 @@ mod outline;
 mod sync;
 
 use crate::position::LineIndex;
-use convert::{uri_path, LEGEND};
+use convert::{spelled_path, uri_path, Spelling, LEGEND};
 use dossier::EVALUATE_COMMAND;
 
 #[derive(Default)]
@@ -30,8 +30,9 @@ struct State {
     db: Option<Database>,
     /// The editor's text of each open document, as sent (edits apply to it).
     open: HashMap<PathBuf, String>,
-    /// Files that had diagnostics at the last publication (to clear them when fixed).
-    with_diagnostics: HashSet<PathBuf>,
+    /// The compiler's diagnostics of each file as last published (to publish only changes,
+    /// and to clear them when fixed).
+    published: HashMap<PathBuf, Vec<pol_compiler::diagnostics::Diagnostic>>,
     /// Bumped at every change: a publication for an older state is dropped, so that the
     /// editor never ends on stale diagnostics.
     generation: u64,
@@ -47,6 +48,8 @@ struct State {
     unreadable: Vec<String>,
     /// Whether the editor lets the server register a file watcher.
     watch_dynamically: bool,
+    /// The editor's spelling of the files' URIs (files are keyed by resolved path).
+    spelling: Spelling,
 }
 
 pub struct Backend {
@@ -85,6 +88,7 @@ impl Backend {
             root: st.root.clone(),
             policies: st.policies.clone(),
             generation: st.generation,
+            spelling: st.spelling.clone(),
             ..State::default()
         });
         let job = tokio::task::spawn_blocking(move || {
@@ -127,9 +131,13 @@ impl LanguageServer for Backend {
             .workspace_folders
             .as_ref()
             .and_then(|f| f.first())
-            .and_then(|f| uri_path(&f.uri))
-            .or_else(|| params.root_uri.as_ref().and_then(uri_path));
+            .map(|f| &f.uri)
+            .or(params.root_uri.as_ref())
+            .and_then(spelled_path);
         self.with_state(|st| {
+            // Files are keyed by resolved path; answers use the editor's spelling.
+            st.spelling.root = root.as_ref().map(|r| (convert::real_path(r), r.clone()));
+            let root = st.spelling.root.as_ref().map(|(real, _)| real.clone());
             st.root = root.clone();
             st.policies = root.as_ref().map(|r| {
                 if r.join("policies").is_dir() {
@@ -223,7 +231,7 @@ impl LanguageServer for Backend {
                     .await;
             });
         }
-        let all = self.with_state(Self::changed);
+        let all = self.with_state(|st| Self::changed(st, &[]));
         self.publish(all).await;
     }
 

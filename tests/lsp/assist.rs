@@ -115,7 +115,70 @@ fn code_actions_apply_the_suggestion_and_add_missing_selon_arms() {
         ]
     );
     let selon_edit = &actions[1]["edit"]["changes"][uri(&programme)][0];
-    assert_eq!(selon_edit["newText"], " cas sols : 1 $ cas eau : 1 $");
+    // Arms written on one line: the new ones follow on that line, with a value to write.
+    assert_eq!(
+        selon_edit["newText"],
+        " cas sols : à_compléter cas eau : à_compléter"
+    );
+    assert_eq!(
+        selon_edit["range"]["start"],
+        json!({"line": 12, "character": src.lines().nth(12).unwrap().encode_utf16().count()})
+    );
+    ed.stop();
+}
+
+#[test]
+fn missing_selon_arms_are_added_one_per_line_with_a_value_left_to_write() {
+    let (dir, _commun, programme) = workspace();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
+    let decl = "\nénumération O : pesticides | sols | eau\nentrée o : O\n";
+    for (n, body) in [
+        "règle p : argent =\n  selon o :\n    cas pesticides : 1 $\n",
+        "règle p : argent =\n  (selon o :\n    cas pesticides : 1 $) + 2 $\n",
+        "règle p : argent =\n  selon o :\n    cas pesticides : 1 $  # le plus courant\n\nrègle q = 1\n",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let src = format!("{PROGRAMME}{decl}{body}");
+        open(&mut ed, &programme, &src);
+        let diags = ed.diagnostics_for(&programme);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        let actions = ed.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri(&programme)}, "range": diags[0]["range"], "context": {"diagnostics": diags}}),
+        );
+        let edit = &actions["result"][0]["edit"]["changes"][uri(&programme)];
+        if n == 0 {
+            snapshot!("cas_manquants_sur_leurs_lignes", snap(edit, &root));
+        }
+        let fixed = apply_edits(&src, edit.as_array().unwrap());
+        let want = body
+            .replacen(
+                "1 $",
+                "1 $\n    cas sols : à_compléter\n    cas eau : à_compléter",
+                1,
+            )
+            .replace(
+                "à_compléter  # le plus courant",
+                "à_compléter",
+            );
+        if n == 2 {
+            // The comment stays on the line of its arm.
+            assert!(fixed.ends_with("cas pesticides : 1 $  # le plus courant\n    cas sols : à_compléter\n    cas eau : à_compléter\n\nrègle q = 1\n"), "{fixed}");
+        } else {
+            assert_eq!(fixed, format!("{PROGRAMME}{decl}{want}"));
+        }
+        // Each new arm is reported until its value is written: nothing compiles silently.
+        open(&mut ed, &programme, &fixed);
+        let after = ed.diagnostics_for(&programme);
+        assert_eq!(after.len(), 2, "{fixed}\n{after:?}");
+        assert!(after.iter().all(|d| d["message"]
+            .as_str()
+            .unwrap()
+            .contains("« à_compléter » est inconnu")));
+    }
     ed.stop();
 }
 
@@ -338,5 +401,55 @@ fn semantic_tokens_of_a_long_line_with_emoji() {
         decoded.push_str(&format!("{line}:{col} {text} → {}\n", legend[t[3]]));
     }
     snapshot!("jetons_sémantiques", decoded);
+    ed.stop();
+}
+
+/// The labels of the completions at the end of `needle` (its first occurrence) in `src`.
+fn completion_labels(
+    ed: &mut Editor,
+    path: &std::path::Path,
+    src: &str,
+    needle: &str,
+) -> Vec<String> {
+    let i = src.find(needle).unwrap() + needle.len();
+    let line = src[..i].matches('\n').count();
+    let start = src[..i].rfind('\n').map_or(0, |n| n + 1);
+    let col = src[start..i].encode_utf16().count();
+    let r = ed.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(path)}, "position": {"line": line, "character": col}}),
+    );
+    r["result"]
+        .as_array()
+        .unwrap_or(&Vec::new())
+        .iter()
+        .map(|c| c["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn fields_are_completed_on_the_variables_of_comprehensions() {
+    let (dir, _commun, programme) = workspace();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
+    let decl = "\nstructure Dépense :\n  montant : argent\n  années : liste de Année\nstructure Année :\n  rang : entier\nentrée frais : liste de Dépense\n";
+    for (body, needle, want) in [
+        ("règle total : argent = somme(d. pour chaque d dans frais)\n", "somme(d.", vec!["montant", "années"]),
+        ("règle total : argent = somme(d.mon pour chaque d dans frais)\n", "somme(d.", vec!["montant", "années"]),
+        ("règle n : entier = nombre(d pour chaque d dans frais où d.)\n", "où d.", vec!["montant", "années"]),
+        (
+            "règle n : entier =\n  nombre(a pour chaque d dans frais\n    pour chaque a dans d.années où a.)\n",
+            "où a.",
+            vec!["rang"],
+        ),
+    ] {
+        let src = format!("{PROGRAMME}{decl}{body}");
+        open(&mut ed, &programme, &src);
+        let mut got = completion_labels(&mut ed, &programme, &src, needle);
+        got.sort();
+        let mut want: Vec<String> = want.into_iter().map(String::from).collect();
+        want.sort();
+        assert_eq!(got, want, "{body}");
+    }
     ed.stop();
 }

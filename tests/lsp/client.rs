@@ -252,3 +252,48 @@ macro_rules! snapshot {
         })
     };
 }
+
+/// A text with LSP edits (UTF-16 positions, not overlapping) applied, as an editor does.
+pub fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let offset = |p: &Value| -> usize {
+        let line = p["line"].as_u64().unwrap() as usize;
+        let character = p["character"].as_u64().unwrap() as usize;
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let rest = &text[start..];
+        let mut units = 0;
+        for (i, c) in rest.char_indices() {
+            if units >= character || c == '\n' {
+                return start + i;
+            }
+            units += c.len_utf16();
+        }
+        text.len()
+    };
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_string();
+    for (a, b, t) in spans {
+        out.replace_range(a..b, t);
+    }
+    out
+}
+
+/// Applies a rename's `documentChanges` to the files on disk (the editor saving them).
+pub fn apply_to_disk(edit: &Value) {
+    for change in edit["documentChanges"].as_array().unwrap() {
+        let u = change["textDocument"]["uri"].as_str().unwrap();
+        let path = std::path::PathBuf::from(u.trim_start_matches("file://").replace("%20", " "));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let new = apply_edits(&text, change["edits"].as_array().unwrap());
+        std::fs::write(&path, new).unwrap();
+    }
+}

@@ -213,3 +213,39 @@ fn requests_overtaken_by_edits_are_answered_or_cancelled_never_lost() {
     assert_eq!(answered + cancelled, 10);
     ed.stop();
 }
+
+#[test]
+fn an_edit_publishes_only_the_diagnostics_that_changed() {
+    let (dir, commun, programme) = workspace();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    // The programme has an error of its own, published at startup.
+    let broken = PROGRAMME.replace("dépenses × 50 %", "dépenses × 50 % + inconnu");
+    std::fs::write(&programme, &broken).unwrap();
+    let mut ed = Editor::start(&root);
+    assert_eq!(ed.diagnostics_for(&programme).len(), 1);
+    open(&mut ed, &commun, COMMUN);
+    assert!(ed.diagnostics_for(&commun).is_empty());
+    ed.settle();
+    ed.pending.clear();
+    // A value changed in commun: its own list, and nothing for the programme, unchanged.
+    ed.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&commun), "version": 2},
+               "contentChanges": [{"text": COMMUN.replace("40 000", "45 000")}]}),
+    );
+    assert!(ed.diagnostics_for(&commun).is_empty());
+    assert!(!ed.published_for(&programme), "{:?}", ed.pending);
+    // The rule renamed: the programme's diagnostics change, and are published.
+    ed.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&commun), "version": 3},
+               "contentChanges": [{"text": COMMUN.replace("plafond", "plafond_objectif")}]}),
+    );
+    assert_eq!(ed.diagnostics_for(&programme).len(), 2);
+    ed.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&commun), "version": 4}, "contentChanges": [{"text": COMMUN}]}),
+    );
+    assert_eq!(ed.diagnostics_for(&programme).len(), 1);
+    ed.stop();
+}

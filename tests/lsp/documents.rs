@@ -252,3 +252,36 @@ fn the_standard_library_opens_read_only_in_a_folder_of_the_user() {
     }
     ed.stop();
 }
+
+#[test]
+fn a_malformed_message_is_answered_with_an_error_and_the_server_goes_on() {
+    let (dir, _commun, programme) = workspace();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
+    ed.settle();
+    use std::io::Write;
+    // Not JSON, then JSON that is no JSON-RPC message.
+    write!(ed.stdin, "Content-Length: 5\r\n\r\n{{oops").unwrap();
+    write!(ed.stdin, "Content-Length: 8\r\n\r\n{{\"a\": 1}}").unwrap();
+    ed.stdin.flush().unwrap();
+    let mut errors = Vec::new();
+    while errors.len() < 2 {
+        let m = ed.recv();
+        if m.get("error").is_some() {
+            errors.push(m);
+        }
+    }
+    assert_eq!(errors[0]["error"]["code"], -32700, "{errors:?}");
+    assert_eq!(errors[0]["id"], serde_json::Value::Null);
+    assert!(errors[0]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("JSON illisible"));
+    assert_eq!(errors[1]["error"]["code"], -32600, "{errors:?}");
+    // Still serving.
+    let syms = ed.request("workspace/symbol", json!({"query": "plaf"}));
+    assert_eq!(syms["result"].as_array().unwrap().len(), 1, "{syms}");
+    open(&mut ed, &programme, PROGRAMME);
+    assert!(ed.diagnostics_for(&programme).is_empty());
+    ed.stop();
+}

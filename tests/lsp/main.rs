@@ -8,3 +8,5 @@ mod diagnostics;
 mod documents;
 mod dossier;
 mod navigate;
+mod paths;
+mod rename;

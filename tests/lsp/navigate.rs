@@ -350,3 +350,39 @@ fn references_from_a_type_use_and_renames_refused_on_fields_and_keywords() {
     );
     ed.stop();
 }
+
+#[test]
+fn hover_on_enumeration_values_and_references_from_an_import() {
+    let (dir, commun, programme) = workspace();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
+    let src = format!(
+        "{PROGRAMME}\nénumération O : pesticides | sols | eau\nentrée o : O\nrègle p : argent =\n  selon o :\n    cas pesticides : 1 $\n    cas sols, eau : 2 $\n"
+    );
+    open(&mut ed, &programme, &src);
+    let at = |needle: &str| {
+        let i = src.find(needle).unwrap() + 1;
+        let line = src[..i].matches('\n').count();
+        let start = src[..i].rfind('\n').map_or(0, |n| n + 1);
+        json!({"textDocument": {"uri": uri(&programme)}, "position": {"line": line, "character": src[start..i].encode_utf16().count()}})
+    };
+    for needle in ["sols |", "pesticides :", "eau : 2"] {
+        let hover = ed.request("textDocument/hover", at(needle));
+        let text = hover["result"]["contents"]["value"].as_str().unwrap_or("");
+        assert!(text.contains("O"), "{needle} : {hover}");
+        assert!(
+            text.contains(needle.split([' ', ':']).next().unwrap()),
+            "{needle} : {hover}"
+        );
+    }
+    // On the `importer commun` line: the module's file, then every import of it.
+    let mut refs = at("importer commun");
+    refs["context"] = json!({"includeDeclaration": true});
+    let found = ed.request("textDocument/references", refs);
+    assert_eq!(
+        places(&found["result"]),
+        vec![(uri(&commun), 0, 0), (uri(&programme), 3, 9)],
+        "{found}"
+    );
+    ed.stop();
+}

@@ -33,28 +33,70 @@ fn sort_key(db: &dyn Db, d: &DefRef) -> (String, String) {
     (d.file.path(db).display().to_string(), d.name.to_string())
 }
 
+/// The dependency edges of a file's rules, conditions and decisions, and the files they
+/// lead to. Equal after an edit that changes no reference (a value, a comment), so that the
+/// cycle search of the files that depend on it is not redone.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct FileDeps {
+    pub graph: BTreeMap<DefRef, Vec<DefRef>>,
+    /// In order of first reference.
+    pub files: Vec<SourceFile>,
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn file_deps(db: &dyn Db, file: SourceFile) -> FileDeps {
+    let mut out = FileDeps::default();
+    for (n, k, _) in &file_defs(db, file).defs {
+        if !matches!(k, DefKind::Rule | DefKind::Condition | DefKind::Decision) {
+            continue;
+        }
+        let d = DefRef {
+            file,
+            name: Arc::from(n.as_str()),
+        };
+        let ds = deps(db, &d);
+        for x in &ds {
+            if !out.files.contains(&x.file) {
+                out.files.push(x.file);
+            }
+        }
+        out.graph.insert(d, ds);
+    }
+    out
+}
+
 /// Every cycle whose first member (in path, then name order) is defined in `file`, as the
 /// path from that member back to it (the member itself is not repeated at the end).
 #[salsa::tracked(returns(ref))]
 pub fn file_cycles(db: &dyn Db, file: SourceFile) -> Vec<Vec<DefRef>> {
-    // 1. The graph reachable from the file's rules, conditions and decisions.
-    let mut graph: BTreeMap<DefRef, Vec<DefRef>> = BTreeMap::new();
-    let mut queue: VecDeque<DefRef> = file_defs(db, file)
-        .defs
-        .iter()
-        .filter(|(_, k, _)| matches!(k, DefKind::Rule | DefKind::Condition | DefKind::Decision))
-        .map(|(n, _, _)| DefRef {
-            file,
-            name: Arc::from(n.as_str()),
-        })
-        .collect();
-    while let Some(d) = queue.pop_front() {
-        if graph.contains_key(&d) {
-            continue;
+    // 1. The graph of the files whose definitions can be on a cycle with the file's: those it
+    // leads to that lead back to it.
+    let mut reachable: Vec<SourceFile> = vec![file];
+    let mut i = 0;
+    while i < reachable.len() {
+        for &g in &file_deps(db, reachable[i]).files {
+            if !reachable.contains(&g) {
+                reachable.push(g);
+            }
         }
-        let ds = deps(db, &d);
-        queue.extend(ds.iter().filter(|x| !graph.contains_key(*x)).cloned());
-        graph.insert(d, ds);
+        i += 1;
+    }
+    let mut back: Vec<SourceFile> = vec![file];
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for &f in &reachable {
+            if !back.contains(&f) && file_deps(db, f).files.iter().any(|g| back.contains(g)) {
+                back.push(f);
+                grew = true;
+            }
+        }
+    }
+    let mut graph: BTreeMap<DefRef, Vec<DefRef>> = BTreeMap::new();
+    for f in &back {
+        for (d, ds) in &file_deps(db, *f).graph {
+            graph.insert(d.clone(), ds.clone());
+        }
     }
     let nodes: Vec<DefRef> = graph.keys().cloned().collect();
     let index: BTreeMap<&DefRef, usize> = nodes.iter().enumerate().map(|(i, d)| (d, i)).collect();

@@ -168,7 +168,9 @@ impl ExprChecker<'_> {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ))
-                // The new arms repeat the first arm's value, for the analyst to adjust.
+                // One new arm per line, whose value is a name pol check reports until the
+                // analyst writes it (a copied value would compile silently). Editors indent
+                // the lines like the existing arms.
                 .with_fix(
                     Span {
                         start: span.end,
@@ -176,13 +178,7 @@ impl ExprChecker<'_> {
                     },
                     missing
                         .iter()
-                        .map(|m| {
-                            let body = arms
-                                .first()
-                                .map(|a| crate::format::expr(&a.body, 0))
-                                .unwrap_or_else(|| "0".into());
-                            format!(" cas {m} : {body}")
-                        })
+                        .map(|m| format!("\ncas {m} : {}", crate::check::TO_COMPLETE))
                         .collect::<String>(),
                 ),
             );

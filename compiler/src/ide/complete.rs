@@ -67,7 +67,8 @@ pub fn completions(db: &dyn Db, file: SourceFile, offset: usize) -> Vec<Completi
             .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '.'))
             .map(|(i, c)| i + c.len_utf8())
             .unwrap_or(0);
-        let Some(ty) = chain_type(db, file, &chain[start..]) else {
+        let locals = comprehension_vars(text, offset);
+        let Some(ty) = chain_type_with(db, file, &chain[start..], &locals, 0) else {
             return Vec::new();
         };
         let crate::types::Ty::Struct(d) = &ty else {
@@ -157,13 +158,38 @@ fn ident_char(c: char) -> bool {
 
 /// The type of `a.b.c` (a value, then fields) in `file`'s scope.
 fn chain_type(db: &dyn Db, file: SourceFile, chain: &str) -> Option<Ty> {
-    let scope = module_scope(db, file);
+    chain_type_with(db, file, chain, &[], 0)
+}
+
+/// The type of `a.b.c`, where `a` may also be a comprehension's variable (`pour chaque a dans
+/// liste`) among `locals`: the type of an element of its list.
+fn chain_type_with(
+    db: &dyn Db,
+    file: SourceFile,
+    chain: &str,
+    locals: &[(&str, &str)],
+    depth: usize,
+) -> Option<Ty> {
     let parts: Vec<&str> = chain.split('.').collect();
-    let mut ty = match scope.lookup(parts.first()?) {
-        Lookup::Found(b) if b.kind.is_value() => {
-            item_type(db, ItemKey::new(db, b.def.file, b.def.name.to_string()))
+    let first = *parts.first()?;
+    let local = locals.iter().rev().find(|(v, _)| *v == first);
+    let mut ty = match local {
+        // Nested comprehensions name each other's variables; a variable bound to itself
+        // (`pour chaque a dans a`) ends there.
+        Some((_, list)) if depth < 8 => match chain_type_with(db, file, list, locals, depth + 1)? {
+            Ty::List(inner) => *inner,
+            _ => return None,
+        },
+        Some(_) => return None,
+        None => {
+            let scope = module_scope(db, file);
+            match scope.lookup(first) {
+                Lookup::Found(b) if b.kind.is_value() => {
+                    item_type(db, ItemKey::new(db, b.def.file, b.def.name.to_string()))
+                }
+                _ => return None,
+            }
         }
-        _ => return None,
     };
     for p in &parts[1..] {
         let Ty::Struct(d) = &ty else {
@@ -173,6 +199,39 @@ fn chain_type(db: &dyn Db, file: SourceFile, chain: &str) -> Option<Ty> {
         ty = info.fields.iter().find(|f| f.name == *p)?.ty.clone();
     }
     Some(ty)
+}
+
+/// The comprehensions' variables of the item around `offset`, with the list each ranges over:
+/// `(variable, list)` for every `pour chaque variable dans list` written in the item (which
+/// may still be incomplete: the text is read, not the syntax tree). An item starts at a line
+/// that is not indented.
+fn comprehension_vars(text: &str, offset: usize) -> Vec<(&str, &str)> {
+    let offset = offset.min(text.len());
+    let offset = (0..=offset)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    let starts_item = |line: &str| !line.is_empty() && !line.starts_with(char::is_whitespace);
+    let mut start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    while start > 0 && !starts_item(&text[start..]) {
+        start = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+    }
+    let mut end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    while end < text.len() && !starts_item(&text[end + 1..]) {
+        end = text[end + 1..]
+            .find('\n')
+            .map_or(text.len(), |i| end + 1 + i);
+    }
+    let item = &text[start..end];
+    let words: Vec<&str> = item
+        .split(|c: char| !(ident_char(c) || c == '.'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .windows(4)
+        .filter(|w| w[0] == "chaque" && w[2] == "dans" && !w[1].contains('.'))
+        .map(|w| (w[1], w[3].trim_end_matches('.')))
+        .collect()
 }
 
 /// The position of the last whole word `word` in `text`.

@@ -21,6 +21,35 @@ pub struct DossierRun {
     pub rules_date: Option<chrono::NaiveDate>,
 }
 
+/// The file of the programme a dossier names (a file, or a folder holding the programme).
+fn entry_file(
+    db: &dyn Db,
+    policies_root: &std::path::Path,
+    name: &str,
+) -> Result<SourceFile, String> {
+    let path = policies_root.join(name);
+    let files = db.workspace().files(db);
+    match files.get(&path) {
+        Some(f) => Ok(*f),
+        None => files
+            .iter()
+            .find(|(p, f)| {
+                p.starts_with(&path)
+                    && parse_file(db, **f)
+                        .items
+                        .iter()
+                        .any(|i| matches!(i.item.kind, ItemKind::Programme(_)))
+            })
+            .map(|(_, f)| *f)
+            .ok_or_else(|| {
+                format!(
+                    "programme « {name} » introuvable sous {}",
+                    policies_root.display()
+                )
+            }),
+    }
+}
+
 /// Evaluates a dossier document of the policy tree rooted at `policies_root`. The error is a
 /// French sentence for the editor's status line.
 pub fn run_dossier(
@@ -37,27 +66,7 @@ pub fn run_dossier(
     let date = doc
         .date
         .ok_or("le dossier n'indique pas sa « date » d'évaluation")?;
-    let path = policies_root.join(&name);
-    let files = db.workspace().files(db);
-    let entry = match files.get(&path) {
-        Some(f) => *f,
-        None => *files
-            .iter()
-            .find(|(p, f)| {
-                p.starts_with(&path)
-                    && parse_file(db, **f)
-                        .items
-                        .iter()
-                        .any(|i| matches!(i.item.kind, ItemKind::Programme(_)))
-            })
-            .map(|(_, f)| f)
-            .ok_or_else(|| {
-                format!(
-                    "programme « {name} » introuvable sous {}",
-                    policies_root.display()
-                )
-            })?,
-    };
+    let entry = entry_file(db, policies_root, &name)?;
     let plan = match compile_program(db, entry) {
         Ok(p) => p,
         Err(CompileError::NotAProgramme) => {
@@ -121,4 +130,266 @@ pub fn run_dossier(
         .collect::<Vec<_>>()
         .join(" ; ");
     Ok(run)
+}
+
+/// Where a golden dossier names a definition of its programme: the byte spans (quotes
+/// included) of the JSON strings to rewrite when the definition is renamed. An input is named
+/// by its key in « entrées »; a rule, condition or decision by its key in « attendu »; a
+/// condition also in the « motifs » lists of « attendu ». `None` when the dossier is not JSON
+/// or does not name a programme the definition belongs to.
+pub fn dossier_mentions(
+    db: &dyn Db,
+    policies_root: &std::path::Path,
+    text: &str,
+    def: &crate::types::DefRef,
+    kind: DefKind,
+) -> Option<Vec<(usize, usize)>> {
+    let json = json_spans::parse(text)?;
+    let top = json.object()?;
+    let programme = top.iter().find(|(k, _, _)| k == "programme")?.2.string()?;
+    let entry = entry_file(db, policies_root, programme).ok()?;
+    if !crate::eval::plan::program_files(db, entry).contains(&def.file) {
+        return None;
+    }
+    let same = |s: &str| crate::syntax::normalize(s) == *def.name;
+    let mut out = Vec::new();
+    let section = |name: &str| {
+        top.iter()
+            .find(|(k, _, _)| k == name)
+            .and_then(|(_, _, v)| v.object())
+    };
+    match kind {
+        DefKind::Input => {
+            for (k, span, _) in section("entrées").unwrap_or(&[]) {
+                if same(k) {
+                    out.push(*span);
+                }
+            }
+        }
+        DefKind::Rule | DefKind::Condition | DefKind::Decision => {
+            for (k, span, v) in section("attendu").unwrap_or(&[]) {
+                if same(k) {
+                    out.push(*span);
+                }
+                if kind != DefKind::Condition {
+                    continue;
+                }
+                let motifs = v
+                    .object()
+                    .and_then(|m| m.iter().find(|(k, _, _)| k == "motifs"))
+                    .and_then(|(_, _, v)| v.array());
+                for m in motifs.unwrap_or(&[]) {
+                    if m.string().is_some_and(same) {
+                        out.push(m.span);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    out.sort();
+    Some(out)
+}
+
+/// A JSON reader that keeps where each string is written (the evaluator's reader does not).
+mod json_spans {
+    pub struct Node {
+        pub span: (usize, usize),
+        pub kind: Kind,
+    }
+
+    /// A member of an object: its key, the span of the key (quotes included), its value.
+    pub type Member = (String, (usize, usize), Node);
+
+    pub enum Kind {
+        Object(Vec<Member>),
+        Array(Vec<Node>),
+        String(String),
+        Other,
+    }
+
+    impl Node {
+        pub fn object(&self) -> Option<&[Member]> {
+            match &self.kind {
+                Kind::Object(m) => Some(m),
+                _ => None,
+            }
+        }
+        pub fn array(&self) -> Option<&[Node]> {
+            match &self.kind {
+                Kind::Array(a) => Some(a),
+                _ => None,
+            }
+        }
+        pub fn string(&self) -> Option<&str> {
+            match &self.kind {
+                Kind::String(s) => Some(s),
+                _ => None,
+            }
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Node> {
+        let mut p = Parser {
+            s: text.as_bytes(),
+            text,
+            i: 0,
+            depth: 0,
+        };
+        let node = p.value()?;
+        p.ws();
+        (p.i == p.s.len()).then_some(node)
+    }
+
+    struct Parser<'a> {
+        s: &'a [u8],
+        text: &'a str,
+        i: usize,
+        depth: usize,
+    }
+
+    impl Parser<'_> {
+        fn ws(&mut self) {
+            while self.s.get(self.i).is_some_and(|b| b" \t\r\n".contains(b)) {
+                self.i += 1;
+            }
+        }
+
+        fn value(&mut self) -> Option<Node> {
+            self.ws();
+            // Deeply nested documents are not dossiers; never overflow the stack on them.
+            self.depth += 1;
+            if self.depth > 200 {
+                return None;
+            }
+            let start = self.i;
+            let kind = match *self.s.get(self.i)? {
+                b'{' => {
+                    self.i += 1;
+                    let mut members = Vec::new();
+                    self.ws();
+                    if self.s.get(self.i) == Some(&b'}') {
+                        self.i += 1;
+                    } else {
+                        loop {
+                            self.ws();
+                            let k0 = self.i;
+                            let key = self.string()?;
+                            let key_span = (k0, self.i);
+                            self.ws();
+                            if self.s.get(self.i) != Some(&b':') {
+                                return None;
+                            }
+                            self.i += 1;
+                            let v = self.value()?;
+                            members.push((key, key_span, v));
+                            self.ws();
+                            match self.s.get(self.i)? {
+                                b',' => self.i += 1,
+                                b'}' => {
+                                    self.i += 1;
+                                    break;
+                                }
+                                _ => return None,
+                            }
+                        }
+                    }
+                    Kind::Object(members)
+                }
+                b'[' => {
+                    self.i += 1;
+                    let mut items = Vec::new();
+                    self.ws();
+                    if self.s.get(self.i) == Some(&b']') {
+                        self.i += 1;
+                    } else {
+                        loop {
+                            items.push(self.value()?);
+                            self.ws();
+                            match self.s.get(self.i)? {
+                                b',' => self.i += 1,
+                                b']' => {
+                                    self.i += 1;
+                                    break;
+                                }
+                                _ => return None,
+                            }
+                        }
+                    }
+                    Kind::Array(items)
+                }
+                b'"' => Kind::String(self.string()?),
+                _ => {
+                    while self
+                        .s
+                        .get(self.i)
+                        .is_some_and(|b| b.is_ascii_alphanumeric() || b"+-.".contains(b))
+                    {
+                        self.i += 1;
+                    }
+                    if self.i == start {
+                        return None;
+                    }
+                    Kind::Other
+                }
+            };
+            self.depth -= 1;
+            Some(Node {
+                span: (start, self.i),
+                kind,
+            })
+        }
+
+        fn string(&mut self) -> Option<String> {
+            if self.s.get(self.i) != Some(&b'"') {
+                return None;
+            }
+            self.i += 1;
+            let mut out = String::new();
+            loop {
+                let rest = self.text.get(self.i..)?;
+                let c = rest.chars().next()?;
+                self.i += c.len_utf8();
+                match c {
+                    '"' => return Some(out),
+                    '\\' => {
+                        let e = *self.s.get(self.i)?;
+                        self.i += 1;
+                        match e {
+                            b'"' => out.push('"'),
+                            b'\\' => out.push('\\'),
+                            b'/' => out.push('/'),
+                            b'b' => out.push('\u{8}'),
+                            b'f' => out.push('\u{c}'),
+                            b'n' => out.push('\n'),
+                            b'r' => out.push('\r'),
+                            b't' => out.push('\t'),
+                            b'u' => {
+                                let unit = |p: &mut Self| -> Option<u32> {
+                                    let h = p.text.get(p.i..p.i + 4)?;
+                                    p.i += 4;
+                                    u32::from_str_radix(h, 16).ok()
+                                };
+                                let hi = unit(self)?;
+                                let code = if (0xD800..0xDC00).contains(&hi)
+                                    && self.text.get(self.i..self.i + 2) == Some("\\u")
+                                {
+                                    self.i += 2;
+                                    let lo = unit(self)?;
+                                    0x10000
+                                        + ((hi - 0xD800) << 10)
+                                        + (lo.wrapping_sub(0xDC00) & 0x3FF)
+                                } else {
+                                    hi
+                                };
+                                out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
+                            }
+                            _ => return None,
+                        }
+                    }
+                    c => out.push(c),
+                }
+            }
+        }
+    }
 }

@@ -9,8 +9,8 @@ use crate::db::{item_ast, item_names, parse_file, Db, ItemKey, SourceFile};
 use crate::syntax::ast::{ItemKind, Span};
 use crate::types::DefRef;
 
-use super::navigate::{definition_at, find_field, Target};
-use super::references::type_names;
+use super::navigate::{definition_at, find_field, variant_target, Target};
+use super::references::{selon_arm_names, type_names};
 
 /// What hovering `offset` shows (Markdown), the span hovered, and the definition hovered if
 /// it has a value (for the active dossier's). `rules_date` is the date whose rules are in
@@ -73,6 +73,36 @@ Type prédéfini de pol.",
             );
             return Some((out, shift(n.span), None));
         }
+    }
+    // A value of an enumeration: declared here, or named in a `selon` arm.
+    let variant = match &pi.item.kind {
+        ItemKind::Enum(e) => e
+            .variants
+            .iter()
+            .position(|v| v.name.span.contains(local))
+            .map(|i| {
+                let def = DefRef {
+                    file,
+                    name: e.name.text.as_str().into(),
+                };
+                (def, i as u32, e.variants[i].name.span)
+            }),
+        _ => {
+            let checked = check_item(db, ItemKey::new(db, file, names[index].clone()));
+            let mut arm = None;
+            checked.visit_exprs(&mut |e| {
+                selon_arm_names(e, &mut |d, i, span| {
+                    if span.contains(local) {
+                        arm = Some((d.clone(), i, span));
+                    }
+                })
+            });
+            arm
+        }
+    };
+    if let Some((def, i, span)) = variant {
+        let t = variant_target(db, &def, i)?;
+        return Some((hover_text_at(db, &t, rules_date), shift(span), None));
     }
     // A structure field: declared here, or read with `valeur.champ`.
     let (def, field, span) = match &pi.item.kind {

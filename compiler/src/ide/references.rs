@@ -127,6 +127,11 @@ pub fn rename_problem(
     if !valid {
         return Some(format!("« {new_name} » n'est pas un nom valide (lettres, chiffres et _, sans mot-clé comme « si » ou « règle »)"));
     }
+    if let Some(what) = builtin_name(new_name) {
+        return Some(format!(
+            "« {new_name} » est {what} de pol : un nom de la politique le masquerait ; choisissez-en un autre"
+        ));
+    }
     for &file in files {
         let scope = module_scope(db, file);
         let sees_def = matches!(scope.lookup(&def.name), Lookup::Found(b) if b.def == *def);
@@ -140,6 +145,22 @@ pub fn rename_problem(
     None
 }
 
+/// What a name is when pol itself defines it (a function, a type, a unit, the evaluation
+/// date), in words for a refusal.
+fn builtin_name(name: &str) -> Option<&'static str> {
+    if crate::types::Builtin::from_name(name).is_some() {
+        Some("une fonction")
+    } else if crate::check::BUILTIN_TYPES.contains(&name) {
+        Some("un type")
+    } else if name == crate::check::expr::EVAL_DATE {
+        Some("une valeur")
+    } else if crate::units::Unit::atom(name).is_some() {
+        Some("une unité")
+    } else {
+        None
+    }
+}
+
 /// What « find references » looks for: a definition, a value of an enumeration, or a field of
 /// a structure (by index).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,6 +168,8 @@ pub enum Referenced {
     Def(DefRef),
     Variant(DefRef, u32),
     Field(DefRef, u32),
+    /// A module, named on an `importer` line.
+    Module(SourceFile),
 }
 
 /// What is referenced at `offset`: a name, a value of an enumeration (in an expression, a
@@ -171,6 +194,9 @@ pub fn referenced_at(db: &dyn Db, file: SourceFile, offset: u32) -> Option<Refer
         name: n.text.as_str().into(),
     };
     match &pi.item.kind {
+        ItemKind::Import(imp) => {
+            return imported_module(db, file, &imp.path).map(Referenced::Module);
+        }
         ItemKind::Enum(e) => {
             if let Some(i) = e.variants.iter().position(|v| v.name.span.contains(local)) {
                 return Some(Referenced::Variant(own(&e.name), i as u32));
@@ -208,6 +234,7 @@ pub fn references_to(
 ) -> Vec<(SourceFile, Span)> {
     let (def, index, is_variant) = match what {
         Referenced::Def(d) => return references(db, d, files),
+        Referenced::Module(m) => return module_imports(db, *m, files),
         Referenced::Variant(d, i) => (d, *i, true),
         Referenced::Field(d, i) => (d, *i, false),
     };
@@ -249,6 +276,40 @@ pub fn references_to(
                 let abs = s.shift(pi.offset);
                 if !out.contains(&(file, abs)) {
                     out.push((file, abs));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The file an `importer` line of `file` names, if it is found.
+pub(super) fn imported_module(
+    db: &dyn Db,
+    file: SourceFile,
+    path: &[String],
+) -> Option<SourceFile> {
+    let i = crate::check::scope::file_defs(db, file)
+        .imports
+        .iter()
+        .position(|p| p == path)?;
+    *crate::check::scope::resolved_imports(db, file).get(i)?
+}
+
+/// A module's file (its start, as the declaration), then every `importer` line of `files`
+/// that names it.
+fn module_imports(
+    db: &dyn Db,
+    module: SourceFile,
+    files: &[SourceFile],
+) -> Vec<(SourceFile, Span)> {
+    let mut out = vec![(module, Span::default())];
+    for &file in files {
+        let parsed = parse_file(db, file);
+        for pi in &parsed.items {
+            if let ItemKind::Import(imp) = &pi.item.kind {
+                if imported_module(db, file, &imp.path) == Some(module) {
+                    out.push((file, imp.span.shift(pi.offset)));
                 }
             }
         }

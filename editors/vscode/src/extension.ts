@@ -2,6 +2,7 @@
 import { spawnSync } from "child_process";
 import * as vscode from "vscode";
 import {
+  ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
@@ -69,13 +70,24 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher("**/*.pol") },
     middleware: {
       // The « Évaluer ce dossier » code lens runs the server's command through the client:
-      // its answer updates the status item too.
+      // its answer updates the status item too. The request is sent here rather than through
+      // `next`, whose failure handler would add the client's English « Request
+      // workspace/executeCommand failed. » next to the server's own message, in French.
       executeCommand: async (command, args, next) => {
-        const result: unknown = await next(command, args);
-        if (command === EVALUATE_COMMAND) {
-          showActiveDossier(result);
+        if (command !== EVALUATE_COMMAND || !client) {
+          return next(command, args);
         }
-        return result;
+        try {
+          const result: unknown = await client.sendRequest(ExecuteCommandRequest.type, {
+            command,
+            arguments: args,
+          });
+          showActiveDossier(result);
+          return result;
+        } catch {
+          // The server has already said why, in French (window/showMessage).
+          return undefined;
+        }
       },
     },
   };

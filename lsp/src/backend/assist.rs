@@ -60,13 +60,18 @@ pub(super) async fn code_action(
             })
             .filter_map(|d| {
                 let (span, replacement) = d.fix.clone()?;
-                let title = if d.code == pol_compiler::diagnostics::codes::NON_EXHAUSTIVE {
-                    "Ajouter les cas manquants (valeurs à compléter)".to_string()
-                } else {
-                    format!("Remplacer par « {replacement} »")
-                };
+                let (start, end) = (span.start as usize, span.end as usize);
+                let (title, start, end, replacement) =
+                    if d.code == pol_compiler::diagnostics::codes::NON_EXHAUSTIVE {
+                        let (at, arms) = ide::laid_out_arms(file.text(db), start, &replacement);
+                        let title = "Ajouter les cas manquants (valeurs à compléter)";
+                        (title.to_string(), at, at, arms)
+                    } else {
+                        let title = format!("Remplacer par « {replacement} »");
+                        (title, start, end, replacement)
+                    };
                 let edit = TextEdit {
-                    range: idx.range(span.start as usize, span.end as usize),
+                    range: idx.range(start, end),
                     new_text: replacement,
                 };
                 Some(CodeActionOrCommand::CodeAction(CodeAction {

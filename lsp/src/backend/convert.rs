@@ -10,8 +10,74 @@ use tower_lsp_server::ls_types::*;
 
 use crate::position::LineIndex;
 
+/// The file a URI names, resolved: the one identity the server keys files by (a workspace
+/// reached through a symbolic link holds the same files as the resolved one).
 pub(super) fn uri_path(uri: &Uri) -> Option<PathBuf> {
+    spelled_path(uri).map(|p| real_path(&p))
+}
+
+/// The path of a URI as the editor spells it (not resolved).
+pub(super) fn spelled_path(uri: &Uri) -> Option<PathBuf> {
     uri.to_file_path().map(|p| p.into_owned())
+}
+
+/// A path with its symbolic links resolved; a file not yet on disk is resolved through its
+/// folder. Never a Windows verbatim path (`\\?\C:\…`), which editors do not write.
+pub(super) fn real_path(p: &Path) -> PathBuf {
+    if let Ok(r) = std::fs::canonicalize(p) {
+        return plain(r);
+    }
+    match (p.parent(), p.file_name()) {
+        (Some(dir), Some(name)) if !dir.as_os_str().is_empty() => {
+            match std::fs::canonicalize(dir) {
+                Ok(d) => plain(d).join(name),
+                Err(_) => p.to_path_buf(),
+            }
+        }
+        _ => p.to_path_buf(),
+    }
+}
+
+/// Strips the verbatim prefix Windows' canonicalization adds (`\\?\C:\` → `C:\`,
+/// `\\?\UNC\server\…` → `\\server\…`).
+fn plain(p: PathBuf) -> PathBuf {
+    let Some(s) = p.to_str() else { return p };
+    if let Some(rest) = s.strip_prefix(r"\\?\UNC\") {
+        return PathBuf::from(format!(r"\\{rest}"));
+    }
+    match s.strip_prefix(r"\\?\") {
+        Some(rest) if rest.as_bytes().get(1) == Some(&b':') => PathBuf::from(rest),
+        _ => p,
+    }
+}
+
+/// How the editor spells the files' URIs: the server keys files by their resolved path and
+/// answers with the editor's spelling (the URI of an open document as the editor sent it,
+/// else the path under the workspace folder as the editor named it).
+#[derive(Clone, Default)]
+pub(super) struct Spelling {
+    /// The workspace folder: resolved, and as the editor named it.
+    pub(super) root: Option<(PathBuf, PathBuf)>,
+    /// Open documents' URIs as the editor sent them.
+    pub(super) uris: std::collections::HashMap<PathBuf, Uri>,
+}
+
+impl Spelling {
+    /// The editor's URI of a file of the database (or of a resolved path).
+    pub(super) fn uri(&self, p: &Path) -> Option<Uri> {
+        if let Some(u) = self.uris.get(p) {
+            return Some(u.clone());
+        }
+        if let Ok(rel) = p.strip_prefix(STD_PREFIX) {
+            return Uri::from_file_path(std_dir()?.join(rel));
+        }
+        if let Some((real, spelled)) = &self.root {
+            if let Ok(rel) = p.strip_prefix(real) {
+                return Uri::from_file_path(spelled.join(rel));
+            }
+        }
+        Uri::from_file_path(p)
+    }
 }
 
 /// Where the standard library is written for editors to open it: a folder of the user's
@@ -75,15 +141,13 @@ pub(super) fn std_dir() -> Option<&'static Path> {
 /// The database's path (under the standard library's prefix) of a document opened from the
 /// standard library's folder.
 pub(super) fn std_path(path: &Path) -> Option<PathBuf> {
-    let rel = path.strip_prefix(std_location()).ok()?;
+    static REAL: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let real = REAL.get_or_init(|| real_path(std_dir().unwrap_or(std_location())));
+    let rel = path
+        .strip_prefix(std_location())
+        .or_else(|_| path.strip_prefix(real))
+        .ok()?;
     Some(Path::new(STD_PREFIX).join(rel))
-}
-
-pub(super) fn path_uri(p: &Path) -> Option<Uri> {
-    match p.strip_prefix(STD_PREFIX) {
-        Ok(rel) => Uri::from_file_path(std_dir()?.join(rel)),
-        Err(_) => Uri::from_file_path(p),
-    }
 }
 
 pub(super) fn to_lsp(d: &PolDiagnostic, idx: &LineIndex<'_>, uri: &Uri) -> Diagnostic {

@@ -144,7 +144,7 @@ pub(super) async fn execute_command(
         .parse::<Uri>()
         .ok()
         .and_then(|u| uri_path(&u))
-        .unwrap_or_else(|| PathBuf::from(arg));
+        .unwrap_or_else(|| real_path(Path::new(arg)));
     let outcome = this.with_state(|st| {
         st.active = Some((path.clone(), st.generation.wrapping_sub(1), None));
         if let Some((_, run)) = Backend::active_run(st) {

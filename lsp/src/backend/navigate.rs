@@ -1,6 +1,5 @@
 //! Hover, go to definition, find references and rename.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use pol_compiler::db::{Database, STD_PREFIX};
@@ -8,7 +7,6 @@ use pol_compiler::ide;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use super::convert::*;
 use super::{Backend, State};
 
 /// Fields of structures are written in dossiers (JSON) too, like values of enumerations.
@@ -21,6 +19,9 @@ const STD_RENAME: &str =
 /// Values of enumerations are also written in dossiers (JSON): renaming them in the policies
 /// alone would break every dossier that uses them.
 const VARIANT_RENAME: &str = "une valeur d'énumération ne se renomme pas depuis l'éditeur : les dossiers JSON l'écrivent aussi ; renommez-la dans la politique et dans les dossiers";
+
+/// A golden dossier naming a definition: its path, its text, the spans of the names.
+type DossierMentions = (PathBuf, String, Vec<(usize, usize)>);
 
 impl Backend {
     /// Whether a structure field (declared or read) is at a position.
@@ -50,9 +51,32 @@ impl Backend {
         Some((target, idx.range(span.start as usize, span.end as usize)))
     }
 
+    /// The golden dossiers (`tests/` folder) that name a definition: their path, text and the
+    /// spans of the JSON strings naming it.
+    pub(super) fn dossier_mentions(st: &State, target: &ide::Target) -> Vec<DossierMentions> {
+        let (Some(root), Some(policies), Some(db)) =
+            (st.root.as_ref(), st.policies.as_ref(), st.db.as_ref())
+        else {
+            return Vec::new();
+        };
+        let files =
+            pol_compiler::files::find_files(&root.join("tests"), "json").unwrap_or_default();
+        let mut out = Vec::new();
+        for f in files {
+            let Some(text) = Backend::document_text(st, &f) else {
+                continue;
+            };
+            let spans = ide::dossier_mentions(db, policies, &text, &target.def, target.kind);
+            if let Some(spans) = spans.filter(|s| !s.is_empty()) {
+                out.push((f, text, spans));
+            }
+        }
+        out
+    }
+
     /// Every place a definition appears, as LSP locations grouped by URI.
     pub(super) fn locations(
-        open: &HashMap<PathBuf, String>,
+        st: &State,
         db: &Database,
         what: &ide::Referenced,
     ) -> Vec<(Uri, Range)> {
@@ -60,8 +84,8 @@ impl Backend {
         ide::references_to(db, what, &files)
             .into_iter()
             .filter_map(|(f, span)| {
-                let uri = path_uri(f.path(db))?;
-                let idx = Backend::index(open, db, f);
+                let uri = st.spelling.uri(f.path(db))?;
+                let idx = Backend::index(&st.open, db, f);
                 Some((uri, idx.range(span.start as usize, span.end as usize)))
             })
             .collect()
@@ -114,7 +138,7 @@ pub(super) async fn goto_definition(
         let db = st.db.as_ref()?;
         let idx = Backend::index(&st.open, db, file);
         let (tfile, span, _) = ide::navigate_at(db, file, idx.offset(pos.position) as u32)?;
-        let uri = path_uri(tfile.path(db))?;
+        let uri = st.spelling.uri(tfile.path(db))?;
         let tidx = Backend::index(&st.open, db, tfile);
         Some(GotoDefinitionResponse::Scalar(Location {
             uri,
@@ -134,7 +158,7 @@ pub(super) async fn references(
         let db = st.db.as_ref()?;
         let offset = Backend::index(&st.open, db, file).offset(pos.position) as u32;
         let what = ide::referenced_at(db, file, offset)?;
-        let mut locs = Backend::locations(&st.open, db, &what);
+        let mut locs = Backend::locations(st, db, &what);
         if !params.context.include_declaration && !locs.is_empty() {
             locs.remove(0);
         }
@@ -197,9 +221,7 @@ pub(super) async fn rename(this: &Backend, params: RenameParams) -> Result<Optio
         }
         // One edit per file, in a stable order (the definition's file first).
         let mut per_file: Vec<(Uri, Vec<TextEdit>)> = Vec::new();
-        for (uri, range) in
-            Backend::locations(&st.open, db, &ide::Referenced::Def(target.def.clone()))
-        {
+        for (uri, range) in Backend::locations(st, db, &ide::Referenced::Def(target.def.clone())) {
             let edit = TextEdit {
                 range,
                 new_text: params.new_name.clone(),
@@ -208,6 +230,22 @@ pub(super) async fn rename(this: &Backend, params: RenameParams) -> Result<Optio
                 Some((_, edits)) => edits.push(edit),
                 None => per_file.push((uri, vec![edit])),
             }
+        }
+        // Golden dossiers name inputs and expected values: renamed with them, or every
+        // dossier of the programme would break.
+        for (path, text, spans) in Backend::dossier_mentions(st, &target) {
+            let Some(uri) = st.spelling.uri(&path) else {
+                continue;
+            };
+            let idx = crate::position::LineIndex::new(&text);
+            let edits = spans
+                .into_iter()
+                .map(|(a, b)| TextEdit {
+                    range: idx.range(a, b),
+                    new_text: format!("\"{}\"", params.new_name),
+                })
+                .collect();
+            per_file.push((uri, edits));
         }
         let edits = per_file
             .into_iter()

@@ -69,7 +69,7 @@ pub(super) async fn symbol(
         let db = st.db.as_ref()?;
         let mut out = Vec::new();
         for file in db.policy_files() {
-            let Some(uri) = path_uri(file.path(db)) else {
+            let Some(uri) = st.spelling.uri(file.path(db)) else {
                 continue;
             };
             let idx = Backend::index(&st.open, db, file);

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use pol_compiler::check::file_diagnostics;
 use pol_compiler::db::Database;
+use pol_compiler::diagnostics::Diagnostic as PolDiagnostic;
 use pol_compiler::files::{find_files, io_words};
 use tower_lsp_server::ls_types::*;
 
@@ -39,7 +40,7 @@ pub(super) fn load_workspace(root: &Path) -> (Database, Vec<String>) {
             for f in files {
                 match read_policy(&f) {
                     Ok(text) => {
-                        db.set_file(std::fs::canonicalize(&f).unwrap_or(f), &text);
+                        db.set_file(real_path(&f), &text);
                     }
                     Err(e) => problems.push(e),
                 }
@@ -62,59 +63,73 @@ pub(super) fn unreadable_message(problems: &[String]) -> String {
     )
 }
 
+/// One file's diagnostics to publish: its path, URI, the LSP diagnostics, and the compiler's
+/// (recorded once sent, to publish only what changed next time).
+pub(super) type FileDiagnostics = (PathBuf, Uri, Vec<Diagnostic>, Vec<PolDiagnostic>);
+
 /// A state of the workspace (its generation) and the diagnostics to publish for it.
-pub(super) type Publication = (u64, Vec<(Uri, Vec<Diagnostic>)>);
+pub(super) type Publication = (u64, Vec<FileDiagnostics>);
 
 impl Backend {
-    /// The diagnostics of every policy file, converted; open documents and files fixed (or
-    /// removed) since the last time get an empty list.
-    pub(super) fn collect_diagnostics(state: &mut State) -> Vec<(Uri, Vec<Diagnostic>)> {
+    /// The diagnostics to publish: those of the `edited` files, and of every other policy file
+    /// whose diagnostics changed since they were last published (a file removed gets an empty
+    /// list). Only those are converted: an edit that affects no other file publishes one list.
+    pub(super) fn collect_diagnostics(state: &State, edited: &[PathBuf]) -> Vec<FileDiagnostics> {
         let Some(db) = state.db.as_ref() else {
             return Vec::new();
         };
         let mut out = Vec::new();
-        let mut now = HashSet::new();
         let mut seen = HashSet::new();
         for file in db.policy_files() {
-            let path = file.path(db).clone();
-            seen.insert(path.clone());
-            let Some(uri) = path_uri(&path) else { continue };
-            let idx = Backend::index(&state.open, db, file);
-            let diags: Vec<Diagnostic> = file_diagnostics(db, file)
-                .iter()
-                .map(|d| to_lsp(d, &idx, &uri))
-                .collect();
-            if !diags.is_empty() {
-                now.insert(path.clone());
-                out.push((uri, diags));
-            } else if state.with_diagnostics.contains(&path) || state.open.contains_key(&path) {
-                // Open documents always get their (possibly empty) list.
-                out.push((uri, Vec::new()));
+            let path = file.path(db);
+            seen.insert(path);
+            let diags = file_diagnostics(db, file);
+            let changed = match state.published.get(path) {
+                Some(last) => last != diags,
+                None => !diags.is_empty(),
+            };
+            if !changed && !edited.contains(path) {
+                continue;
             }
+            let Some(uri) = state.spelling.uri(path) else {
+                continue;
+            };
+            let idx = Backend::index(&state.open, db, file);
+            let lsp = diags.iter().map(|d| to_lsp(d, &idx, &uri)).collect();
+            out.push((path.clone(), uri, lsp, diags.clone()));
         }
         // Files gone from the database (deleted, closed without being saved).
-        for path in state.with_diagnostics.difference(&seen) {
-            if let Some(uri) = path_uri(path) {
-                out.push((uri, Vec::new()));
+        for (path, last) in &state.published {
+            if seen.contains(path) || last.is_empty() {
+                continue;
+            }
+            if let Some(uri) = state.spelling.uri(path) {
+                out.push((path.clone(), uri, Vec::new(), Vec::new()));
             }
         }
-        state.with_diagnostics = now;
         out
     }
 
+    /// Sends a publication, file by file, while the workspace is still in its state: a newer
+    /// state has its own. What was sent is recorded, so that what was not is sent next time.
     pub(super) async fn publish(&self, (generation, all): Publication) {
-        for (uri, diags) in all {
+        for (path, uri, diags, pol) in all {
             if self.with_state(|st| st.generation) != generation {
                 return;
             }
             self.client.publish_diagnostics(uri, diags, None).await;
+            self.with_state(|st| {
+                if st.generation == generation {
+                    st.published.insert(path, pol);
+                }
+            });
         }
     }
 
-    /// A new state of the workspace, and its diagnostics.
-    pub(super) fn changed(st: &mut State) -> Publication {
+    /// A new state of the workspace, and its diagnostics (`edited` files always get theirs).
+    pub(super) fn changed(st: &mut State, edited: &[PathBuf]) -> Publication {
         st.generation += 1;
-        (st.generation, Self::collect_diagnostics(st))
+        (st.generation, Self::collect_diagnostics(st, edited))
     }
 
     /// Records an open document's text; a policy file also replaces its file in the database.
@@ -127,9 +142,9 @@ impl Backend {
                 .get_or_insert_with(|| Database::new(path.parent().unwrap_or(Path::new("/"))));
             db.set_file(&path, &text);
         }
-        st.open.insert(path, text);
+        st.open.insert(path.clone(), text);
         if policy {
-            Some(Self::changed(st))
+            Some(Self::changed(st, &[path]))
         } else {
             // A dossier's text changed: its evaluation is stale.
             st.generation += 1;
@@ -139,11 +154,15 @@ impl Backend {
 }
 
 pub(super) async fn did_open(this: &Backend, params: DidOpenTextDocumentParams) {
-    let Some(path) = uri_path(&params.text_document.uri) else {
+    let uri = params.text_document.uri;
+    let Some(path) = uri_path(&uri) else {
         return;
     };
     let text = params.text_document.text;
-    if let Some(all) = this.with_state(|st| Backend::set_document(st, path, text)) {
+    if let Some(all) = this.with_state(|st| {
+        st.spelling.uris.insert(path.clone(), uri);
+        Backend::set_document(st, path, text)
+    }) {
         this.publish(all).await;
     }
 }
@@ -198,6 +217,7 @@ pub(super) async fn did_close(this: &Backend, params: DidCloseTextDocumentParams
     // Back to the file on disk (or gone, if it was never saved).
     let all = this.with_state(|st| {
         st.open.remove(&path);
+        st.spelling.uris.remove(&path);
         if !is_policy(&path) {
             return None;
         }
@@ -209,7 +229,7 @@ pub(super) async fn did_close(this: &Backend, params: DidCloseTextDocumentParams
                 Err(_) => db.remove_file(&path),
             }
         }
-        Some(Backend::changed(st))
+        Some(Backend::changed(st, std::slice::from_ref(&path)))
     });
     if let Some(all) = all {
         this.publish(all).await;
@@ -236,17 +256,16 @@ pub(super) fn watcher_registration() -> Registration {
 pub(super) async fn did_change_watched_files(this: &Backend, params: DidChangeWatchedFilesParams) {
     let (all, problems) = this.with_state(|st| {
         let mut problems = Vec::new();
-        let mut touched = false;
+        let mut touched = Vec::new();
         for change in params.changes {
             let Some(path) = uri_path(&change.uri) else {
                 continue;
             };
-            let path = std::fs::canonicalize(&path).unwrap_or(path);
             if !is_policy(&path) || st.open.contains_key(&path) {
                 continue;
             }
             let Some(db) = st.db.as_mut() else { continue };
-            touched = true;
+            touched.push(path.clone());
             if change.typ == FileChangeType::DELETED {
                 db.remove_file(&path);
                 continue;
@@ -261,7 +280,8 @@ pub(super) async fn did_change_watched_files(this: &Backend, params: DidChangeWa
                 }
             }
         }
-        (touched.then(|| Backend::changed(st)), problems)
+        let all = (!touched.is_empty()).then(|| Backend::changed(st, &touched));
+        (all, problems)
     });
     if !problems.is_empty() {
         this.client

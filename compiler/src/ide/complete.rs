@@ -4,6 +4,7 @@ use crate::check::item_type;
 use crate::check::scope::{module_scope, DefKind, Lookup};
 use crate::db::{item_ast, Db, ItemKey, SourceFile};
 use crate::syntax::ast::ItemKind;
+use crate::syntax::keywords::RESERVED;
 use crate::types::Ty;
 
 /// A completion proposal.
@@ -14,37 +15,6 @@ pub struct Completion {
     pub kind: &'static str,
     pub detail: Option<String>,
 }
-
-const KEYWORDS: &[&str] = &[
-    "programme",
-    "version",
-    "importer",
-    "énumération",
-    "structure",
-    "entrée",
-    "règle",
-    "condition",
-    "décision",
-    "exception",
-    "remplace",
-    "table",
-    "selon",
-    "cas",
-    "sinon",
-    "si",
-    "alors",
-    "et",
-    "ou",
-    "non",
-    "vrai",
-    "faux",
-    "dans",
-    "pour",
-    "chaque",
-    "où",
-    "liste",
-    "toutes les conditions",
-];
 
 const UNITS: &[&str] = &[
     "$", "%", "ha", "m", "m²", "m³", "kg", "unité", "entaille", "ruche", "arbre", "jours", "mois",
@@ -135,7 +105,12 @@ pub fn completions(db: &dyn Db, file: SourceFile, offset: usize) -> Vec<Completi
             detail: None,
         });
     }
-    for k in KEYWORDS {
+    // `toutes` and `conditions` are offered as the phrase they make.
+    let keywords = RESERVED
+        .iter()
+        .filter(|k| !matches!(**k, "toutes" | "conditions"))
+        .chain(&["toutes les conditions"]);
+    for k in keywords {
         out.push(Completion {
             label: k.to_string(),
             kind: "mot-clé",

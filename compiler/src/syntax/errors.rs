@@ -158,7 +158,8 @@ fn plain_mistake(text: &str, pos: usize, span: Span, expected: &[String]) -> Opt
         .chars()
         .take_while(|c| c.is_alphanumeric() || *c == '_')
         .collect();
-    if expected.iter().any(|e| e == "un nom") && RESERVED.contains(&word.as_str()) {
+    if expected.iter().any(|e| e == "un nom") && super::keywords::RESERVED.contains(&word.as_str())
+    {
         return Some(
             Diagnostic::error(
                 codes::SYNTAX,
@@ -211,8 +212,9 @@ fn plain_mistake(text: &str, pos: usize, span: Span, expected: &[String]) -> Opt
         );
     }
     if item_start {
-        if let Some(kw) = crate::diagnostics::suggest(&word, ITEM_KEYWORDS.iter().copied())
-            .filter(|kw| *kw != word)
+        if let Some(kw) =
+            crate::diagnostics::suggest(&word, super::keywords::ITEM_KEYWORDS.iter().copied())
+                .filter(|kw| *kw != word)
         {
             return Some(
                 Diagnostic::error(
@@ -227,55 +229,6 @@ fn plain_mistake(text: &str, pos: usize, span: Span, expected: &[String]) -> Opt
     }
     None
 }
-
-/// The words that start an item.
-const ITEM_KEYWORDS: &[&str] = &[
-    "programme",
-    "version",
-    "importer",
-    "énumération",
-    "structure",
-    "entrée",
-    "règle",
-    "condition",
-    "décision",
-    "exception",
-    "remplace",
-    "table",
-];
-
-/// Words that cannot be names (the grammar's `keyword`).
-const RESERVED: &[&str] = &[
-    "programme",
-    "version",
-    "importer",
-    "énumération",
-    "structure",
-    "entrée",
-    "règle",
-    "condition",
-    "décision",
-    "exception",
-    "remplace",
-    "table",
-    "selon",
-    "cas",
-    "sinon",
-    "si",
-    "alors",
-    "et",
-    "ou",
-    "où",
-    "non",
-    "vrai",
-    "faux",
-    "dans",
-    "pour",
-    "chaque",
-    "liste",
-    "toutes",
-    "conditions",
-];
 
 /// Converts a pest error on `text[base..]` into a diagnostic with an absolute span.
 pub(super) fn from_pest(e: &Error<Rule>, text: &str, base: usize, len: usize) -> Diagnostic {
@@ -396,38 +349,10 @@ pub(super) fn from_pest(e: &Error<Rule>, text: &str, base: usize, len: usize) ->
         .iter()
         .any(|e| e == "un type" || e == "une expression")
     {
-        const UNITS: &[&str] = &[
-            "$",
-            "m²",
-            "m2",
-            "m³",
-            "m3",
-            "km",
-            "ha",
-            "kg",
-            "mois",
-            "jours",
-            "jour",
-            "ans",
-            "an",
-            "unités",
-            "unité",
-            "entailles",
-            "entaille",
-            "ruches",
-            "ruche",
-            "arbres",
-            "arbre",
-            "tonnes",
-            "tonne",
-            "t",
-            "litres",
-            "litre",
-            "L",
-            "m",
-            "%",
-        ];
-        expected.retain(|e| !UNITS.iter().any(|u| *e == format!("« {u} »")));
+        expected.retain(|e| {
+            let word = e.trim_start_matches("« ").trim_end_matches(" »");
+            !(e.starts_with("« ") && (word == "%" || crate::units::Unit::atom(word).is_some()))
+        });
     }
     // The chunk re-parsed alone ends where its item ends, not where the file does.
     let at_end = text.get(pos..).is_none_or(|r| r.trim().is_empty());

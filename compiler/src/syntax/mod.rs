@@ -8,6 +8,7 @@
 pub mod ast;
 pub mod comments;
 mod errors;
+pub mod keywords;
 mod lower;
 pub mod tokens;
 

@@ -125,6 +125,12 @@ enum Command {
 fn french_clap_error(e: &clap::Error) -> String {
     use clap::error::{ContextKind, ErrorKind};
     let ctx = |k: ContextKind| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+    // clap's own suggestion, said the French way.
+    let hint = |k: ContextKind| {
+        e.get(k)
+            .map(|s| format!(" ; voulez-vous dire « {s} » ?"))
+            .unwrap_or_default()
+    };
     match e.kind() {
         ErrorKind::InvalidValue => format!(
             "valeur invalide « {} » pour {} (valeurs possibles : {})",
@@ -133,20 +139,14 @@ fn french_clap_error(e: &clap::Error) -> String {
             ctx(ContextKind::ValidValue)
         ),
         ErrorKind::UnknownArgument => {
-            let hint = e
-                .get(ContextKind::SuggestedArg)
-                .map(|s| format!(" ; voulez-vous dire « {s} » ?"))
-                .unwrap_or_default();
+            let hint = hint(ContextKind::SuggestedArg);
             format!(
                 "argument inconnu « {} »{hint}",
                 ctx(ContextKind::InvalidArg)
             )
         }
         ErrorKind::InvalidSubcommand => {
-            let hint = e
-                .get(ContextKind::SuggestedSubcommand)
-                .map(|s| format!(" ; voulez-vous dire « {s} » ?"))
-                .unwrap_or_default();
+            let hint = hint(ContextKind::SuggestedSubcommand);
             format!(
                 "commande inconnue « {} »{hint} (commandes : check, eval, test, fmt, lsp)",
                 ctx(ContextKind::InvalidSubcommand)

@@ -580,3 +580,40 @@ fn the_prime_vert_dossiers_exercise_every_condition_and_table_row() {
         );
     }
 }
+
+#[test]
+fn batch_results_never_overwrite_the_dossiers() {
+    let dir = tempfile::tempdir().unwrap();
+    let lot = dir.path().join("lot.jsonl");
+    std::fs::write(&lot, "{\"x\": 1}\n").unwrap();
+    let prog = dir.path().join("p.pol");
+    std::fs::write(
+        &prog,
+        "programme p « P »\n  en vigueur du 2000-01-01 au 2099-12-31\n  sorties r\nentrée x : entier\nrègle r = x\n",
+    )
+    .unwrap();
+    let hard = dir.path().join("lien.jsonl");
+    std::fs::hard_link(&lot, &hard).unwrap();
+    for out in [&lot, &hard] {
+        let o = pol(
+            &[
+                "eval",
+                prog.to_str().unwrap(),
+                "--lot",
+                lot.to_str().unwrap(),
+                "--sortie",
+                out.to_str().unwrap(),
+                "--date",
+                "2025-01-01",
+            ],
+            dir.path(),
+        );
+        assert_eq!(code(&o), 2, "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("est le fichier des dossiers"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(std::fs::read_to_string(&lot).unwrap(), "{\"x\": 1}\n");
+    }
+}

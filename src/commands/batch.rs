@@ -14,6 +14,24 @@ use super::eval::{compile, parse_date};
 use super::{FAILED, OK, USAGE};
 use crate::workspace::{io_words, resolve_programme};
 
+/// Whether two paths name one file: the same path once resolved, or (on Unix) the same
+/// device and inode, which also catches hard links.
+fn same_file(a: &Path, b: &Path) -> bool {
+    let resolved = std::fs::canonicalize(a)
+        .ok()
+        .is_some_and(|i| std::fs::canonicalize(b).is_ok_and(|o| o == i));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let inode = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+        resolved || inode(a).is_some_and(|i| inode(b) == Some(i))
+    }
+    #[cfg(not(unix))]
+    {
+        resolved
+    }
+}
+
 pub fn run(
     programme: &str,
     input: &Path,
@@ -55,10 +73,7 @@ pub fn run(
         }
     };
     // Writing the results over the dossiers would destroy them before they are read.
-    let same_file = std::fs::canonicalize(input)
-        .ok()
-        .is_some_and(|i| std::fs::canonicalize(output).is_ok_and(|o| o == i));
-    if same_file {
+    if same_file(input, output) {
         eprintln!(
             "erreur : --sortie « {} » est le fichier des dossiers (--lot) : choisissez un autre fichier de résultats",
             output.display()

@@ -955,7 +955,13 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                             item.span.shift(offset),
                         )
                         .with_label("modification inutilisée")
-                        .with_help("ajoutez « importer <ce module> » dans le fichier du programme"),
+                        .with_help(format!(
+                            "ajoutez « importer {} » dans le fichier du programme",
+                            file.path(db)
+                                .file_stem()
+                                .map(|s| s.to_string_lossy().into_owned())
+                                .unwrap_or_default()
+                        )),
                     );
                 }
                 if let Some(prev) = version_seen {

@@ -506,3 +506,12 @@ fn an_amendment_nobody_imports_is_reported() {
     let late_base = programme.replace("version 2023-12-05", "version 2027-01-01");
     assert_eq!(codes_of(&[("p.pol", &late_base)])[0], vec!["pol::version"]);
 }
+
+#[test]
+fn a_key_written_twice_is_named_with_its_path() {
+    let e = pol_compiler::eval::json::parse(r#"{"ds": [{"a": 1, "a": 2}]}"#).unwrap_err();
+    assert!(
+        e.contains("la clé « a » est écrite deux fois dans « ds[0] »"),
+        "{e}"
+    );
+}

@@ -89,8 +89,9 @@ struct Keys {
 impl Keys {
     fn child(&self, key: &str) -> Keys {
         Keys {
-            path: if self.path.is_empty() {
-                key.to_string()
+            // `dépenses[0].montant`, as the other messages write paths.
+            path: if self.path.is_empty() || key.starts_with('[') {
+                format!("{}{key}", self.path)
             } else {
                 format!("{}.{key}", self.path)
             },

@@ -637,3 +637,15 @@ fn checks_that_cannot_apply_say_so() {
         d[0].message
     );
 }
+
+#[test]
+fn a_long_cycle_of_rules_without_types_is_one_diagnostic() {
+    let n = 2_000;
+    let mut src: String = (0..n)
+        .map(|i| format!("règle r{i} = r{} + 1\n", i + 1))
+        .collect();
+    src.push_str(&format!("règle r{n} = r0\n"));
+    assert_eq!(codes(&src), vec!["pol::règle::cycle"]);
+    // A comprehension's variable named like the rule is no cycle.
+    assert_clean("entrée l : liste de entier = []\nrègle a = somme(a pour chaque a dans l)");
+}

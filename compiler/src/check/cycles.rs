@@ -209,3 +209,149 @@ pub fn file_cycles(db: &dyn Db, file: SourceFile) -> Vec<Vec<DefRef>> {
     }
     out
 }
+
+/// The rules written without a type that sit on a cycle of such rules within their file,
+/// found from the syntax alone in linear time. Their type cannot be inferred: `item_type`
+/// gives them `Ty::Error` at once, instead of letting salsa unwind a long query cycle (which
+/// costs memory in the square of its length); the cycle itself is reported as usual.
+#[salsa::tracked(returns(ref))]
+pub fn untyped_cycle_members(db: &dyn Db, file: SourceFile) -> BTreeSet<String> {
+    use crate::syntax::ast::ItemKind;
+    let parsed = crate::db::parse_file(db, file);
+    let untyped: Vec<(&str, &crate::syntax::ast::Expr)> = parsed
+        .items
+        .iter()
+        .filter_map(|pi| match &pi.item.kind {
+            ItemKind::Rule(r) if r.ty.is_none() => Some((r.name.text.as_str(), &r.body)),
+            _ => None,
+        })
+        .collect();
+    let index: BTreeMap<&str, usize> = untyped
+        .iter()
+        .enumerate()
+        .map(|(i, (n, _))| (*n, i))
+        .collect();
+    let edges: Vec<Vec<usize>> = untyped
+        .iter()
+        .map(|(_, body)| {
+            let mut names = Vec::new();
+            names_read(body, &mut Vec::new(), &mut names);
+            let mut out: Vec<usize> = names.iter().filter_map(|n| index.get(n).copied()).collect();
+            out.sort_unstable();
+            out.dedup();
+            out
+        })
+        .collect();
+    strongly_connected(&edges)
+        .into_iter()
+        .filter(|c| c.len() > 1 || edges[c[0]].contains(&c[0]))
+        .flatten()
+        .map(|i| untyped[i].0.to_string())
+        .collect()
+}
+
+/// The names an expression reads, but those bound by its comprehensions.
+fn names_read<'a>(
+    e: &'a crate::syntax::ast::Expr,
+    bound: &mut Vec<&'a str>,
+    out: &mut Vec<&'a str>,
+) {
+    use crate::syntax::ast::ExprKind as K;
+    match &e.kind {
+        K::Name(n) if !bound.contains(&n.as_str()) => out.push(n),
+        K::Name(_) | K::Number { .. } | K::Bool(_) | K::Text(_) | K::Date(_) | K::Error => {}
+        K::Field(x, _) | K::Unary(_, x) | K::Paren(x) => names_read(x, bound, out),
+        K::Call(f, args) => {
+            names_read(f, bound, out);
+            args.iter().for_each(|a| names_read(a, bound, out));
+        }
+        K::Binary(_, a, b) => {
+            names_read(a, bound, out);
+            names_read(b, bound, out);
+        }
+        K::If {
+            cond,
+            then,
+            otherwise,
+            ..
+        } => {
+            names_read(cond, bound, out);
+            names_read(then, bound, out);
+            names_read(otherwise, bound, out);
+        }
+        K::Selon {
+            scrutinee,
+            arms,
+            default,
+        } => {
+            names_read(scrutinee, bound, out);
+            arms.iter().for_each(|a| names_read(&a.body, bound, out));
+            if let Some(d) = default {
+                names_read(d, bound, out);
+            }
+        }
+        K::List(items) => items.iter().for_each(|i| names_read(i, bound, out)),
+        K::Comprehension {
+            body,
+            var,
+            list,
+            filter,
+        } => {
+            names_read(list, bound, out);
+            bound.push(&var.text);
+            names_read(body, bound, out);
+            if let Some(f) = filter {
+                names_read(f, bound, out);
+            }
+            bound.pop();
+        }
+    }
+}
+
+/// Tarjan's strongly connected components, without recursion.
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = edges.len();
+    let (mut index, mut low) = (vec![usize::MAX; n], vec![0; n]);
+    let mut on_stack = vec![false; n];
+    let (mut stack, mut out, mut next) = (Vec::new(), Vec::new(), 0);
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work = vec![(root, 0usize)];
+        while let Some(&mut (v, ref mut i)) = work.last_mut() {
+            if *i == 0 {
+                index[v] = next;
+                low[v] = next;
+                next += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = edges[v].get(*i) {
+                *i += 1;
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut component = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                out.push(component);
+            }
+        }
+    }
+    out
+}

@@ -210,6 +210,9 @@ pub fn item_type<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Ty {
     match &item.kind {
         ItemKind::Rule(r) => match &r.ty {
             Some(t) => resolve_type(scope, t, &mut sink),
+            None if cycles::untyped_cycle_members(db, key.file(db)).contains(&r.name.text) => {
+                Ty::Error
+            }
             None => {
                 let mut c = ExprChecker::new(db, key.file(db), scope);
                 c.check(&r.body, None).ty

@@ -19,14 +19,22 @@ fn deps(db: &dyn Db, d: &DefRef) -> Vec<DefRef> {
             out.extend(check_item(db, ItemKey::new(db, d.file, ex.clone())).refs());
         }
     }
-    out.retain(|r| {
-        file_defs(db, r.file).defs.iter().any(|(n, k, _)| {
-            **n == *r.name && matches!(k, DefKind::Rule | DefKind::Condition | DefKind::Decision)
-        })
-    });
+    out.retain(|r| computed_names(db, r.file).contains(&*r.name));
     out.sort();
     out.dedup();
     out
+}
+
+/// The names of a file's rules, conditions and decisions: what can be on a cycle. A set, so
+/// that each reference is one lookup (a scan per reference costs the square of the file).
+#[salsa::tracked(returns(ref))]
+pub fn computed_names(db: &dyn Db, file: SourceFile) -> BTreeSet<String> {
+    file_defs(db, file)
+        .defs
+        .iter()
+        .filter(|(_, k, _)| matches!(k, DefKind::Rule | DefKind::Condition | DefKind::Decision))
+        .map(|(n, _, _)| n.clone())
+        .collect()
 }
 
 fn sort_key(db: &dyn Db, d: &DefRef) -> (String, String) {

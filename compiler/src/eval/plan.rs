@@ -341,6 +341,8 @@ struct Compiler<'a> {
     struct_queue: Vec<DefRef>,
     /// The definition and file being compiled (for `selon` locations).
     current: Option<(Slot, SourceFile)>,
+    /// Each file's path as shown, computed once.
+    paths: HashMap<SourceFile, Arc<str>>,
 }
 
 /// A file's path as shown to users: relative to the folder that holds the policy root
@@ -355,21 +357,35 @@ pub fn display_path(db: &dyn Db, file: SourceFile) -> String {
         .to_string()
 }
 
+/// Where each line of a file starts (byte offsets), to turn an offset into a line number
+/// by binary search rather than by counting from the start of the file each time.
+#[salsa::tracked(returns(ref))]
+pub fn line_starts(db: &dyn Db, file: SourceFile) -> Vec<u32> {
+    std::iter::once(0)
+        .chain(
+            file.text(db)
+                .match_indices('\n')
+                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        )
+        .collect()
+}
+
 fn line_of(db: &dyn Db, file: SourceFile, offset: u32) -> u32 {
-    let text = file.text(db);
-    let end = (offset as usize).min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count() as u32
-        + 1
+    let starts = line_starts(db, file);
+    u32::try_from(starts.partition_point(|s| *s <= offset)).unwrap_or(u32::MAX)
 }
 
 impl<'a> Compiler<'a> {
-    fn location(&self, file: SourceFile, span: Span) -> Location {
+    fn location(&mut self, file: SourceFile, span: Span) -> Location {
+        let db = self.db;
+        let shown = self
+            .paths
+            .entry(file)
+            .or_insert_with(|| Arc::from(display_path(db, file)))
+            .clone();
         Location {
-            file: Arc::from(display_path(self.db, file)),
-            line: line_of(self.db, file, span.start),
+            file: shown,
+            line: line_of(db, file, span.start),
             span,
         }
     }
@@ -591,6 +607,7 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
         },
         struct_queue: Vec::new(),
         current: None,
+        paths: HashMap::new(),
     };
 
     // 1. Slots for every value definition and table (replacements are versions, not slots).

@@ -85,6 +85,52 @@ impl Lowerer {
             .is_some_and(|n| self.depth.saturating_add(n) <= MAX_DEPTH + 1)
     }
 
+    /// A left-associative chain `first op₁ x₁ op₂ x₂ …` (`a + b - c`, `a et b et c`), laid
+    /// out left-deep: the first operand sits n − 1 levels down.
+    fn chain(
+        &mut self,
+        first: Pair<'_, Rule>,
+        rest: Vec<(BinOp, Pair<'_, Rule>)>,
+        span: Span,
+    ) -> Expr {
+        let count = rest.len() + 1;
+        if !self.chain_fits(count) {
+            return self.too_deep(span, TooDeep::Chain);
+        }
+        if rest.is_empty() {
+            return self.expr(first);
+        }
+        let mut acc = self.chain_operand(first, 0, count);
+        for (i, (op, q)) in rest.into_iter().enumerate() {
+            let rhs = self.chain_operand(q, i + 1, count);
+            acc = Expr {
+                span: Span {
+                    start: acc.span.start,
+                    end: rhs.span.end,
+                },
+                kind: ExprKind::Binary(op, Box::new(acc), Box::new(rhs)),
+            };
+        }
+        acc
+    }
+
+    /// An operand behind repeated prefix operators (`non non x`, `- - x`), one level each.
+    fn prefixed(&mut self, p: Pair<'_, Rule>, op_rule: Rule, op: UnOp, span: Span) -> Expr {
+        let parts: Vec<_> = inner(p).collect();
+        let ops = parts.iter().filter(|q| q.as_rule() == op_rule).count();
+        let Some(last) = parts.into_iter().last() else {
+            return Self::error_expr(span);
+        };
+        let mut e = self.child(last, u32::try_from(ops).unwrap_or(u32::MAX));
+        for _ in 0..ops {
+            e = Expr {
+                kind: ExprKind::Unary(op, Box::new(e)),
+                span,
+            };
+        }
+        e
+    }
+
     fn expr_inner(&mut self, p: Pair<'_, Rule>, span: Span) -> Expr {
         let rule = p.as_rule();
         match rule {
@@ -131,49 +177,14 @@ impl Lowerer {
                 } else {
                     BinOp::And
                 };
-                let operands: Vec<_> = inner(p).collect();
-                let count = operands.len();
-                if count == 0 {
-                    return Self::error_expr(span);
-                }
-                if !self.chain_fits(count) {
-                    return self.too_deep(span, TooDeep::Chain);
-                }
-                let mut it = operands.into_iter();
+                let mut it = inner(p);
                 let Some(first) = it.next() else {
                     return Self::error_expr(span);
                 };
-                if count == 1 {
-                    return self.expr(first);
-                }
-                let mut acc = self.chain_operand(first, 0, count);
-                for (i, q) in it.enumerate() {
-                    let rhs = self.chain_operand(q, i + 1, count);
-                    acc = Expr {
-                        span: Span {
-                            start: acc.span.start,
-                            end: rhs.span.end,
-                        },
-                        kind: ExprKind::Binary(op, Box::new(acc), Box::new(rhs)),
-                    };
-                }
-                acc
+                let rest = it.map(|q| (op, q)).collect();
+                self.chain(first, rest, span)
             }
-            Rule::negation => {
-                let parts: Vec<_> = inner(p).collect();
-                let nots = parts.iter().filter(|q| q.as_rule() == Rule::kw_non).count();
-                let Some(last) = parts.into_iter().last() else {
-                    return Self::error_expr(span);
-                };
-                let mut e = self.child(last, u32::try_from(nots).unwrap_or(u32::MAX));
-                for _ in 0..nots {
-                    e = Expr {
-                        kind: ExprKind::Unary(UnOp::Not, Box::new(e)),
-                        span,
-                    };
-                }
-                e
-            }
+            Rule::negation => self.prefixed(p, Rule::kw_non, UnOp::Not, span),
             Rule::comparison => {
                 let mut it = inner(p);
                 let Some(first) = it.next() else {
@@ -212,54 +223,23 @@ impl Lowerer {
                 }
             }
             Rule::additive | Rule::multiplicative => {
-                let parts: Vec<_> = inner(p).collect();
-                let count = parts.len().div_ceil(2);
-                if !self.chain_fits(count) {
-                    return self.too_deep(span, TooDeep::Chain);
-                }
-                let mut it = parts.into_iter();
+                let mut it = inner(p);
                 let Some(first) = it.next() else {
                     return Self::error_expr(span);
                 };
-                if count == 1 {
-                    return self.expr(first);
-                }
-                let mut acc = self.chain_operand(first, 0, count);
-                let mut index = 0;
+                let mut rest = Vec::new();
                 while let (Some(op), Some(rhs)) = (it.next(), it.next()) {
-                    index += 1;
                     let op = match op.as_str() {
                         "+" => BinOp::Add,
                         "-" => BinOp::Sub,
                         "/" | "÷" => BinOp::Div,
                         _ => BinOp::Mul,
                     };
-                    let rhs = self.chain_operand(rhs, index, count);
-                    acc = Expr {
-                        span: Span {
-                            start: acc.span.start,
-                            end: rhs.span.end,
-                        },
-                        kind: ExprKind::Binary(op, Box::new(acc), Box::new(rhs)),
-                    };
+                    rest.push((op, rhs));
                 }
-                acc
+                self.chain(first, rest, span)
             }
-            Rule::unary => {
-                let parts: Vec<_> = inner(p).collect();
-                let negs = parts.iter().filter(|q| q.as_rule() == Rule::neg_op).count();
-                let Some(last) = parts.into_iter().last() else {
-                    return Self::error_expr(span);
-                };
-                let mut e = self.child(last, u32::try_from(negs).unwrap_or(u32::MAX));
-                for _ in 0..negs {
-                    e = Expr {
-                        kind: ExprKind::Unary(UnOp::Neg, Box::new(e)),
-                        span,
-                    };
-                }
-                e
-            }
+            Rule::unary => self.prefixed(p, Rule::neg_op, UnOp::Neg, span),
             Rule::postfix => {
                 let parts: Vec<_> = inner(p).collect();
                 let count = parts.len();

@@ -4,7 +4,7 @@ use crate::check::item_type;
 use crate::check::scope::{module_scope, DefKind, Lookup};
 use crate::db::{item_ast, Db, ItemKey, SourceFile};
 use crate::syntax::ast::ItemKind;
-use crate::syntax::keywords::RESERVED;
+use crate::syntax::keywords::reserved;
 use crate::types::Ty;
 
 /// A completion proposal.
@@ -106,10 +106,9 @@ pub fn completions(db: &dyn Db, file: SourceFile, offset: usize) -> Vec<Completi
         });
     }
     // `toutes` and `conditions` are offered as the phrase they make.
-    let keywords = RESERVED
-        .iter()
-        .filter(|k| !matches!(**k, "toutes" | "conditions"))
-        .chain(&["toutes les conditions"]);
+    let keywords = reserved()
+        .filter(|k| !matches!(*k, "toutes" | "conditions"))
+        .chain(["toutes les conditions"]);
     for k in keywords {
         out.push(Completion {
             label: k.to_string(),

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use crate::check::scope::{file_defs, module_scope, DefKind};
 use crate::check::{check_item, item_type, struct_info, BUILTIN_TYPES};
-use crate::db::{item_ast, item_names, parse_file, Db, ItemKey, SourceFile};
+use crate::db::{item_ast, Db, ItemKey, SourceFile};
 use crate::syntax::ast::{ItemKind, Span};
 use crate::types::DefRef;
 
@@ -25,14 +25,7 @@ pub fn hover_at(
         let def = t.variant.is_none().then(|| t.def.clone());
         return Some((hover_text_at(db, &t, rules_date), span, def));
     }
-    let parsed = parse_file(db, file);
-    let names = item_names(db, file);
-    let index = parsed
-        .items
-        .iter()
-        .position(|pi| offset >= pi.offset && pi.item.span.contains(offset - pi.offset))?;
-    let pi = &parsed.items[index];
-    let local = offset - pi.offset;
+    let (pi, key, local) = super::navigate::item_at(db, file, offset)?;
     let shift = |s: Span| s.shift(pi.offset);
     // An import: the module and where it is.
     if let ItemKind::Import(imp) = &pi.item.kind {
@@ -88,7 +81,7 @@ Type prédéfini de pol.",
                 (def, i as u32, e.variants[i].name.span)
             }),
         _ => {
-            let checked = check_item(db, ItemKey::new(db, file, names[index].clone()));
+            let checked = check_item(db, key);
             let mut arm = None;
             checked.visit_exprs(&mut |e| {
                 selon_arm_names(e, &mut |d, i, span| {
@@ -115,7 +108,7 @@ Type prédéfini de pol.",
             (def, i as u32, s.fields[i].name.span)
         }
         _ => {
-            let checked = check_item(db, ItemKey::new(db, file, names[index].clone()));
+            let checked = check_item(db, key);
             let mut found = None;
             checked.visit_exprs(&mut |e| find_field(e, local, &mut found));
             found?

@@ -141,15 +141,8 @@ pub fn navigate_at(db: &dyn Db, file: SourceFile, offset: u32) -> Option<(Source
     if let Some((t, origin)) = definition_at(db, file, offset) {
         return Some((t.def.file, t.name_span, origin));
     }
-    let parsed = parse_file(db, file);
-    let names = item_names(db, file);
     let scope = module_scope(db, file);
-    let pi_index = parsed
-        .items
-        .iter()
-        .position(|pi| offset >= pi.offset && pi.item.span.contains(offset - pi.offset))?;
-    let pi = &parsed.items[pi_index];
-    let local = offset - pi.offset;
+    let (pi, key, local) = item_at(db, file, offset)?;
     // An import: the module's file.
     if let ItemKind::Import(imp) = &pi.item.kind {
         if imp.span.contains(local) {
@@ -171,7 +164,7 @@ pub fn navigate_at(db: &dyn Db, file: SourceFile, offset: u32) -> Option<(Source
         }
     }
     // A structure field: `demandeur.type`.
-    let checked = check_item(db, ItemKey::new(db, file, names[pi_index].clone()));
+    let checked = check_item(db, key);
     let mut found = None;
     checked.visit_exprs(&mut |e| find_field(e, local, &mut found));
     let Some((def, index, origin)) = found else {
@@ -225,4 +218,20 @@ pub(super) fn find_field(e: &TExpr, offset: u32, found: &mut Option<(DefRef, u32
         }
     }
     e.visit_children(&mut |c| find_field(c, offset, found));
+}
+
+/// The item of `file` under `offset`: the item, its key, and the offset within it.
+pub(super) fn item_at<'db>(
+    db: &'db dyn Db,
+    file: SourceFile,
+    offset: u32,
+) -> Option<(&'db crate::syntax::ParsedItem, ItemKey<'db>, u32)> {
+    let parsed = parse_file(db, file);
+    let index = parsed
+        .items
+        .iter()
+        .position(|pi| offset >= pi.offset && pi.item.span.contains(offset - pi.offset))?;
+    let pi = &parsed.items[index];
+    let key = ItemKey::new(db, file, item_names(db, file)[index].clone());
+    Some((pi, key, offset - pi.offset))
 }

@@ -181,14 +181,7 @@ pub fn referenced_at(db: &dyn Db, file: SourceFile, offset: u32) -> Option<Refer
             None => Referenced::Def(t.def),
         });
     }
-    let parsed = parse_file(db, file);
-    let names = item_names(db, file);
-    let index = parsed
-        .items
-        .iter()
-        .position(|pi| offset >= pi.offset && pi.item.span.contains(offset - pi.offset))?;
-    let pi = &parsed.items[index];
-    let local = offset - pi.offset;
+    let (pi, key, local) = super::navigate::item_at(db, file, offset)?;
     let own = |n: &crate::syntax::ast::Name| DefRef {
         file,
         name: n.text.as_str().into(),
@@ -209,7 +202,7 @@ pub fn referenced_at(db: &dyn Db, file: SourceFile, offset: u32) -> Option<Refer
         }
         _ => {}
     }
-    let checked = check_item(db, ItemKey::new(db, file, names[index].clone()));
+    let checked = check_item(db, key);
     let mut field = None;
     checked.visit_exprs(&mut |e| find_field(e, local, &mut field));
     if let Some((def, i, _)) = field {

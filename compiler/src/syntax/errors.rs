@@ -158,8 +158,7 @@ fn plain_mistake(text: &str, pos: usize, span: Span, expected: &[String]) -> Opt
         .chars()
         .take_while(|c| c.is_alphanumeric() || *c == '_')
         .collect();
-    if expected.iter().any(|e| e == "un nom") && super::keywords::RESERVED.contains(&word.as_str())
-    {
+    if expected.iter().any(|e| e == "un nom") && super::keywords::is_reserved(&word) {
         return Some(
             Diagnostic::error(
                 codes::SYNTAX,

@@ -17,21 +17,8 @@ pub const ITEM_KEYWORDS: &[&str] = &[
     "table",
 ];
 
-/// Every word that cannot be a name (the grammar's `keyword`): the item keywords and the
-/// words of expressions.
-pub const RESERVED: &[&str] = &[
-    "programme",
-    "version",
-    "importer",
-    "énumération",
-    "structure",
-    "entrée",
-    "règle",
-    "condition",
-    "décision",
-    "exception",
-    "remplace",
-    "table",
+/// The other words that cannot be names: those of expressions and decisions.
+pub const EXPRESSION_WORDS: &[&str] = &[
     "selon",
     "cas",
     "sinon",
@@ -50,3 +37,13 @@ pub const RESERVED: &[&str] = &[
     "toutes",
     "conditions",
 ];
+
+/// Every word that cannot be a name (the grammar's `keyword`).
+pub fn reserved() -> impl Iterator<Item = &'static str> {
+    ITEM_KEYWORDS.iter().chain(EXPRESSION_WORDS).copied()
+}
+
+/// Whether `word` cannot be a name.
+pub fn is_reserved(word: &str) -> bool {
+    reserved().any(|w| w == word)
+}

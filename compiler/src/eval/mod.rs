@@ -1,6 +1,7 @@
 //! Evaluation: the plan (compiled once per program), the dossier decoder, the lazy exact
 //! evaluator and explanations.
 
+mod arith;
 pub mod coverage;
 pub mod dossier;
 pub mod error;

@@ -1,15 +1,16 @@
 //! The evaluator: lazy, exact, memoised per dossier, with an optional trace for
 //! explanations. It never panics: every failure is an `EvalError`.
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use super::arith::{arith, compare, exact_sum, values_equal};
 use super::error::{EvalError, EvalErrorKind};
 use super::plan::{Body, PCell, PExpr, PKind, Plan, Slot};
-use super::value::{round_cents, RtTy, Shown, Value};
+use super::value::{RtTy, Shown, Value};
 use crate::check::scope::DefKind;
 use crate::syntax::ast::BinOp;
-use crate::types::{Arith, Builtin, Duration};
+use crate::types::{Builtin, Duration};
 
 #[derive(Clone, Debug)]
 enum Memo {
@@ -661,182 +662,4 @@ impl<'p> Evaluator<'p> {
         }
         Ok(out)
     }
-}
-
-fn values_equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Num(x), Value::Num(y)) => x == y,
-        _ => a == b,
-    }
-}
-
-fn compare(op: BinOp, a: &Value, b: &Value) -> R<bool> {
-    use std::cmp::Ordering;
-    let ord: Option<Ordering> = match (a, b) {
-        (Value::Num(x), Value::Num(y)) => Some(x.cmp(y)),
-        (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
-        (Value::Duration(x), Value::Duration(y)) => {
-            if x == y {
-                Some(Ordering::Equal)
-            } else if x.months == 0 && y.months == 0 {
-                Some(x.days.cmp(&y.days))
-            } else if x.days == 0 && y.days == 0 {
-                Some(x.months.cmp(&y.months))
-            } else {
-                // Even `=`: is 1 an equal to 365 jours? It depends on the year, so pol does
-                // not answer.
-                return Err(err(EvalErrorKind::IncomparableDurations));
-            }
-        }
-        _ => None,
-    };
-    Ok(match op {
-        BinOp::Eq => ord.map_or_else(|| values_equal(a, b), |o| o == Ordering::Equal),
-        BinOp::Ne => !ord.map_or_else(|| values_equal(a, b), |o| o == Ordering::Equal),
-        BinOp::Lt => ord == Some(Ordering::Less),
-        BinOp::Le => matches!(ord, Some(Ordering::Less | Ordering::Equal)),
-        BinOp::Gt => ord == Some(Ordering::Greater),
-        BinOp::Ge => matches!(ord, Some(Ordering::Greater | Ordering::Equal)),
-        _ => false,
-    })
-}
-
-fn add_duration(d: NaiveDate, dur: Duration, sign: i32) -> R<NaiveDate> {
-    let months = dur
-        .months
-        .checked_mul(sign)
-        .ok_or_else(|| err(EvalErrorKind::DateOutOfRange))?;
-    let days = dur
-        .days
-        .checked_mul(sign)
-        .ok_or_else(|| err(EvalErrorKind::DateOutOfRange))?;
-    // Months first (clamped to the end of the month), then days.
-    let d = if months >= 0 {
-        d.checked_add_months(Months::new(months.unsigned_abs()))
-    } else {
-        d.checked_sub_months(Months::new(months.unsigned_abs()))
-    }
-    .ok_or_else(|| err(EvalErrorKind::DateOutOfRange))?;
-    d.checked_add_signed(chrono::Duration::days(i64::from(days)))
-        .ok_or_else(|| err(EvalErrorKind::DateOutOfRange))
-}
-
-/// `a + b`, or `None` when the exact sum needs more than 28 significant digits (the decimal
-/// type would round it silently: 10²⁸ − 1 + 0,4 is not 10²⁸ − 1).
-fn exact_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
-    let r = a.checked_add(b)?;
-    if r.scale() >= a.scale().max(b.scale()) {
-        return Some(r);
-    }
-    // The result lost decimal places: it is exact only if the aligned sum, with its
-    // trailing zeros removed, fits the 96-bit mantissa at the scale the decimal type chose.
-    let s = a.scale().max(b.scale());
-    let align = |d: Decimal| -> Option<i128> {
-        d.mantissa().checked_mul(10i128.checked_pow(s - d.scale())?)
-    };
-    let mut m = align(a)?.checked_add(align(b)?)?;
-    let mut scale = s;
-    while scale > r.scale() && m % 10 == 0 {
-        m /= 10;
-        scale -= 1;
-    }
-    (scale == r.scale() && m == r.mantissa()).then_some(r)
-}
-
-/// `a × b`, or `None` when the exact product needs more than 28 significant digits (0,1
-/// multiplied by itself 30 times is not 0).
-fn exact_product(a: Decimal, b: Decimal) -> Option<Decimal> {
-    let r = a.checked_mul(b)?;
-    if r.scale() < a.scale() + b.scale() && !b.is_zero() && !a.is_zero() {
-        // Decimal places were dropped: exact only if they were zeros.
-        if r.is_zero() || r.checked_div(b)? != a {
-            return None;
-        }
-    }
-    Some(r)
-}
-
-/// A duration counted in days, months or years, when it is a whole number of them: 24 mois
-/// is 2 ans, but 14 mois is no whole number of years and 1 mois no number of days.
-fn duration_in(d: Duration, dim: crate::units::Dim) -> Option<i64> {
-    use crate::units::Dim;
-    match dim {
-        Dim::Day if d.months == 0 => Some(i64::from(d.days)),
-        Dim::Month if d.days == 0 => Some(i64::from(d.months)),
-        Dim::Year if d.days == 0 && d.months % 12 == 0 => Some(i64::from(d.months / 12)),
-        _ => None,
-    }
-}
-
-fn arith(op: BinOp, how: Arith, x: &Value, y: &Value, rc: bool) -> R<Value> {
-    let overflow = || err(EvalErrorKind::Overflow);
-    Ok(match (how, x, y) {
-        (Arith::Num, Value::Num(a), Value::Num(b)) => {
-            let r = match op {
-                BinOp::Add => exact_sum(*a, *b),
-                BinOp::Sub => exact_sum(*a, -*b),
-                BinOp::Mul => exact_product(*a, *b),
-                _ => {
-                    if b.is_zero() {
-                        return Err(err(EvalErrorKind::DivisionByZero));
-                    }
-                    a.checked_div(*b)
-                }
-            }
-            .ok_or_else(overflow)?;
-            Value::Num(if rc { round_cents(r) } else { r })
-        }
-        (Arith::DatePlusDuration, Value::Date(d), Value::Duration(u)) => {
-            Value::Date(add_duration(*d, *u, 1)?)
-        }
-        (Arith::DurationPlusDate, Value::Duration(u), Value::Date(d)) => {
-            Value::Date(add_duration(*d, *u, 1)?)
-        }
-        (Arith::DateMinusDuration, Value::Date(d), Value::Duration(u)) => {
-            Value::Date(add_duration(*d, *u, -1)?)
-        }
-        (Arith::DateMinusDate, Value::Date(a), Value::Date(b)) => {
-            let days = a.signed_duration_since(*b).num_days();
-            Value::Duration(Duration {
-                months: 0,
-                days: i32::try_from(days).map_err(|_| overflow())?,
-            })
-        }
-        (Arith::Durations, Value::Duration(a), Value::Duration(b)) => {
-            let (months, days) = if op == BinOp::Sub {
-                (a.months.checked_sub(b.months), a.days.checked_sub(b.days))
-            } else {
-                (a.months.checked_add(b.months), a.days.checked_add(b.days))
-            };
-            Value::Duration(Duration {
-                months: months.ok_or_else(overflow)?,
-                days: days.ok_or_else(overflow)?,
-            })
-        }
-        (Arith::QtyTimesDuration(dim), Value::Num(a), Value::Duration(d))
-        | (Arith::DurationTimesQty(dim), Value::Duration(d), Value::Num(a)) => {
-            let n = duration_in(*d, dim).ok_or_else(|| {
-                err(EvalErrorKind::DurationNotInUnit {
-                    duration: *d,
-                    unit: dim.symbol(),
-                })
-            })?;
-            let r = a.checked_mul(Decimal::from(n)).ok_or_else(overflow)?;
-            Value::Num(if rc { round_cents(r) } else { r })
-        }
-        (Arith::DurationTimesInt, Value::Duration(d), Value::Num(n))
-        | (Arith::IntTimesDuration, Value::Num(n), Value::Duration(d)) => {
-            let n = n.normalize();
-            let k = if n.scale() == 0 {
-                i32::try_from(n.mantissa()).map_err(|_| overflow())?
-            } else {
-                return Err(overflow());
-            };
-            Value::Duration(Duration {
-                months: d.months.checked_mul(k).ok_or_else(overflow)?,
-                days: d.days.checked_mul(k).ok_or_else(overflow)?,
-            })
-        }
-        _ => Value::Bool(false),
-    })
 }

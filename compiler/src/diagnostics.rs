@@ -102,6 +102,25 @@ impl Diagnostic {
         self
     }
 
+    /// The diagnostic as JSON, as `pol check --format json` lists it: the file as shown,
+    /// code, severity, message, byte span, line and column (from 1, in characters), label
+    /// and help.
+    pub fn to_json(&self, file: &str, text: &str) -> serde_json::Value {
+        let (line, col) = line_col(text, self.primary.span.start as usize);
+        serde_json::json!({
+            "fichier": file,
+            "code": self.code,
+            "gravité": if self.is_error() { "erreur" } else { "avertissement" },
+            "message": self.message,
+            "début": self.primary.span.start,
+            "fin": self.primary.span.end,
+            "ligne": line,
+            "colonne": col,
+            "étiquette": self.primary.message,
+            "aide": self.help,
+        })
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -8,6 +8,7 @@ pub mod eval;
 pub mod files;
 pub mod format;
 pub mod ide;
+pub mod programme;
 pub mod stdlib;
 pub mod syntax;
 pub mod types;

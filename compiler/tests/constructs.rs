@@ -589,8 +589,7 @@ fn a_long_list_is_shown_by_its_first_elements_and_its_length() {
     let mut ev = pol_compiler::eval::start(
         &plan,
         inputs.as_object().unwrap(),
-        date("2025-06-01"),
-        false,
+        &pol_compiler::eval::Options::at(date("2025-06-01")),
     )
     .unwrap();
     let slot = plan.outputs[0];

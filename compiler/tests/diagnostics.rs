@@ -97,15 +97,19 @@ fn evaluation_errors_name_the_input_its_path_and_the_date() {
     let (db, files) = db_with(&[("p.pol", &format!("{HEADER}{src}"))]);
     let plan = pol_compiler::eval::compile_program(&db, files[0]).unwrap();
     let start = |inputs: serde_json::Value, at: &str| {
-        pol_compiler::eval::start(&plan, inputs.as_object().unwrap(), date(at), false)
-            .err()
-            .map(|es| {
-                es.iter()
-                    .map(|e| format!("{} | {e}", e.code()))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
-            .unwrap_or_default()
+        pol_compiler::eval::start(
+            &plan,
+            inputs.as_object().unwrap(),
+            &pol_compiler::eval::Options::at(date(at)),
+        )
+        .err()
+        .map(|es| {
+            es.iter()
+                .map(|e| format!("{} | {e}", e.code()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
     };
     let lines = [
         eval(src, json!({"d": {}}), "2025-06-01", "r")

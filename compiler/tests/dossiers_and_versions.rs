@@ -143,8 +143,7 @@ fn wrong_types_name_the_path_and_the_expected_type() {
     let errors = pol_compiler::eval::start(
         &plan,
         inputs.as_object().unwrap(),
-        date("2025-06-01"),
-        false,
+        &pol_compiler::eval::Options::at(date("2025-06-01")),
     )
     .err()
     .unwrap();
@@ -419,8 +418,12 @@ fn amended_decision(
     ]);
     let plan =
         pol_compiler::eval::compile_program(&db, files[0]).map_err(|e| vec![format!("{e:?}")])?;
-    let mut ev = pol_compiler::eval::start(&plan, inputs.as_object().unwrap(), date(at), false)
-        .map_err(|e| e.iter().map(|e| e.code().to_string()).collect::<Vec<_>>())?;
+    let mut ev = pol_compiler::eval::start(
+        &plan,
+        inputs.as_object().unwrap(),
+        &pol_compiler::eval::Options::at(date(at)),
+    )
+    .map_err(|e| e.iter().map(|e| e.code().to_string()).collect::<Vec<_>>())?;
     let decision = plan.outputs[0];
     let ok = ev.value(decision).map_err(|e| vec![e.code().to_string()])?;
     let failed = ev

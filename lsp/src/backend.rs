@@ -139,13 +139,9 @@ impl LanguageServer for Backend {
             st.spelling.root = root.as_ref().map(|r| (convert::real_path(r), r.clone()));
             let root = st.spelling.root.as_ref().map(|(real, _)| real.clone());
             st.root = root.clone();
-            st.policies = root.as_ref().map(|r| {
-                if r.join("policies").is_dir() {
-                    r.join("policies")
-                } else {
-                    r.clone()
-                }
-            });
+            st.policies = root
+                .as_ref()
+                .map(|r| pol_compiler::programme::locate::workspace_policies(r));
             st.db = Some(match &st.policies {
                 Some(policies) => {
                     let (db, unreadable) = sync::load_workspace(policies);

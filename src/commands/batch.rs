@@ -5,14 +5,12 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 use std::time::Instant;
 
-use pol_compiler::check::scope::DefKind;
-use pol_compiler::eval::dossier::to_json;
-use pol_compiler::eval::start;
-use serde_json::{Map, Value as Json};
+use pol_compiler::programme::{evaluate, Options};
+use serde_json::Value as Json;
 
-use super::eval::{compile, parse_date};
+use super::eval::parse_date;
 use super::{FAILED, OK, USAGE};
-use crate::workspace::{io_words, resolve_programme};
+use crate::workspace::io_words;
 
 /// Whether two paths name one file: the same path once resolved, or (on Unix) the same
 /// device and inode, which also catches hard links.
@@ -51,15 +49,12 @@ pub fn run(
             return USAGE;
         }
     };
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let (db, entry) = match resolve_programme(programme, &[&cwd]) {
-        Ok(x) => x,
-        Err(e) => return super::usage_error(e),
-    };
-    let plan = match compile(&db, entry) {
+    let prog = match super::open_programme(programme, crate::Format::Texte) {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let plan = prog.plan();
+    let options = Options::at(date);
     let setup = t0.elapsed();
     let reader = match std::fs::File::open(input) {
         Ok(f) => BufReader::new(f),
@@ -91,12 +86,6 @@ pub fn run(
             return USAGE;
         }
     };
-    let decisions: Vec<_> = plan
-        .outputs
-        .iter()
-        .copied()
-        .filter(|s| plan.def(*s).kind == DefKind::Decision)
-        .collect();
     let (mut parse_time, mut eval_time) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
     let mut failures = 0usize;
     let mut count = 0usize;
@@ -142,66 +131,15 @@ pub fn run(
         let id = id_field.and_then(|f| obj.remove(f));
         parse_time += tp.elapsed();
         let te = Instant::now();
-        let mut out = Map::new();
-        if let (Some(f), Some(id)) = (id_field, id) {
-            out.insert(f.to_string(), id);
+        let outcome = evaluate(plan, &obj, &options);
+        if !outcome.is_ok() {
+            failures += 1;
         }
-        match start(&plan, &obj, date, false) {
-            Ok(mut ev) => {
-                for &s in &plan.outputs {
-                    let def = plan.def(s);
-                    let v = match ev.value(s) {
-                        Ok(v) => to_json(&v, &def.ty, &plan),
-                        Err(e) => {
-                            failures += 1;
-                            serde_json::json!({ "erreur": e.to_string(), "code": e.code() })
-                        }
-                    };
-                    out.insert(def.name.to_string(), v);
-                }
-                let mut motifs = Map::new();
-                for &d in &decisions {
-                    let names = match ev.failed_conditions(d) {
-                        Ok(f) => Json::Array(
-                            f.iter()
-                                .map(|c| Json::String(plan.def(*c).name.to_string()))
-                                .collect(),
-                        ),
-                        Err(e) => serde_json::json!({ "erreur": e.to_string(), "code": e.code() }),
-                    };
-                    motifs.insert(plan.def(d).name.to_string(), names);
-                }
-                // One decision: its list; several: one list per decision.
-                let motifs = if motifs.len() == 1 {
-                    motifs
-                        .into_iter()
-                        .next()
-                        .map(|(_, v)| v)
-                        .unwrap_or_default()
-                } else {
-                    Json::Object(motifs)
-                };
-                out.insert("motifs".into(), motifs);
-            }
-            Err(errors) => {
-                failures += 1;
-                out.insert(
-                    "erreurs".into(),
-                    Json::Array(
-                        errors
-                            .iter()
-                            .map(
-                                |e| serde_json::json!({"code": e.code(), "message": e.to_string()}),
-                            )
-                            .collect(),
-                    ),
-                );
-            }
-        }
+        let id = id_field.zip(id);
+        let record = outcome.batch_record(plan, id);
         eval_time += te.elapsed();
         let tw = Instant::now();
-        if serde_json::to_writer(&mut writer, &Json::Object(out)).is_err()
-            || writer.write_all(b"\n").is_err()
+        if serde_json::to_writer(&mut writer, &record).is_err() || writer.write_all(b"\n").is_err()
         {
             eprintln!("erreur : impossible d'écrire « {} »", output.display());
             return USAGE;

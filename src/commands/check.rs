@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use pol_compiler::check::file_diagnostics;
-use pol_compiler::diagnostics::{line_col, Severity};
+use pol_compiler::diagnostics::Severity;
 use serde_json::json;
 
 use super::{render_file, usage_error, FAILED, OK};
@@ -77,22 +77,8 @@ pub fn run(paths: Vec<PathBuf>, format: Format) -> u8 {
                     }
                 }
                 Format::Json => {
-                    let text = file.text(&db);
-                    for d in diags {
-                        let (line, col) = line_col(text, d.primary.span.start as usize);
-                        json_out.push(json!({
-                            "fichier": shown_path(file.path(&db)),
-                            "code": d.code,
-                            "gravité": if d.is_error() { "erreur" } else { "avertissement" },
-                            "message": d.message,
-                            "début": d.primary.span.start,
-                            "fin": d.primary.span.end,
-                            "ligne": line,
-                            "colonne": col,
-                            "étiquette": d.primary.message,
-                            "aide": d.help,
-                        }));
-                    }
+                    let shown = shown_path(file.path(&db));
+                    json_out.extend(diags.iter().map(|d| d.to_json(&shown, file.text(&db))));
                 }
             }
         }

@@ -4,159 +4,20 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use pol_compiler::check::scope::DefKind;
-use pol_compiler::eval::dossier::{parse_dossier, to_json, Dossier};
-use pol_compiler::eval::explain::{explain, render_text, to_json_tree};
-use pol_compiler::eval::value::Shown;
-use pol_compiler::eval::{compile_program, start, CompileError, Evaluator, Plan, Slot};
-use serde_json::{json, Map, Value as Json};
+use pol_compiler::programme::outcome::error_json;
+use pol_compiler::programme::{parse_dossier, Dossier, Options, Outcome, Programme};
+use serde_json::json;
 
-use super::{render_file, usage_error, FAILED, OK, USAGE};
-use crate::workspace::{io_words, resolve_programme, shown_path, UsageError};
+use super::{json_errors, open_programme, usage_message, FAILED, OK, USAGE};
+use crate::workspace::io_words;
 use crate::Format;
 
-/// Compiles a program or prints why it cannot be.
-pub fn compile(
-    db: &pol_compiler::db::Database,
-    entry: pol_compiler::db::SourceFile,
-) -> Result<std::sync::Arc<Plan>, u8> {
-    match compile_program(db, entry) {
-        Ok(plan) => Ok(plan),
-        Err(CompileError::NotAProgramme) => Err(usage_error(UsageError(format!(
-            "« {} » ne déclare pas de programme",
-            shown_path(entry.path(db))
-        )))),
-        Err(CompileError::Diagnostics(files)) => {
-            eprintln!("le programme contient des erreurs ; corrigez-les d'abord (pol check) :");
-            for (f, diags) in files {
-                eprint!("{}", render_file(db, f, &diags));
-            }
-            Err(FAILED)
-        }
-    }
-}
-
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    pol_compiler::eval::dossier::parse_date(s)
+    pol_compiler::programme::parse_date(s)
         .ok_or_else(|| format!("« {s} » n'est pas une date AAAA-MM-JJ existante"))
 }
 
-/// The conditions of a decision that are not met, as JSON.
-pub fn reasons_json(ev: &mut Evaluator<'_>, decision: Slot) -> Json {
-    let plan = ev.plan;
-    match ev.failed_conditions(decision) {
-        Ok(failed) => Json::Array(
-            failed
-                .iter()
-                .map(|c| {
-                    let d = plan.def(*c);
-                    let v = ev.version_index(*c);
-                    json!({
-                        "condition": d.name.to_string(),
-                        "raison": ev.reason(*c),
-                        "citations": d.versions.get(v).map(|v| v.citations.clone()).unwrap_or_default(),
-                    })
-                })
-                .collect(),
-        ),
-        Err(e) => json!({ "erreur": e.to_string(), "code": e.code() }),
-    }
-}
-
-/// Reports errors that stop a dossier before any output: French text on standard error,
-/// or, with `--format json`, a JSON object on standard output for the tools that read it.
-fn dossier_errors(format: Format, programme: &str, intro: &str, errors: &[(String, String)]) {
-    match format {
-        Format::Texte => {
-            eprintln!("{intro}");
-            for (code, message) in errors {
-                eprintln!("  erreur [{code}] {message}");
-            }
-        }
-        Format::Json => {
-            let out = json!({
-                "programme": programme,
-                "erreurs": errors
-                    .iter()
-                    .map(|(code, message)| json!({"code": code, "message": message}))
-                    .collect::<Vec<_>>(),
-            });
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
-        }
-    }
-}
-
-/// The text report of one output: value, and for a decision the conditions not met.
-pub fn output_text(ev: &mut Evaluator<'_>, slot: Slot, explain_it: bool) -> (String, bool) {
-    let plan = ev.plan;
-    let def = plan.def(slot);
-    let mut out = String::new();
-    let mut ok = true;
-    match ev.value(slot) {
-        Ok(v) => {
-            if def.kind == DefKind::Decision {
-                let yes = v.as_bool().unwrap_or(false);
-                out.push_str(&format!(
-                    "décision {} : {}\n",
-                    def.name,
-                    if yes {
-                        "oui — toutes les conditions sont remplies"
-                    } else {
-                        "non"
-                    }
-                ));
-                if let Ok(failed) = ev.failed_conditions(slot) {
-                    for c in failed {
-                        let d = plan.def(c);
-                        let vi = ev.version_index(c);
-                        let cite = d
-                            .versions
-                            .get(vi)
-                            .map(|v| {
-                                v.citations
-                                    .iter()
-                                    .map(|c| format!("§ {c}"))
-                                    .collect::<Vec<_>>()
-                                    .join(" ; ")
-                            })
-                            .unwrap_or_default();
-                        out.push_str(&format!(
-                            "  ✗ {} : {}",
-                            d.name,
-                            ev.reason(c).unwrap_or_default()
-                        ));
-                        if !cite.is_empty() {
-                            out.push_str(&format!("  [{cite}]"));
-                        }
-                        out.push('\n');
-                    }
-                }
-            } else {
-                out.push_str(&format!(
-                    "{} = {}\n",
-                    def.name,
-                    Shown {
-                        value: &v,
-                        ty: &def.ty,
-                        plan
-                    }
-                ));
-            }
-        }
-        Err(e) => {
-            ok = false;
-            out.push_str(&format!("{} : erreur [{}] {e}\n", def.name, e.code()));
-        }
-    }
-    if explain_it {
-        let node = explain(ev, slot);
-        for line in render_text(&node).lines() {
-            out.push_str(&format!("    {line}\n"));
-        }
-    }
-    (out, ok)
-}
-
+/// Reads a dossier document: unreadable is exit 2, not a dossier is exit 1.
 pub fn read_dossier(path: &Path) -> Result<Dossier, (u8, String)> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         (
@@ -171,6 +32,17 @@ pub fn read_dossier(path: &Path) -> Result<Dossier, (u8, String)> {
     parse_dossier(&text).map_err(|e| (FAILED, format!("{} : {e}", path.display())))
 }
 
+/// The evaluation date: `--date`, else the dossier's own.
+fn evaluation_date(date: Option<&str>, dossier: &Dossier) -> Result<NaiveDate, String> {
+    match date {
+        Some(d) => parse_date(d).map_err(|e| format!("--date : {e}")),
+        None => dossier.date.ok_or_else(|| {
+            "indiquez la date d'évaluation (--date AAAA-MM-JJ) ou une « date » dans le dossier"
+                .to_string()
+        }),
+    }
+}
+
 pub fn run(
     programme: &str,
     dossier_path: &Path,
@@ -178,83 +50,36 @@ pub fn run(
     explain_it: bool,
     format: Format,
 ) -> u8 {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    // With --format json, every failure is also answered in JSON on standard output.
-    let json_usage = |message: String| {
-        if matches!(format, Format::Json) {
-            dossier_errors(
-                format,
-                programme,
-                "",
-                &[("pol::usage".into(), message.clone())],
-            );
-        }
-        usage_error(UsageError(message))
-    };
-    let (db, entry) = match resolve_programme(programme, &[&cwd]) {
-        Ok(x) => x,
-        Err(e) => return json_usage(e.0),
-    };
-    let plan = match (format, compile_program(&db, entry)) {
-        (Format::Json, Err(CompileError::Diagnostics(files))) => {
-            let errors: Vec<(String, String)> = files
-                .iter()
-                .flat_map(|(f, diags)| {
-                    let text = f.text(&db);
-                    let path = shown_path(f.path(&db));
-                    diags.iter().map(move |d| {
-                        let (line, col) = pol_compiler::diagnostics::line_col(
-                            text,
-                            d.primary.span.start as usize,
-                        );
-                        (
-                            d.code.to_string(),
-                            format!("{path}:{line}:{col} : {}", d.message),
-                        )
-                    })
-                })
-                .collect();
-            dossier_errors(format, programme, "", &errors);
-            return FAILED;
-        }
-        (Format::Json, Err(CompileError::NotAProgramme)) => {
-            return json_usage(format!(
-                "« {} » ne déclare pas de programme",
-                shown_path(entry.path(&db))
-            ))
-        }
-        _ => match compile(&db, entry) {
-            Ok(p) => p,
-            Err(code) => return code,
-        },
+    let prog = match open_programme(programme, format) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
     let dossier = match read_dossier(dossier_path) {
         Ok(d) => d,
         Err((code, msg)) => {
             eprintln!("erreur : {msg}");
-            if matches!(format, Format::Json) {
+            if format == Format::Json {
                 let kind = if code == USAGE {
                     "pol::usage"
                 } else {
                     "pol::dossier::json"
                 };
-                dossier_errors(format, &plan.name, "", &[(kind.into(), msg)]);
+                json_errors(prog.name(), vec![json!({"code": kind, "message": msg})]);
             }
             return code;
         }
     };
     // A golden dossier names its program: evaluating it with another one is a mistake.
-    if let Some(own) = &dossier.programme {
-        let entry_path = entry.path(&db);
-        let same = entry_path.ends_with(own)
-            || entry_path.with_extension("").ends_with(own)
-            || entry_path.parent().is_some_and(|d| d.ends_with(own));
-        if !same {
-            return json_usage(format!(
-                "le dossier est écrit pour le programme « {own} », pas pour « {} »",
-                shown_path(entry_path)
-            ));
-        }
+    if let Some(own) = dossier
+        .programme
+        .as_deref()
+        .filter(|own| !prog.is_named(own))
+    {
+        let message = format!(
+            "le dossier est écrit pour le programme « {own} », pas pour « {} »",
+            prog.name()
+        );
+        return usage_message(programme, message, format);
     }
     if dossier.expected.is_some() || dossier.expected_error.is_some() {
         eprintln!(
@@ -262,118 +87,70 @@ pub fn run(
             dossier_path.display()
         );
     }
-    let date = match date.map(parse_date).transpose() {
-        Ok(Some(d)) => d,
-        Ok(None) => match dossier.date {
-            Some(d) => d,
-            None => {
-                eprintln!("erreur : indiquez la date d'évaluation (--date AAAA-MM-JJ) ou une « date » dans le dossier");
-                return USAGE;
-            }
-        },
+    let date = match evaluation_date(date, &dossier) {
+        Ok(d) => d,
         Err(e) => {
-            eprintln!("erreur : --date : {e}");
+            eprintln!("erreur : {e}");
             return USAGE;
         }
     };
-    let mut ev = match start(&plan, &dossier.inputs, date, explain_it) {
-        Ok(ev) => ev,
-        Err(errors) => {
-            let errors: Vec<(String, String)> = errors
-                .iter()
-                .map(|e| (e.code().to_string(), e.to_string()))
-                .collect();
-            dossier_errors(
-                format,
-                &plan.name,
-                &format!(
+    let outcome = prog.evaluate(&dossier.inputs, &Options::at(date).explained(explain_it));
+    if let Err(errors) = &outcome.result {
+        match format {
+            Format::Texte => {
+                eprintln!(
                     "le dossier {} ne peut pas être évalué :",
                     dossier_path.display()
-                ),
-                &errors,
-            );
-            return FAILED;
+                );
+                eprint!("{}", outcome.text(prog.plan()));
+            }
+            Format::Json => json_errors(prog.name(), errors.iter().map(error_json).collect()),
         }
-    };
-    // `daté par`: the rules are those of the dossier's own date.
-    let rules_note = plan
-        .dated_by
-        .filter(|_| ev.rules_date != date)
-        .map(|s| (ev.rules_date, plan.def(s).name.clone()));
-    let outputs = plan.outputs.clone();
-    if outputs.is_empty() {
+        return FAILED;
+    }
+    if prog.plan().outputs.is_empty() {
         eprintln!(
             "note : le programme « {} » n'a ni « sorties » ni décision : rien à afficher (déclarez « sorties … » dans son en-tête)",
-            plan.name
+            prog.name()
         );
     }
-    let mut all_ok = true;
     match format {
-        Format::Texte => {
-            println!(
-                "Programme {}{} — évalué au {date}",
-                plan.name,
-                plan.title
-                    .as_ref()
-                    .map(|t| format!(" « {t} »"))
-                    .unwrap_or_default()
-            );
-            if let Some((d, by)) = &rules_note {
-                println!("Règles en vigueur le {d} (date du dossier : « {by} »)");
-            }
-            if let Some(d) = &dossier.description {
-                println!("Dossier : {d}");
-            }
-            println!();
-            for s in outputs {
-                let (text, ok) = output_text(&mut ev, s, explain_it);
-                all_ok &= ok;
-                print!("{text}");
-            }
-        }
-        Format::Json => {
-            let mut sorties = Map::new();
-            let mut motifs = Map::new();
-            let mut explications = Map::new();
-            for s in outputs {
-                let def = plan.def(s);
-                let name = def.name.to_string();
-                match ev.value(s) {
-                    Ok(v) => {
-                        sorties.insert(name.clone(), to_json(&v, &def.ty, &plan));
-                    }
-                    Err(e) => {
-                        all_ok = false;
-                        sorties.insert(
-                            name.clone(),
-                            json!({ "erreur": e.to_string(), "code": e.code() }),
-                        );
-                    }
-                }
-                if def.kind == DefKind::Decision {
-                    motifs.insert(name.clone(), reasons_json(&mut ev, s));
-                }
-                if explain_it {
-                    let node = explain(&mut ev, s);
-                    explications.insert(name, to_json_tree(&node));
-                }
-            }
-            let mut out = json!({
-                "programme": plan.name,
-                "date": date.to_string(),
-                "date_des_règles": ev.rules_date.to_string(),
-                "sorties": sorties,
-                "motifs": motifs,
-            });
-            if explain_it {
-                out["explications"] = Json::Object(explications);
-            }
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
-        }
+        Format::Texte => print_text(&prog, &outcome, &dossier),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&outcome.to_json(prog.plan())).unwrap_or_default()
+        ),
     }
-    if all_ok {
+    if outcome.is_ok() {
         OK
     } else {
         FAILED
     }
+}
+
+fn print_text(prog: &Programme, outcome: &Outcome, dossier: &Dossier) {
+    let plan = prog.plan();
+    println!(
+        "Programme {}{} — évalué au {}",
+        plan.name,
+        plan.title
+            .as_ref()
+            .map(|t| format!(" « {t} »"))
+            .unwrap_or_default(),
+        outcome.date
+    );
+    // `daté par`: the rules are those of the dossier's own date.
+    if let (Some(slot), Some(rules)) = (plan.dated_by, outcome.rules_date) {
+        if rules != outcome.date {
+            println!(
+                "Règles en vigueur le {rules} (date du dossier : « {} »)",
+                plan.def(slot).name
+            );
+        }
+    }
+    if let Some(d) = &dossier.description {
+        println!("Dossier : {d}");
+    }
+    println!();
+    print!("{}", outcome.text(plan));
 }

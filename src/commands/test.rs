@@ -5,20 +5,19 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use pol_compiler::check::scope::DefKind;
-use pol_compiler::db::Database;
 use pol_compiler::eval::coverage::{report, Ratio};
 use pol_compiler::eval::dossier::expectations;
 use pol_compiler::eval::explain::{explain, render_text};
 use pol_compiler::eval::run::Coverage;
 use pol_compiler::eval::value::Shown;
-use pol_compiler::eval::{start, Plan};
+use pol_compiler::eval::{start, Options, Plan};
 
-use super::eval::{compile, read_dossier};
-use super::{usage_error, FAILED, OK};
-use crate::workspace::{find_files, resolve_programme, shown_path};
+use super::eval::read_dossier;
+use super::{open_programme_from, usage_error, FAILED, OK};
+use crate::workspace::{find_files, shown_path};
+use crate::Format;
 
 struct Loaded {
-    _db: Database,
     plan: Arc<Plan>,
     coverage: Coverage,
 }
@@ -56,13 +55,9 @@ fn run_one(path: &Path, programs: &mut HashMap<String, Option<Loaded>>) -> Resul
     let dir = path.parent().unwrap_or(Path::new("."));
     let cwd = std::env::current_dir().unwrap_or_default();
     let loaded = programs.entry(name.clone()).or_insert_with(|| {
-        let (db, entry) = resolve_programme(&name, &[dir, &cwd])
-            .map_err(|e| eprintln!("erreur : {e}"))
-            .ok()?;
-        let plan = compile(&db, entry).ok()?;
+        let prog = open_programme_from(&name, &[dir, &cwd], Format::Texte).ok()?;
         Some(Loaded {
-            _db: db,
-            plan,
+            plan: prog.plan().clone(),
             coverage: Coverage::default(),
         })
     });
@@ -77,11 +72,12 @@ fn run_one(path: &Path, programs: &mut HashMap<String, Option<Loaded>>) -> Resul
         return expect_error(plan, &dossier.inputs, date, code);
     };
     let expected = expectations(plan, raw_expected)?;
-    let mut ev = start(plan, &dossier.inputs, date, true).map_err(|errs| {
-        errs.iter()
-            .map(|e| format!("erreur [{}] {e}", e.code()))
-            .collect::<Vec<_>>()
-    })?;
+    let mut ev =
+        start(plan, &dossier.inputs, &Options::at(date).explained(true)).map_err(|errs| {
+            errs.iter()
+                .map(|e| format!("erreur [{}] {e}", e.code()))
+                .collect::<Vec<_>>()
+        })?;
     ev.record_coverage();
     let mut problems = Vec::new();
     for exp in expected {
@@ -165,7 +161,7 @@ fn expect_error(
     date: chrono::NaiveDate,
     code: &str,
 ) -> Result<(), Vec<String>> {
-    let errors = match start(plan, inputs, date, false) {
+    let errors = match start(plan, inputs, &Options::at(date)) {
         Err(errs) => errs,
         Ok(mut ev) => plan
             .outputs

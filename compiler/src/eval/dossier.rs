@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::{Map, Number, Value as Json};
 
-use super::error::{EvalError, EvalErrorKind};
+use super::error::{DatedBy, EvalError, EvalErrorKind};
 use super::plan::{Plan, Slot};
 use super::run::Evaluator;
 use super::value::{money_string, RtTy, Value};
@@ -303,17 +303,16 @@ pub fn decode_inputs(
     }
 }
 
-/// Checks that the program applies at `date` (period, encoded versions).
 /// Checks the date whose rules apply against the program's period and its oldest encoded
-/// version; `by` names the input that gave it (`daté par`), if any.
-pub fn check_date(plan: &Plan, date: NaiveDate, by: Option<Arc<str>>) -> Result<(), EvalError> {
+/// version; `by` says where the date comes from.
+pub fn check_date(plan: &Plan, date: NaiveDate, by: DatedBy) -> Result<(), EvalError> {
     if let Some((start, end)) = plan.period {
         if date < start || date > end {
             return Err(EvalError::new(EvalErrorKind::DateOutsidePeriod {
                 date,
                 start,
                 end,
-                by,
+                by: by.clone(),
             }));
         }
     }

@@ -25,19 +25,18 @@ pub enum EvalErrorKind {
         found: String,
         help: Option<String>,
     },
-    /// The evaluation date is outside the program's period.
+    /// The date whose rules apply is outside the program's period.
     DateOutsidePeriod {
         date: NaiveDate,
         start: NaiveDate,
         end: NaiveDate,
-        /// The input that dates the dossier (`daté par`), if the date is its value.
-        by: Option<Arc<str>>,
+        by: DatedBy,
     },
     /// The version in force at the date is older than every version encoded.
     VersionNotEncoded {
         date: NaiveDate,
         oldest: NaiveDate,
-        by: Option<Arc<str>>,
+        by: DatedBy,
     },
     Overflow,
     DivisionByZero,
@@ -75,6 +74,17 @@ pub enum EvalErrorKind {
     Cycle {
         name: String,
     },
+}
+
+/// Where the date whose rules apply comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DatedBy {
+    /// The evaluation date.
+    Evaluation,
+    /// The input the programme is `daté par`, named.
+    Input(Arc<str>),
+    /// The caller chose the rules' date (`Options::rules_date`, `pol diff --règles-du`).
+    Chosen,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -136,21 +146,29 @@ impl fmt::Display for EvalError {
                     write!(f, " ({h})")?;
                 }
             }
-            EvalErrorKind::DateOutsidePeriod { date, start, end, by: None } => write!(
+            EvalErrorKind::DateOutsidePeriod { date, start, end, by: DatedBy::Evaluation } => write!(
                 f,
                 "la date d'évaluation {date} est hors de la période d'application du programme (du {start} au {end})"
             )?,
-            EvalErrorKind::DateOutsidePeriod { date, start, end, by: Some(by) } => write!(
+            EvalErrorKind::DateOutsidePeriod { date, start, end, by: DatedBy::Input(by) } => write!(
                 f,
                 "le dossier est daté du {date} (« {by} »), hors de la période d'application du programme (du {start} au {end})"
             )?,
-            EvalErrorKind::VersionNotEncoded { date, oldest, by: None } => write!(
+            EvalErrorKind::DateOutsidePeriod { date, start, end, by: DatedBy::Chosen } => write!(
+                f,
+                "les règles demandées, celles du {date}, sont hors de la période d'application du programme (du {start} au {end})"
+            )?,
+            EvalErrorKind::VersionNotEncoded { date, oldest, by: DatedBy::Evaluation } => write!(
                 f,
                 "la version du programme en vigueur le {date} n'est pas encodée : la plus ancienne version encodée s'applique à partir du {oldest}"
             )?,
-            EvalErrorKind::VersionNotEncoded { date, oldest, by: Some(by) } => write!(
+            EvalErrorKind::VersionNotEncoded { date, oldest, by: DatedBy::Input(by) } => write!(
                 f,
                 "le dossier est daté du {date} (« {by} ») : la version du programme en vigueur à cette date n'est pas encodée, la plus ancienne version encodée s'applique à partir du {oldest} ; pol n'applique jamais les règles d'une autre version"
+            )?,
+            EvalErrorKind::VersionNotEncoded { date, oldest, by: DatedBy::Chosen } => write!(
+                f,
+                "les règles demandées, celles du {date}, ne sont pas encodées : la plus ancienne version encodée s'applique à partir du {oldest}"
             )?,
             EvalErrorKind::Overflow => write!(f, "le calcul dépasse la capacité des nombres exacts (28 chiffres)")?,
             EvalErrorKind::DivisionByZero => write!(f, "division par zéro")?,

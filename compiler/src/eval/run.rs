@@ -47,9 +47,9 @@ pub struct Evaluator<'p> {
     pub plan: &'p Plan,
     /// The evaluation date (`date_d_évaluation`).
     pub date: NaiveDate,
-    /// The date whose rules are in force: the evaluation date, or the date of the input
-    /// named by `daté par`.
-    pub rules_date: NaiveDate,
+    /// The date whose rules are in force: the evaluation date, the date of the input named
+    /// by `daté par`, or the one the caller chose (`Options::rules_date`).
+    rules_date: NaiveDate,
     /// Decoded dossier inputs, by slot (`None`: not given).
     inputs: Vec<Option<Value>>,
     memo: Vec<Memo>,
@@ -143,6 +143,31 @@ impl<'p> Evaluator<'p> {
             coverage: None,
             depth: 0,
         }
+    }
+
+    /// The date whose rules are in force.
+    pub fn rules_date(&self) -> NaiveDate {
+        self.rules_date
+    }
+
+    /// The definitions computed so far, to a value or an error: the dossier's evaluation
+    /// path, since only what was needed is computed.
+    pub fn computed(&self) -> Vec<Slot> {
+        self.memo
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| matches!(m, Memo::Done(_) | Memo::Failed(_)))
+            .map(|(i, _)| i as Slot)
+            .collect()
+    }
+
+    /// Whether the trace for explanations is recorded.
+    pub fn explaining(&self) -> bool {
+        self.steps.is_some()
+    }
+
+    pub(crate) fn set_rules_date(&mut self, date: NaiveDate) {
+        self.rules_date = date;
     }
 
     /// Starts recording what this evaluation exercises.

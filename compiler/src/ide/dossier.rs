@@ -1,8 +1,7 @@
 //! Golden dossiers evaluated for the editor.
 
 use crate::check::scope::DefKind;
-use crate::db::{parse_file, Db, SourceFile};
-use crate::syntax::ast::ItemKind;
+use crate::db::{Db, SourceFile};
 
 /// A dossier evaluated for the editor: the value of every definition of its program, and the
 /// definitions its expectations exercise.
@@ -21,43 +20,11 @@ pub struct DossierRun {
     pub rules_date: Option<chrono::NaiveDate>,
 }
 
-/// The file of the programme a dossier names (a file, or a folder holding the programme).
-fn entry_file(
-    db: &dyn Db,
-    policies_root: &std::path::Path,
-    name: &str,
-) -> Result<SourceFile, String> {
-    let path = policies_root.join(name);
-    let files = db.workspace().files(db);
-    match files.get(&path) {
-        Some(f) => Ok(*f),
-        None => files
-            .iter()
-            .find(|(p, f)| {
-                p.starts_with(&path)
-                    && parse_file(db, **f)
-                        .items
-                        .iter()
-                        .any(|i| matches!(i.item.kind, ItemKind::Programme(_)))
-            })
-            .map(|(_, f)| *f)
-            .ok_or_else(|| {
-                format!(
-                    "programme « {name} » introuvable sous {}",
-                    policies_root.display()
-                )
-            }),
-    }
-}
-
-/// Evaluates a dossier document of the policy tree rooted at `policies_root`. The error is a
-/// French sentence for the editor's status line.
-pub fn run_dossier(
-    db: &dyn Db,
-    policies_root: &std::path::Path,
-    text: &str,
-) -> Result<DossierRun, String> {
-    use crate::eval::{compile_program, dossier, start, value::Shown, CompileError};
+/// Evaluates a dossier document of the database's policy tree. The error is a French
+/// sentence for the editor's status line.
+pub fn run_dossier(db: &dyn Db, text: &str) -> Result<DossierRun, String> {
+    use crate::eval::{compile_program, dossier, start, value::Shown, CompileError, Options};
+    use crate::programme::{locate::entry_named, Outcome};
     let doc = dossier::parse_dossier(text)?;
     let name = doc
         .programme
@@ -66,7 +33,7 @@ pub fn run_dossier(
     let date = doc
         .date
         .ok_or("le dossier n'indique pas sa « date » d'évaluation")?;
-    let entry = entry_file(db, policies_root, &name)?;
+    let entry = entry_named(db, &name)?;
     let plan = match compile_program(db, entry) {
         Ok(p) => p,
         Err(CompileError::NotAProgramme) => {
@@ -76,7 +43,7 @@ pub fn run_dossier(
             return Err("le programme contient des erreurs (voir les diagnostics)".into())
         }
     };
-    let mut ev = start(&plan, &doc.inputs, date, false).map_err(|es| {
+    let mut ev = start(&plan, &doc.inputs, &Options::at(date)).map_err(|es| {
         es.iter()
             .map(|e| e.to_string())
             .collect::<Vec<_>>()
@@ -84,7 +51,7 @@ pub fn run_dossier(
     })?;
     let mut run = DossierRun {
         files: crate::eval::plan::program_files(db, entry),
-        rules_date: Some(ev.rules_date),
+        rules_date: Some(ev.rules_date()),
         ..DossierRun::default()
     };
     ev.record_coverage();
@@ -117,18 +84,7 @@ pub fn run_dossier(
         };
         run.values.insert(def.name.to_string(), shown);
     }
-    run.summary = plan
-        .outputs
-        .iter()
-        .map(|s| {
-            let n = &plan.def(*s).name;
-            format!(
-                "{n} = {}",
-                run.values.get(&**n).cloned().unwrap_or_default()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" ; ");
+    run.summary = Outcome::of(&mut ev).summary(&plan);
     Ok(run)
 }
 
@@ -139,7 +95,6 @@ pub fn run_dossier(
 /// or does not name a programme the definition belongs to.
 pub fn dossier_mentions(
     db: &dyn Db,
-    policies_root: &std::path::Path,
     text: &str,
     def: &crate::types::DefRef,
     kind: DefKind,
@@ -147,7 +102,7 @@ pub fn dossier_mentions(
     let json = json_spans::parse(text)?;
     let top = json.object()?;
     let programme = top.iter().find(|(k, _, _)| k == "programme")?.2.string()?;
-    let entry = entry_file(db, policies_root, programme).ok()?;
+    let entry = crate::programme::locate::entry_named(db, programme).ok()?;
     if !crate::eval::plan::program_files(db, entry).contains(&def.file) {
         return None;
     }

@@ -90,7 +90,7 @@ pub fn eval_files(
     let Json::Object(map) = inputs else {
         panic!("inputs must be an object")
     };
-    let mut ev = start(&plan, &map, date(at), false)
+    let mut ev = start(&plan, &map, &pol_compiler::eval::Options::at(date(at)))
         .map_err(|es| es.iter().map(|e| e.code().to_string()).collect::<Vec<_>>())?;
     let slot = plan
         .slot(rule)

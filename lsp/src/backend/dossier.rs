@@ -29,30 +29,31 @@ impl Backend {
         let path = path.clone();
         if *generation != st.generation {
             let text = Self::document_text(st, &path)?;
-            let run = ide::run_dossier(st.db.as_ref()?, st.policies.as_ref()?, &text).ok();
+            let run = ide::run_dossier(st.db.as_ref()?, &text).ok();
             st.active = Some((path.clone(), st.generation, run));
         }
         let run = st.active.as_ref()?.2.as_ref()?;
         Some((path, run))
     }
 
-    /// Every golden dossier of the workspace (`tests/` folder), evaluated once per generation.
+    /// The golden dossiers of the workspace (`tests/dossiers/` beside `policies/`).
+    pub(super) fn golden_files(st: &State) -> Vec<PathBuf> {
+        st.policies
+            .as_ref()
+            .map(|p| pol_compiler::programme::locate::golden_dossiers(p))
+            .and_then(|dir| pol_compiler::files::find_files(&dir, "json").ok())
+            .unwrap_or_default()
+    }
+
+    /// Every golden dossier of the workspace, evaluated once per generation.
     pub(super) fn golden_runs(st: &mut State) -> &[ide::DossierRun] {
         let fresh = st.golden.as_ref().is_some_and(|(g, _)| *g == st.generation);
         if !fresh {
             let mut runs = Vec::new();
-            if let (Some(root), Some(policies), Some(db)) =
-                (st.root.as_ref(), st.policies.as_ref(), st.db.as_ref())
-            {
-                let tests = root.join("tests");
-                let files = pol_compiler::files::find_files(&tests, "json").unwrap_or_default();
-                for f in files {
-                    let text = st
-                        .open
-                        .get(&f)
-                        .cloned()
-                        .or_else(|| std::fs::read_to_string(&f).ok());
-                    if let Some(Ok(run)) = text.map(|t| ide::run_dossier(db, policies, &t)) {
+            if let Some(db) = st.db.as_ref() {
+                for f in Self::golden_files(st) {
+                    let text = Self::document_text(st, &f);
+                    if let Some(Ok(run)) = text.map(|t| ide::run_dossier(db, &t)) {
                         runs.push(run);
                     }
                 }
@@ -152,8 +153,8 @@ pub(super) async fn execute_command(
         }
         // Say why: the dossier could not be read or evaluated.
         let text = Backend::document_text(st, &path);
-        Err(match (text, st.db.as_ref(), st.policies.as_ref()) {
-            (Some(t), Some(db), Some(p)) => ide::run_dossier(db, p, &t).err().unwrap_or_default(),
+        Err(match (text, st.db.as_ref()) {
+            (Some(t), Some(db)) => ide::run_dossier(db, &t).err().unwrap_or_default(),
             _ => format!("impossible de lire « {} »", path.display()),
         })
     });

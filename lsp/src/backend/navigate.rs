@@ -51,22 +51,18 @@ impl Backend {
         Some((target, idx.range(span.start as usize, span.end as usize)))
     }
 
-    /// The golden dossiers (`tests/` folder) that name a definition: their path, text and the
-    /// spans of the JSON strings naming it.
+    /// The golden dossiers that name a definition: their path, text and the spans of the
+    /// JSON strings naming it.
     pub(super) fn dossier_mentions(st: &State, target: &ide::Target) -> Vec<DossierMentions> {
-        let (Some(root), Some(policies), Some(db)) =
-            (st.root.as_ref(), st.policies.as_ref(), st.db.as_ref())
-        else {
+        let Some(db) = st.db.as_ref() else {
             return Vec::new();
         };
-        let files =
-            pol_compiler::files::find_files(&root.join("tests"), "json").unwrap_or_default();
         let mut out = Vec::new();
-        for f in files {
+        for f in Backend::golden_files(st) {
             let Some(text) = Backend::document_text(st, &f) else {
                 continue;
             };
-            let spans = ide::dossier_mentions(db, policies, &text, &target.def, target.kind);
+            let spans = ide::dossier_mentions(db, &text, &target.def, target.kind);
             if let Some(spans) = spans.filter(|s| !s.is_empty()) {
                 out.push((f, text, spans));
             }

@@ -1,0 +1,342 @@
+//! The outcome of one dossier: what every front end shows (the command line's text and JSON,
+//! the batch result line, the editor's summary, `pol diff`), built once from an evaluator.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde_json::{json, Map, Value as Json};
+
+use crate::check::scope::DefKind;
+use crate::eval::dossier::to_json;
+use crate::eval::explain::{explain, render_text, to_json_tree, Node};
+use crate::eval::value::{RtTy, Shown};
+use crate::eval::{start, EvalError, Evaluator, Options, Plan, Slot, Value};
+
+/// A dossier evaluated: the outputs of its programme, or the errors that stopped it before
+/// any output (dates, inputs).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    /// The programme's declared name.
+    pub programme: String,
+    /// The evaluation date.
+    pub date: NaiveDate,
+    /// The date whose rules applied (`None` when the dossier stopped before).
+    pub rules_date: Option<NaiveDate>,
+    /// The outputs, in the programme's order, or what stopped the dossier.
+    pub result: Result<Vec<Output>, Vec<EvalError>>,
+}
+
+/// One output of a dossier.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Output {
+    pub slot: Slot,
+    pub name: Arc<str>,
+    pub kind: DefKind,
+    pub ty: RtTy,
+    pub value: Result<Value, EvalError>,
+    /// For a decision: the conditions not met, in order (empty for other outputs).
+    pub failed: Result<Vec<FailedCondition>, EvalError>,
+    /// The tree of definitions that produced the value, when explanations were asked for.
+    pub explanation: Option<Node>,
+}
+
+/// A condition of a decision that is not met, with the reason and citations of the version
+/// in force.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailedCondition {
+    pub slot: Slot,
+    pub name: Arc<str>,
+    pub reason: Option<String>,
+    pub citations: Vec<String>,
+}
+
+/// Evaluates a dossier's inputs with a compiled plan: the one evaluation entry point of the
+/// front ends.
+pub fn evaluate(plan: &Plan, inputs: &Map<String, Json>, options: &Options) -> Outcome {
+    match start(plan, inputs, options) {
+        Ok(mut ev) => Outcome::of(&mut ev),
+        Err(errors) => Outcome {
+            programme: plan.name.clone(),
+            date: options.date,
+            rules_date: None,
+            result: Err(errors),
+        },
+    }
+}
+
+impl Outcome {
+    /// The outcome of a started evaluation: every output of its programme.
+    pub fn of(ev: &mut Evaluator<'_>) -> Outcome {
+        let plan = ev.plan;
+        let outputs = plan.outputs.iter().map(|&s| Output::of(ev, s)).collect();
+        Outcome {
+            programme: plan.name.clone(),
+            date: ev.date,
+            rules_date: Some(ev.rules_date()),
+            result: Ok(outputs),
+        }
+    }
+
+    /// No error anywhere: the dossier started and every output has a value.
+    pub fn is_ok(&self) -> bool {
+        match &self.result {
+            Ok(outputs) => outputs.iter().all(|o| o.value.is_ok() && o.failed.is_ok()),
+            Err(_) => false,
+        }
+    }
+
+    /// Every error of the dossier: those that stopped it, or those of its outputs.
+    pub fn errors(&self) -> Vec<&EvalError> {
+        match &self.result {
+            Err(errors) => errors.iter().collect(),
+            Ok(outputs) => outputs
+                .iter()
+                .flat_map(|o| {
+                    o.value
+                        .as_ref()
+                        .err()
+                        .into_iter()
+                        .chain(o.failed.as_ref().err())
+                })
+                .collect(),
+        }
+    }
+
+    pub fn output(&self, name: &str) -> Option<&Output> {
+        self.result.as_ref().ok()?.iter().find(|o| &*o.name == name)
+    }
+
+    /// The outcome as JSON, as `pol eval --format json` writes it: `programme`, `date`,
+    /// `date_des_règles`, `sorties` (a value, or `{erreur, code}`), `motifs` (per decision,
+    /// the conditions not met with their reason and citations), `explications` when asked
+    /// for; a dossier stopped before any output has `erreurs` instead.
+    pub fn to_json(&self, plan: &Plan) -> Json {
+        let outputs = match &self.result {
+            Err(errors) => {
+                return json!({
+                    "programme": self.programme,
+                    "date": self.date.to_string(),
+                    "erreurs": errors.iter().map(error_json).collect::<Vec<_>>(),
+                })
+            }
+            Ok(outputs) => outputs,
+        };
+        let mut sorties = Map::new();
+        let mut motifs = Map::new();
+        let mut explications = Map::new();
+        for o in outputs {
+            sorties.insert(o.name.to_string(), o.value_json(plan));
+            if o.kind == DefKind::Decision {
+                let reasons = match &o.failed {
+                    Ok(failed) => Json::Array(
+                        failed
+                            .iter()
+                            .map(|c| {
+                                json!({"condition": &*c.name, "raison": c.reason, "citations": c.citations})
+                            })
+                            .collect(),
+                    ),
+                    Err(e) => error_value(e),
+                };
+                motifs.insert(o.name.to_string(), reasons);
+            }
+            if let Some(node) = &o.explanation {
+                explications.insert(o.name.to_string(), to_json_tree(node));
+            }
+        }
+        let mut out = json!({
+            "programme": self.programme,
+            "date": self.date.to_string(),
+            "date_des_règles": self.rules_date.map(|d| d.to_string()),
+            "sorties": sorties,
+            "motifs": motifs,
+        });
+        if !explications.is_empty() {
+            out["explications"] = Json::Object(explications);
+        }
+        out
+    }
+
+    /// The flat result line of `pol eval --lot`: the identifier (if any), every output by
+    /// name, and `motifs`, the names of the conditions not met (one list for one decision,
+    /// one list per decision otherwise); `erreurs` for a dossier stopped before any output.
+    pub fn batch_record(&self, plan: &Plan, id: Option<(&str, Json)>) -> Json {
+        let mut out = Map::new();
+        if let Some((field, value)) = id {
+            out.insert(field.to_string(), value);
+        }
+        let outputs = match &self.result {
+            Err(errors) => {
+                out.insert(
+                    "erreurs".into(),
+                    errors.iter().map(error_json).collect::<Vec<_>>().into(),
+                );
+                return Json::Object(out);
+            }
+            Ok(outputs) => outputs,
+        };
+        let mut motifs = Map::new();
+        for o in outputs {
+            out.insert(o.name.to_string(), o.value_json(plan));
+            if o.kind == DefKind::Decision {
+                let names = match &o.failed {
+                    Ok(f) => f.iter().map(|c| Json::from(&*c.name)).collect(),
+                    Err(e) => error_value(e),
+                };
+                motifs.insert(o.name.to_string(), names);
+            }
+        }
+        let motifs = if motifs.len() == 1 {
+            motifs
+                .into_iter()
+                .next()
+                .map(|(_, v)| v)
+                .unwrap_or_default()
+        } else {
+            Json::Object(motifs)
+        };
+        out.insert("motifs".into(), motifs);
+        Json::Object(out)
+    }
+
+    /// The outputs as French text, one block each: a decision with its conditions not met
+    /// (reason and § of each), a value, or an error; the explanation under each, if any.
+    pub fn text(&self, plan: &Plan) -> String {
+        match &self.result {
+            Err(errors) => errors
+                .iter()
+                .map(|e| format!("  erreur [{}] {e}\n", e.code()))
+                .collect(),
+            Ok(outputs) => outputs.iter().map(|o| o.text(plan)).collect(),
+        }
+    }
+
+    /// One line: each output and its value (`admissible = vrai ; aide = 1 950,00 $`), or the
+    /// errors that stopped the dossier.
+    pub fn summary(&self, plan: &Plan) -> String {
+        match &self.result {
+            Err(errors) => errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join(" ; "),
+            Ok(outputs) => outputs
+                .iter()
+                .map(|o| format!("{} = {}", o.name, o.shown(plan)))
+                .collect::<Vec<_>>()
+                .join(" ; "),
+        }
+    }
+}
+
+impl Output {
+    /// Evaluates one definition of a started evaluation as an output.
+    pub fn of(ev: &mut Evaluator<'_>, slot: Slot) -> Output {
+        let plan = ev.plan;
+        let def = plan.def(slot);
+        let value = ev.value(slot);
+        let failed = ev.failed_conditions(slot).map(|slots| {
+            slots
+                .into_iter()
+                .map(|c| FailedCondition {
+                    slot: c,
+                    name: plan.def(c).name.clone(),
+                    reason: ev.reason(c).map(str::to_string),
+                    citations: plan
+                        .def(c)
+                        .versions
+                        .get(ev.version_index(c))
+                        .map(|v| v.citations.clone())
+                        .unwrap_or_default(),
+                })
+                .collect()
+        });
+        let explanation = ev.explaining().then(|| explain(ev, slot));
+        Output {
+            slot,
+            name: def.name.clone(),
+            kind: def.kind,
+            ty: def.ty.clone(),
+            value,
+            failed,
+            explanation,
+        }
+    }
+
+    /// The value as dossiers write it, or `{erreur, code}`.
+    pub fn value_json(&self, plan: &Plan) -> Json {
+        match &self.value {
+            Ok(v) => to_json(v, &self.ty, plan),
+            Err(e) => error_value(e),
+        }
+    }
+
+    /// The value as a reader sees it (`12 675,00 $`, `vrai`), or the error.
+    pub fn shown(&self, plan: &Plan) -> String {
+        match &self.value {
+            Ok(v) => Shown {
+                value: v,
+                ty: &self.ty,
+                plan,
+            }
+            .to_string(),
+            Err(e) => format!("erreur : {e}"),
+        }
+    }
+
+    /// The names of the conditions not met (empty when they could not be computed).
+    pub fn failed_names(&self) -> Vec<&str> {
+        self.failed
+            .as_ref()
+            .map(|f| f.iter().map(|c| &*c.name).collect())
+            .unwrap_or_default()
+    }
+
+    fn text(&self, plan: &Plan) -> String {
+        let mut out = match (&self.value, self.kind) {
+            (Ok(v), DefKind::Decision) => {
+                let mut out = format!(
+                    "décision {} : {}\n",
+                    self.name,
+                    if v.as_bool() == Some(true) {
+                        "oui — toutes les conditions sont remplies"
+                    } else {
+                        "non"
+                    }
+                );
+                for c in self.failed.as_ref().map(Vec::as_slice).unwrap_or(&[]) {
+                    out.push_str(&format!(
+                        "  ✗ {} : {}",
+                        c.name,
+                        c.reason.as_deref().unwrap_or_default()
+                    ));
+                    if !c.citations.is_empty() {
+                        let cites: Vec<String> =
+                            c.citations.iter().map(|c| format!("§ {c}")).collect();
+                        out.push_str(&format!("  [{}]", cites.join(" ; ")));
+                    }
+                    out.push('\n');
+                }
+                out
+            }
+            (Ok(_), _) => format!("{} = {}\n", self.name, self.shown(plan)),
+            (Err(e), _) => format!("{} : erreur [{}] {e}\n", self.name, e.code()),
+        };
+        if let Some(node) = &self.explanation {
+            for line in render_text(node).lines() {
+                out.push_str(&format!("    {line}\n"));
+            }
+        }
+        out
+    }
+}
+
+/// An error as the outcome's JSON lists it: `{code, message}`.
+pub fn error_json(e: &EvalError) -> Json {
+    json!({"code": e.code(), "message": e.to_string()})
+}
+
+/// An error in place of a value: `{erreur, code}`.
+fn error_value(e: &EvalError) -> Json {
+    json!({"erreur": e.to_string(), "code": e.code()})
+}

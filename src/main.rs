@@ -44,6 +44,16 @@ pub enum Format {
     Json,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Texte lisible, en français.
+    Texte,
+    /// JSON, pour les outils.
+    Json,
+    /// Markdown, pour un commentaire de demande de fusion.
+    Markdown,
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Vérifie les fichiers .pol : syntaxe, noms, types et unités, cas manquants, cycles.
@@ -106,6 +116,54 @@ enum Command {
         #[arg(long)]
         couverture: bool,
     },
+    /// Mesure l'effet d'une modification des règles, dossier par dossier, et dit pourquoi :
+    /// l'arbre de travail comparé à une révision git (ou à un dossier), ou un programme sous
+    /// les règles de deux dates.
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options")]
+    Diff {
+        /// Les programmes à comparer (par défaut : ceux dont un fichier diffère).
+        #[arg(value_name = "PROGRAMME")]
+        programmes: Vec<String>,
+        /// Le côté « avant » : une révision git (par défaut HEAD) ou un dossier qui contient
+        /// une autre copie de policies/.
+        #[arg(long, value_name = "RÉVISION|DOSSIER", conflicts_with_all = ["regles_du", "contre"])]
+        base: Option<String>,
+        /// Le côté « après » : les règles en vigueur à cette date.
+        #[arg(
+            long = "règles-du",
+            id = "regles_du",
+            value_name = "AAAA-MM-JJ",
+            requires = "contre"
+        )]
+        regles_du: Option<String>,
+        /// Le côté « avant » : les règles en vigueur à cette date.
+        #[arg(long, value_name = "AAAA-MM-JJ", requires = "regles_du")]
+        contre: Option<String>,
+        /// Les dossiers à comparer, fichiers ou dossiers (par défaut : les dossiers dorés).
+        #[arg(long, value_name = "CHEMIN", num_args = 1.., conflicts_with = "lot")]
+        dossiers: Vec<PathBuf>,
+        /// Un lot à comparer : un objet d'entrées JSON par ligne (JSON Lines).
+        #[arg(long, value_name = "ENTRÉES.jsonl", requires = "date")]
+        lot: Option<PathBuf>,
+        /// Date d'évaluation AAAA-MM-JJ (par défaut : celle de chaque dossier).
+        #[arg(long, value_name = "AAAA-MM-JJ")]
+        date: Option<String>,
+        /// Avec --lot : le champ de chaque ligne qui nomme le dossier dans le rapport.
+        #[arg(long, value_name = "CHAMP", requires = "lot")]
+        identifiant: Option<String>,
+        /// Le nombre de dossiers modifiés détaillés par programme ; les autres sont comptés.
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        max: usize,
+        /// Format du rapport : texte (par défaut), json ou markdown.
+        #[arg(
+            long,
+            value_enum,
+            default_value = "texte",
+            hide_possible_values = true,
+            hide_default_value = true
+        )]
+        format: DiffFormat,
+    },
     /// Lance le serveur de langue (LSP) sur l'entrée et la sortie standard, pour les éditeurs.
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options")]
     Lsp,
@@ -148,7 +206,7 @@ fn french_clap_error(e: &clap::Error) -> String {
         ErrorKind::InvalidSubcommand => {
             let hint = hint(ContextKind::SuggestedSubcommand);
             format!(
-                "commande inconnue « {} »{hint} (commandes : check, eval, test, fmt, lsp)",
+                "commande inconnue « {} »{hint} (commandes : check, eval, test, diff, fmt, lsp)",
                 ctx(ContextKind::InvalidSubcommand)
             )
         }
@@ -157,7 +215,7 @@ fn french_clap_error(e: &clap::Error) -> String {
             ctx(ContextKind::InvalidArg)
         ),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "indiquez une commande : check, eval, test ou fmt".to_string()
+            "indiquez une commande : check, eval, test, diff ou fmt".to_string()
         }
         ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => "trop de valeurs".to_string(),
         ErrorKind::ArgumentConflict => {
@@ -227,6 +285,29 @@ fn main() -> ExitCode {
             couverture,
         } => commands::test::run(chemins, couverture),
         Command::Fmt { check, chemins } => commands::fmt::run(chemins, check),
+        Command::Diff {
+            programmes,
+            base,
+            regles_du,
+            contre,
+            dossiers,
+            lot,
+            date,
+            identifiant,
+            max,
+            format,
+        } => commands::diff::run(commands::diff::Args {
+            programmes,
+            base,
+            rules_of: regles_du,
+            against: contre,
+            dossiers,
+            lot,
+            date,
+            id_field: identifiant,
+            max,
+            format,
+        }),
         Command::Lsp => match pol_lsp::run_stdio() {
             Ok(()) => 0,
             Err(e) => {

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod db;
 pub mod diagnostics;
+pub mod diff;
 pub mod eval;
 pub mod files;
 pub mod format;

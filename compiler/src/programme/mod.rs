@@ -52,6 +52,7 @@
 
 pub mod locate;
 pub mod outcome;
+pub mod revision;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

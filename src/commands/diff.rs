@@ -1,19 +1,20 @@
 //! `pol diff`: what a change of the rules does to dossiers — the working tree against a git
-//! revision or another copy of the tree, or a programme under the rules of two dates.
+//! revision or another copy of the tree, or a programme under the rules of two dates. The
+//! comparison itself is the compiler's (`pol_compiler::diff`); this reads the user's files.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use pol_compiler::diff::{Comparison, Report, Side, Summary};
+use pol_compiler::diff::{tree_sides, Report, Sides, Summary};
 use pol_compiler::files::io_words;
 use pol_compiler::programme::locate::{entry_of, policy_tree_of, workspace_policies};
 use pol_compiler::programme::revision::{load_base, Base};
-use pol_compiler::programme::{OpenError, Programme};
+use pol_compiler::programme::{Dossier, OpenError, Programme};
 use serde_json::Value as Json;
 
 use super::eval::{parse_date, read_dossier};
-use super::{report_open_error, OK, USAGE};
+use super::{report_open_error, FAILED, OK, USAGE};
 use crate::workspace::{find_files, shown_path};
 use crate::{DiffFormat, Format};
 
@@ -31,35 +32,39 @@ pub struct Args {
     pub format: DiffFormat,
 }
 
-/// One programme to compare: the two sides, and the after side's programme (which names
-/// the dossiers that belong to it).
-struct Pair {
-    after: Programme,
-    /// The date whose rules apply on the after side (`None`: each dossier's own).
-    after_rules: Option<NaiveDate>,
-    before: Side,
-}
-
 pub fn run(args: Args) -> u8 {
     let mut report = Report::default();
-    let mut unreadable = false;
-    let pairs = match pairs(&args, &mut report) {
-        Ok(p) => p,
+    let sides = match sides(&args, &mut report) {
+        Ok(s) => s,
         Err(code) => return code,
     };
-    if args.lot.is_some() && pairs.len() != 1 {
+    if args.lot.is_some() && sides.len() != 1 {
         eprintln!(
             "erreur : --lot compare les dossiers d'un seul programme, et {} diffèrent : nommez celui à comparer",
-            pairs.len()
+            sides.len()
         );
         return USAGE;
     }
-    for pair in pairs {
-        match compare(&args, pair) {
-            Ok((summary, bad)) => {
+    let date = match args
+        .date
+        .as_deref()
+        .map(|d| date_arg("--date", d))
+        .transpose()
+    {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let mut unreadable = false;
+    for s in &sides {
+        let summary = match &args.lot {
+            Some(lot) => compare_lot(s, lot, date, &args).map(|(sum, bad)| {
                 unreadable |= bad;
-                report.programmes.push(summary);
-            }
+                sum
+            }),
+            None => compare_files(s, &args, date),
+        };
+        match summary {
+            Ok(sum) => report.programmes.push(sum),
             Err(code) => return code,
         }
     }
@@ -74,226 +79,133 @@ pub fn run(args: Args) -> u8 {
     if unreadable {
         USAGE
     } else if report.changed() {
-        super::FAILED
+        FAILED
     } else {
         OK
     }
 }
 
-/// Opens a side's programme; one that does not check clean stops the diff (exit 2).
-fn compiled(result: Result<Programme, OpenError>, arg: &str) -> Result<Programme, u8> {
-    result.map_err(|e| {
-        let code = report_open_error(&e, arg, Format::Texte);
-        if code == OK {
-            OK
-        } else {
-            USAGE
-        }
-    })
+/// A side that does not check clean stops the diff with its diagnostics (exit 2).
+fn stop(e: &OpenError, arg: &str) -> u8 {
+    report_open_error(e, arg, Format::Texte);
+    USAGE
+}
+
+fn usage(message: impl std::fmt::Display) -> u8 {
+    eprintln!("erreur : {message}");
+    USAGE
 }
 
 fn date_arg(flag: &str, value: &str) -> Result<NaiveDate, u8> {
-    parse_date(value).map_err(|e| {
-        eprintln!("erreur : {flag} : {e}");
-        USAGE
-    })
+    parse_date(value).map_err(|e| usage(format!("{flag} : {e}")))
 }
 
 /// The programmes to compare, with their sides; the report learns what each side is.
-fn pairs(args: &Args, report: &mut Report) -> Result<Vec<Pair>, u8> {
+fn sides(args: &Args, report: &mut Report) -> Result<Vec<Sides>, u8> {
     let cwd = std::env::current_dir().unwrap_or_default();
     if let (Some(rules_of), Some(against)) = (&args.rules_of, &args.against) {
         let [name] = args.programmes.as_slice() else {
-            eprintln!(
-                "erreur : --règles-du et --contre comparent un programme : nommez-en un seul"
-            );
-            return Err(USAGE);
+            return Err(usage(
+                "--règles-du et --contre comparent un programme : nommez-en un seul",
+            ));
         };
-        let (after_date, before_date) = (
-            date_arg("--règles-du", rules_of)?,
-            date_arg("--contre", against)?,
-        );
-        let prog = compiled(Programme::open(name, &[&cwd]), name)?;
-        report.before = format!("les règles du {before_date}");
-        report.after = format!("les règles du {after_date}");
-        let before = Side {
-            plan: prog.plan().clone(),
-            rules_date: Some(before_date),
-        };
-        return Ok(vec![Pair {
-            after: prog,
-            after_rules: Some(after_date),
-            before,
-        }]);
+        let after = date_arg("--règles-du", rules_of)?;
+        let before = date_arg("--contre", against)?;
+        let prog = Programme::open(name, &[&cwd]).map_err(|e| stop(&e, name))?;
+        report.before = format!("les règles du {before}");
+        report.after = format!("les règles du {after}");
+        return Ok(vec![Sides::dates(prog, after, before)]);
     }
     let base = Base::parse(args.base.as_deref().unwrap_or("HEAD"));
     let root = match args.programmes.first() {
-        Some(first) => policy_tree_of(first, &[&cwd]).map(|(r, _)| r),
-        None => Ok(workspace_policies(&cwd)),
+        Some(first) => policy_tree_of(first, &[&cwd])
+            .map(|(r, _)| r)
+            .map_err(usage)?,
+        None => workspace_policies(&cwd),
     };
-    let root = root.map_err(|e| {
-        eprintln!("erreur : {e}");
-        USAGE
-    })?;
     let root = std::fs::canonicalize(&root).unwrap_or(root);
-    let after_db = match pol_compiler::files::load(&root) {
-        Ok((db, bad)) => {
-            for (_, e) in bad {
-                eprintln!("avertissement : {e} ; ce fichier est ignoré");
-            }
-            db
-        }
-        Err(e) => {
-            eprintln!("erreur : {e}");
-            return Err(USAGE);
-        }
-    };
-    let before_db = load_base(&root, &base).map_err(|e| {
-        eprintln!("erreur : {e}");
-        USAGE
-    })?;
-    report.before = base.describe();
-    report.after = "l'arbre de travail".into();
-    let entries = if args.programmes.is_empty() {
-        pol_compiler::diff::differing_programmes(&before_db, &after_db)
+    let (after_db, bad) = pol_compiler::files::load(&root).map_err(usage)?;
+    for (_, e) in bad {
+        eprintln!("avertissement : {e} ; ce fichier est ignoré");
+    }
+    let before_db = load_base(&root, &base).map_err(usage)?;
+    let named = if args.programmes.is_empty() {
+        None
     } else {
-        let mut v = Vec::new();
+        let mut files = Vec::new();
         for name in &args.programmes {
             let found = policy_tree_of(name, &[&cwd]).and_then(|(_, t)| entry_of(&after_db, &t));
-            let entry = found.map_err(|e| {
-                eprintln!("erreur : {e}");
-                USAGE
-            })?;
-            v.push((before_db.file(entry.path(&after_db)), Some(entry)));
+            files.push(found.map_err(usage)?);
         }
-        v
+        Some(files)
     };
-    let mut out = Vec::new();
-    for (b, a) in entries {
-        match (b, a) {
-            (Some(b), Some(a)) => {
-                let path = shown_path(a.path(&after_db));
-                let after = compiled(Programme::compile(after_db.clone(), a), &path)?;
-                let before = compiled(Programme::compile(before_db.clone(), b), &path)?;
-                out.push(Pair {
-                    after,
-                    after_rules: None,
-                    before: Side {
-                        plan: before.plan().clone(),
-                        rules_date: None,
-                    },
-                });
-            }
-            (None, Some(a)) => report.notes.push(format!(
-                "le programme « {} » n'existe pas dans {} : il est nouveau, ses dossiers n'ont pas de point de comparaison",
-                shown_path(a.path(&after_db)),
-                base.describe()
-            )),
-            (Some(b), None) => report.notes.push(format!(
-                "le programme « {} » de {} n'existe plus dans l'arbre de travail",
-                shown_path(b.path(&before_db)),
-                base.describe()
-            )),
-            (None, None) => {}
-        }
-    }
-    Ok(out)
+    report.before = base.describe();
+    report.after = "l'arbre de travail".into();
+    let (sides, notes) = tree_sides(&before_db, &after_db, named, &base.describe())
+        .map_err(|e| stop(&e, &root.display().to_string()))?;
+    report.notes = notes;
+    Ok(sides)
 }
 
-/// Compares one programme over its dossiers. The flag says that some input was unreadable.
-fn compare(args: &Args, pair: Pair) -> Result<(Summary, bool), u8> {
-    let prog = &pair.after;
-    let file = shown_path(prog.entry().path(prog.db()));
-    let mut summary = Summary::new(prog.name(), &file, args.max);
-    let after = Side {
-        plan: prog.plan().clone(),
-        rules_date: pair.after_rules,
-    };
-    let mut cmp = Comparison::new(pair.before, after);
-    let date = args
-        .date
-        .as_deref()
-        .map(|d| date_arg("--date", d))
-        .transpose()?;
-    if let Some(lot) = &args.lot {
-        let Some(date) = date else {
-            eprintln!("erreur : --lot demande --date AAAA-MM-JJ");
-            return Err(USAGE);
-        };
-        let bad = compare_lot(&mut cmp, &mut summary, lot, date, args.id_field.as_deref())?;
-        return Ok((summary, bad));
-    }
-    let files = dossier_files(args, prog)?;
-    for f in files {
-        let dossier = read_dossier(&f).map_err(|(_, m)| {
-            eprintln!("erreur : {m}");
-            USAGE
-        })?;
-        match &dossier.programme {
-            Some(own) if !prog.is_named(own) => continue,
-            None if args.dossiers.is_empty() => continue,
-            _ => {}
-        }
-        let Some(at) = date.or(dossier.date) else {
-            eprintln!(
-                "erreur : {} : indiquez la date d'évaluation (--date AAAA-MM-JJ) ou une « date » dans le dossier",
-                f.display()
-            );
-            return Err(USAGE);
-        };
-        let label = shown_path(&std::fs::canonicalize(&f).unwrap_or(f.clone()));
-        let c = cmp.compare(&label, dossier.description.as_deref(), &dossier.inputs, at);
-        summary.add(c);
-    }
-    Ok((summary, false))
-}
-
-/// The dossier files to run: those given, or the tree's golden dossiers.
-fn dossier_files(args: &Args, prog: &Programme) -> Result<Vec<PathBuf>, u8> {
-    let paths = if args.dossiers.is_empty() {
-        vec![prog.golden_dossiers()]
-    } else {
+/// Compares one programme over dossier files: those given, or the tree's golden dossiers.
+fn compare_files(s: &Sides, args: &Args, date: Option<NaiveDate>) -> Result<Summary, u8> {
+    let given = !args.dossiers.is_empty();
+    let paths = if given {
         args.dossiers.clone()
+    } else {
+        vec![s.after.golden_dossiers()]
     };
-    let mut files = Vec::new();
+    let mut dossiers: Vec<(String, Dossier)> = Vec::new();
     for p in &paths {
-        match find_files(p, "json") {
-            Ok(f) => files.extend(f),
-            Err(e) if args.dossiers.is_empty() => {
+        let files = match find_files(p, "json") {
+            Ok(f) => f,
+            Err(e) if !given => {
                 eprintln!("avertissement : {e} : aucun dossier doré à comparer");
+                continue;
             }
-            Err(e) => {
-                eprintln!("erreur : {e}");
-                return Err(USAGE);
+            Err(e) => return Err(usage(e)),
+        };
+        for f in files {
+            let d = read_dossier(&f).map_err(|(_, m)| usage(m))?;
+            if s.takes(&d, given) {
+                let label = shown_path(&std::fs::canonicalize(&f).unwrap_or(f.clone()));
+                dossiers.push((label, d));
+            } else if given {
+                eprintln!(
+                    "note : {} est écrit pour un autre programme que {} : il n'est pas comparé pour lui",
+                    f.display(),
+                    s.after.name()
+                );
             }
         }
     }
-    Ok(files)
+    s.over(dossiers.iter().map(|(l, d)| (l.clone(), d)), date, args.max)
+        .map_err(usage)
 }
 
 /// Compares a JSON Lines batch, streamed: one dossier a line, in order. A line that is not a
 /// JSON object is said and counted; the flag says there was one.
 fn compare_lot(
-    cmp: &mut Comparison,
-    summary: &mut Summary,
+    s: &Sides,
     lot: &Path,
-    date: NaiveDate,
-    id_field: Option<&str>,
-) -> Result<bool, u8> {
+    date: Option<NaiveDate>,
+    args: &Args,
+) -> Result<(Summary, bool), u8> {
+    let Some(date) = date else {
+        return Err(usage("--lot demande --date AAAA-MM-JJ"));
+    };
     let file = std::fs::File::open(lot).map_err(|e| {
-        eprintln!(
-            "erreur : impossible de lire « {} » : {}",
+        usage(format!(
+            "impossible de lire « {} » : {}",
             lot.display(),
             io_words(&e)
-        );
-        USAGE
+        ))
     })?;
     let mut bad = false;
+    let mut summary = s.summary(args.max);
+    let mut cmp = s.comparison();
     for (n, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|e| {
-            eprintln!("erreur : ligne {} : {}", n + 1, io_words(&e));
-            USAGE
-        })?;
+        let line = line.map_err(|e| usage(format!("ligne {} : {}", n + 1, io_words(&e))))?;
         if line.trim().is_empty() {
             continue;
         }
@@ -313,12 +225,12 @@ fn compare_lot(
                 continue;
             }
         };
-        let label = match id_field.and_then(|f| obj.remove(f)) {
+        let label = match args.id_field.as_deref().and_then(|f| obj.remove(f)) {
             Some(Json::String(s)) => s,
             Some(other) => other.to_string(),
             None => format!("ligne {}", n + 1),
         };
         summary.add(cmp.compare(&label, None, &obj, date));
     }
-    Ok(bad)
+    Ok((summary, bad))
 }

@@ -7,6 +7,7 @@
 //! after − before.
 
 pub mod report;
+pub mod sides;
 pub mod signature;
 
 use std::collections::{BTreeSet, HashMap};
@@ -28,6 +29,7 @@ use crate::programme::{evaluate, Outcome, Output};
 use signature::{signature, Signature};
 
 pub use report::{Report, Summary};
+pub use sides::{tree_sides, Sides};
 
 /// One side of a comparison: a plan, and the date whose rules apply (`None`: the dossier's
 /// own, by its evaluation date or its `daté par`).

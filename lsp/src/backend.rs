@@ -17,6 +17,7 @@ use tower_lsp_server::{Client, LanguageServer};
 mod assist;
 mod convert;
 mod dossier;
+mod impact;
 mod navigate;
 mod outline;
 mod sync;
@@ -188,7 +189,7 @@ impl LanguageServer for Backend {
                     resolve_provider: Some(false),
                 }),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![EVALUATE_COMMAND.into()],
+                    commands: vec![EVALUATE_COMMAND.into(), impact::IMPACT_COMMAND.into()],
                     ..ExecuteCommandOptions::default()
                 }),
                 semantic_tokens_provider: Some(
@@ -323,6 +324,9 @@ impl LanguageServer for Backend {
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        if params.command == impact::IMPACT_COMMAND {
+            return impact::execute(self, params).await;
+        }
         dossier::execute_command(self, params).await
     }
 }

@@ -59,7 +59,7 @@ fn code_lenses_the_active_dossier_and_its_values_on_hover() {
         .iter()
         .map(|l| l["command"]["title"].as_str().unwrap())
         .collect();
-    assert_eq!(titles, vec!["1 dossier doré"]);
+    assert_eq!(titles, vec!["Impact de la modification", "1 dossier doré"]);
     ed.stop();
 }
 

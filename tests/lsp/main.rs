@@ -7,6 +7,7 @@ mod assist;
 mod diagnostics;
 mod documents;
 mod dossier;
+mod impact;
 mod navigate;
 mod paths;
 mod rename;

@@ -86,8 +86,13 @@ fn a_workspace_reached_through_a_symbolic_link_keeps_one_identity_per_file() {
         json!({"textDocument": {"uri": uri(&programme)}}),
     );
     assert_eq!(
-        lenses["result"][0]["command"]["title"], "1 dossier doré",
+        lenses["result"][1]["command"]["title"], "1 dossier doré",
         "{lenses}"
+    );
+    // The impact lens names the programme by the editor's spelling too.
+    assert_eq!(
+        lenses["result"][0]["command"]["arguments"][0],
+        json!(uri(&programme))
     );
     ed.stop();
 }

@@ -14,6 +14,46 @@ let status: vscode.StatusBarItem;
 /** The server's command that evaluates a golden dossier and makes it the active one. */
 const EVALUATE_COMMAND = "pol.évaluerDossier";
 
+/** The server's command that measures what the edits change for the golden dossiers. */
+const IMPACT_COMMAND = "pol.impactDeLaModification";
+
+/** What the server answers to IMPACT_COMMAND. */
+interface ImpactResult {
+  résumé: string;
+  texte: string;
+  dossiers: { uri: string | null; dossier: string; description: string | null }[];
+}
+
+let impactChannel: vscode.OutputChannel | undefined;
+
+/** Shows the impact report, and offers to open the changed dossiers. */
+function showImpact(result: unknown): void {
+  const r = result as Partial<ImpactResult> | null | undefined;
+  if (!r || typeof r.texte !== "string") {
+    return;
+  }
+  impactChannel ??= vscode.window.createOutputChannel("pol : impact de la modification");
+  impactChannel.clear();
+  impactChannel.append(r.texte);
+  impactChannel.show(true);
+  const changed = (r.dossiers ?? []).filter((d) => typeof d.uri === "string");
+  if (changed.length === 0) {
+    return;
+  }
+  const items = changed.map((d) => ({
+    label: d.dossier,
+    description: d.description ?? "",
+    uri: d.uri as string,
+  }));
+  void vscode.window
+    .showQuickPick(items, { placeHolder: `${r.résumé ?? ""} — ouvrir un dossier modifié` })
+    .then(async (choice) => {
+      if (choice) {
+        await vscode.window.showTextDocument(vscode.Uri.parse(choice.uri));
+      }
+    });
+}
+
 /** What the server answers to EVALUATE_COMMAND. */
 interface DossierResult {
   dossier: string;
@@ -74,7 +114,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
       // `next`, whose failure handler would add the client's English « Request
       // workspace/executeCommand failed. » next to the server's own message, in French.
       executeCommand: async (command, args, next) => {
-        if (command !== EVALUATE_COMMAND || !client) {
+        if ((command !== EVALUATE_COMMAND && command !== IMPACT_COMMAND) || !client) {
           return next(command, args);
         }
         try {
@@ -82,7 +122,11 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
             command,
             arguments: args,
           });
-          showActiveDossier(result);
+          if (command === EVALUATE_COMMAND) {
+            showActiveDossier(result);
+          } else {
+            showImpact(result);
+          }
           return result;
         } catch {
           // The server has already said why, in French (window/showMessage).
@@ -115,6 +159,21 @@ async function evaluateDossier(): Promise<void> {
   }
 }
 
+async function measureImpact(): Promise<void> {
+  if (!client) {
+    void vscode.window.showErrorMessage("Le serveur pol n'est pas démarré.");
+    return;
+  }
+  // The programme of the active policy file, if any; otherwise every programme that differs.
+  const editor = vscode.window.activeTextEditor;
+  const args = editor && editor.document.languageId === "pol" ? [editor.document.uri.toString()] : [];
+  try {
+    await vscode.commands.executeCommand(IMPACT_COMMAND, ...args);
+  } catch {
+    // The server has already said why, in a message.
+  }
+}
+
 function runTests(): void {
   const terminal = vscode.window.createTerminal("pol test");
   terminal.show();
@@ -128,6 +187,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status,
     vscode.commands.registerCommand("pol.evaluerDossier", evaluateDossier),
     vscode.commands.registerCommand("pol.lancerLesTests", runTests),
+    vscode.commands.registerCommand("pol.mesurerImpact", measureImpact),
     vscode.commands.registerCommand("pol.redemarrerLeServeur", async () => {
       if (client) {
         await client.restart();

@@ -93,34 +93,55 @@ pub(super) async fn code_lens(
         let editor = st.open.get(&path).cloned();
         let runs = Backend::golden_runs(st);
         let idx = LineIndex::mapped(&text, editor.as_deref());
+        // On the programme line: what the edits change for the golden dossiers.
+        let impact = symbols
+            .iter()
+            .filter(|s| s.kind == DefKind::Programme)
+            .map(|s| CodeLens {
+                range: idx.range(s.name_span.start as usize, s.name_span.end as usize),
+                command: Some(Command {
+                    title: "Impact de la modification".into(),
+                    command: super::impact::IMPACT_COMMAND.into(),
+                    arguments: Some(vec![serde_json::Value::String(uri.to_string())]),
+                }),
+                data: None,
+            })
+            .collect::<Vec<_>>();
         Some(
-            symbols
+            impact
                 .into_iter()
-                .filter(|s| {
-                    matches!(
-                        s.kind,
-                        DefKind::Rule | DefKind::Condition | DefKind::Decision
-                    )
-                })
-                .map(|s| {
-                    let n = runs
-                        .iter()
-                        .filter(|r| r.files.contains(&file) && r.exercised.contains(&s.name))
-                        .count();
-                    CodeLens {
-                        range: idx.range(s.name_span.start as usize, s.name_span.end as usize),
-                        command: Some(Command {
-                            title: match n {
-                                0 => "aucun dossier doré".into(),
-                                1 => "1 dossier doré".into(),
-                                n => format!("{n} dossiers dorés"),
-                            },
-                            command: String::new(),
-                            arguments: None,
+                .chain(
+                    symbols
+                        .into_iter()
+                        .filter(|s| {
+                            matches!(
+                                s.kind,
+                                DefKind::Rule | DefKind::Condition | DefKind::Decision
+                            )
+                        })
+                        .map(|s| {
+                            let n = runs
+                                .iter()
+                                .filter(|r| {
+                                    r.files.contains(&file) && r.exercised.contains(&s.name)
+                                })
+                                .count();
+                            CodeLens {
+                                range: idx
+                                    .range(s.name_span.start as usize, s.name_span.end as usize),
+                                command: Some(Command {
+                                    title: match n {
+                                        0 => "aucun dossier doré".into(),
+                                        1 => "1 dossier doré".into(),
+                                        n => format!("{n} dossiers dorés"),
+                                    },
+                                    command: String::new(),
+                                    arguments: None,
+                                }),
+                                data: None,
+                            }
                         }),
-                        data: None,
-                    }
-                })
+                )
                 .collect(),
         )
     }))

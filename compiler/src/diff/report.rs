@@ -187,7 +187,8 @@ impl Report {
     pub fn markdown(&self) -> String {
         let mut out = format!(
             "## Effet de la modification\n\n{} comparé à {}.\n",
-            self.after, self.before
+            capitalized(&self.after),
+            self.before
         );
         for n in &self.notes {
             let _ = writeln!(out, "\n> {n}");
@@ -211,6 +212,15 @@ impl Report {
             "notes": self.notes,
             "programmes": self.programmes.iter().map(Summary::to_json).collect::<Vec<_>>(),
         })
+    }
+}
+
+/// A sentence's first letter in capitals (« L'arbre de travail… »).
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

@@ -617,3 +617,35 @@ fn batch_results_never_overwrite_the_dossiers() {
         assert_eq!(std::fs::read_to_string(&lot).unwrap(), "{\"x\": 1}\n");
     }
 }
+
+#[test]
+fn a_programme_is_named_by_its_path_or_by_the_name_it_declares() {
+    let d = "tests/dossiers/prime-vert/1.1-02-releve-desherbage-bonifie.json";
+    for name in [
+        "prime-vert/sous_volet_1_1.pol",
+        "policies/prime-vert/sous_volet_1_1.pol",
+        "prime_vert_1_1",
+    ] {
+        let o = pol(&["eval", name, d], &repo());
+        assert_eq!(code(&o), 0, "{name} : {}", stderr(&o));
+        // Relève: 50 % + 15 % of bonification on 19 500 $ of désherbage = 12 675 $.
+        assert!(stdout(&o).contains("aide = 12 675,00 $"), "{}", stdout(&o));
+    }
+    let o = pol(&["eval", "prime_vert_1_11", d], &repo());
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("voulez-vous dire « prime_vert_1_1 » ?"),
+        "{}",
+        stderr(&o)
+    );
+    // A golden dossier written for another programme is refused, naming both.
+    let o = pol(&["eval", "prime_vert_1_2", d], &repo());
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains(
+            "le dossier est écrit pour le programme « prime-vert/sous_volet_1_1.pol », pas pour « prime_vert_1_2 »"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}

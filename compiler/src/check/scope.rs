@@ -23,6 +23,20 @@ pub enum DefKind {
 }
 
 impl DefKind {
+    /// The word that declares it: `règle`, `condition`, `énumération`…
+    pub fn word(self) -> &'static str {
+        match self {
+            DefKind::Programme => "programme",
+            DefKind::Enum => "énumération",
+            DefKind::Struct => "structure",
+            DefKind::Input => "entrée",
+            DefKind::Rule => "règle",
+            DefKind::Condition => "condition",
+            DefKind::Decision => "décision",
+            DefKind::Table => "table",
+        }
+    }
+
     pub fn noun(self) -> &'static str {
         match self {
             DefKind::Programme => "le programme",

@@ -154,8 +154,13 @@ impl Comparison {
         let b = evaluate(&self.before.plan, inputs, &self.before.options(date, false));
         let a = evaluate(&self.after.plan, inputs, &self.after.options(date, false));
         let (pb, pa) = (&self.before.plan, &self.after.plan);
-        let money = money_values(&b, &a, pb, pa);
-        let decisions = decision_values(&b, &a, pb, pa);
+        let money = values((&b, &a), (pb, pa), |d| d.ty.is_money(), |v| v.as_num());
+        let decisions = values(
+            (&b, &a),
+            (pb, pa),
+            |d| d.kind == DefKind::Decision,
+            |v| v.as_bool(),
+        );
         let outputs = output_changes(&b, &a, pb, pa);
         let errors = |o: &Outcome| -> Vec<String> {
             match &o.result {
@@ -501,32 +506,20 @@ fn output_names(
 
 type Values<T> = Vec<(Arc<str>, Option<T>, Option<T>)>;
 
-/// Each money output's value on each side (`None`: no value there).
-fn money_values(b: &Outcome, a: &Outcome, pb: &Plan, pa: &Plan) -> Values<Decimal> {
+/// The outputs of either side that `keep` selects, each with its value on each side as `get`
+/// reads it (`None`: no value there).
+fn values<T>(
+    (b, a): (&Outcome, &Outcome),
+    (pb, pa): (&Plan, &Plan),
+    keep: impl Fn(&crate::eval::plan::PlanDef) -> bool,
+    get: impl Fn(&crate::eval::Value) -> Option<T>,
+) -> Values<T> {
     let value = |o: &Outcome, name: &str| {
         o.output(name)
-            .filter(|x| x.ty.is_money())
             .and_then(|x| x.value.as_ref().ok())
-            .and_then(|v| v.as_num())
+            .and_then(&get)
     };
-    output_names(pb, pa, |d| d.ty.is_money())
-        .into_iter()
-        .map(|n| {
-            let (vb, va) = (value(b, &n), value(a, &n));
-            (n, vb, va)
-        })
-        .collect()
-}
-
-/// Each decision's value on each side.
-fn decision_values(b: &Outcome, a: &Outcome, pb: &Plan, pa: &Plan) -> Values<bool> {
-    let value = |o: &Outcome, name: &str| {
-        o.output(name)
-            .filter(|x| x.kind == DefKind::Decision)
-            .and_then(|x| x.value.as_ref().ok())
-            .and_then(|v| v.as_bool())
-    };
-    output_names(pb, pa, |d| d.kind == DefKind::Decision)
+    output_names(pb, pa, keep)
         .into_iter()
         .map(|n| {
             let (vb, va) = (value(b, &n), value(a, &n));

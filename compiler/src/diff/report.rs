@@ -9,7 +9,6 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value as Json};
 
 use super::{Cause, Change, Compared, DossierChange, OutputChange, Part};
-use crate::check::scope::DefKind;
 use crate::eval::value::{french_money, money_string};
 
 /// A whole comparison: what each side is, and one summary per programme compared.
@@ -237,17 +236,6 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n > 1 { many } else { one })
 }
 
-fn kind_word(k: DefKind) -> &'static str {
-    match k {
-        DefKind::Input => "entrée",
-        DefKind::Rule => "règle",
-        DefKind::Condition => "condition",
-        DefKind::Decision => "décision",
-        DefKind::Table => "table",
-        _ => "définition",
-    }
-}
-
 impl Summary {
     fn headline(&self) -> String {
         format!(
@@ -439,7 +427,7 @@ fn side_errors(c: &DossierChange) -> String {
 }
 
 fn change_words(c: &Cause) -> String {
-    let kind = kind_word(c.kind);
+    let kind = c.kind.word();
     match &c.change {
         Change::Added => format!("{kind} ajoutée"),
         Change::Removed => format!("{kind} supprimée"),
@@ -554,7 +542,7 @@ fn dossier_json(c: &DossierChange) -> Json {
         })).collect::<Vec<_>>(),
         "causes": c.causes.iter().map(|k| json!({
             "définition": k.name,
-            "genre": kind_word(k.kind),
+            "genre": k.kind.word(),
             "changement": match &k.change {
                 Change::Added => "ajoutée",
                 Change::Removed => "supprimée",

@@ -32,17 +32,6 @@ pub struct Node {
     pub children: Vec<Node>,
 }
 
-fn kind_word(k: DefKind) -> &'static str {
-    match k {
-        DefKind::Input => "entrée",
-        DefKind::Rule => "règle",
-        DefKind::Condition => "condition",
-        DefKind::Decision => "décision",
-        DefKind::Table => "table",
-        _ => "définition",
-    }
-}
-
 /// Builds the explanation of `slot` from an evaluator that ran with explanations on.
 pub fn explain(ev: &mut Evaluator<'_>, slot: Slot) -> Node {
     let mut seen = Vec::new();
@@ -180,7 +169,7 @@ fn render(node: &Node, prefix: &str, last: bool, root: bool, out: &mut String) {
     };
     out.push_str(&format!(
         "{prefix}{branch}{} {} = {}",
-        kind_word(node.kind),
+        node.kind.word(),
         node.name,
         node.shown
     ));
@@ -228,7 +217,7 @@ fn render(node: &Node, prefix: &str, last: bool, root: bool, out: &mut String) {
 pub fn to_json_tree(node: &Node) -> Json {
     json!({
         "nom": node.name,
-        "genre": kind_word(node.kind),
+        "genre": node.kind.word(),
         "valeur": node.json,
         "affichage": node.shown,
         "citations": node.citations,

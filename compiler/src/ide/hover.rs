@@ -186,16 +186,7 @@ pub fn hover_text_at(db: &dyn Db, t: &Target, rules_date: Option<NaiveDate>) -> 
         DefKind::Enum | DefKind::Struct | DefKind::Programme => None,
         _ => Some(item_type(db, key)),
     };
-    let noun = match t.kind {
-        DefKind::Programme => "programme",
-        DefKind::Enum => "énumération",
-        DefKind::Struct => "structure",
-        DefKind::Input => "entrée",
-        DefKind::Rule => "règle",
-        DefKind::Condition => "condition",
-        DefKind::Decision => "décision",
-        DefKind::Table => "table",
-    };
+    let noun = t.kind.word();
     let mut out = match &ty {
         Some(ty) => format!("```pol\n{noun} {} : {ty}\n```", t.def.name),
         None => format!("```pol\n{noun} {}\n```", t.def.name),

@@ -190,6 +190,9 @@ pub enum Builtin {
     RoundDown,
     RoundUp,
     Year,
+    /// `date(année, mois, jour)`: the date of a year, a month and a day (« le 15 mai de
+    /// l'année visée » is `date(année_visée, 5, 15)`).
+    Date,
     Abs,
 }
 
@@ -207,6 +210,7 @@ impl Builtin {
         ("arrondi_inférieur", Builtin::RoundDown),
         ("arrondi_supérieur", Builtin::RoundUp),
         ("année", Builtin::Year),
+        ("date", Builtin::Date),
         ("valeur_absolue", Builtin::Abs),
     ];
 

@@ -166,3 +166,41 @@ fn durations_too_long_to_count_are_errors_not_clamped() {
     assert_eq!(e.len(), 1);
     assert!(e[0].starts_with("pol::dossier::type"), "{e:?}");
 }
+
+#[test]
+fn a_date_is_built_from_a_year_a_month_and_a_day() {
+    // « le 15 mai de l'année visée » and « le 30 juin de l'année suivante » (FADQ, 1.6, 1.14).
+    let src = "\
+entrée année_visée : entier
+règle limite : date = date(année_visée, 5, 15)
+règle fin : date = date(année_visée + 1, 6, 30)
+règle bissextile : date = date(année_visée, 2, 29)
+";
+    assert_clean(src);
+    let at = |year: i64, rule: &str| eval(src, json!({"année_visée": year}), "2025-06-01", rule);
+    assert_eq!(at(2024, "limite").unwrap(), json!("2024-05-15"));
+    assert_eq!(at(2024, "fin").unwrap(), json!("2025-06-30"));
+    assert_eq!(at(2024, "bissextile").unwrap(), json!("2024-02-29"));
+    // 2025 is not a leap year: no 29 February, an error rather than a clamped date.
+    assert_eq!(at(2025, "bissextile").unwrap_err()[0], "pol::éval::date");
+}
+
+#[test]
+fn a_date_that_no_calendar_has_is_refused_when_written_out() {
+    assert_eq!(
+        codes("entrée n : entier\nrègle a : date = date(n, 13, 1)\n"),
+        ["pol::type::incompatible"]
+    );
+    assert_eq!(
+        codes("règle a : date = date(2025, 2, 30)\n"),
+        ["pol::type::incompatible"]
+    );
+    assert_eq!(
+        codes("règle a : date = date(2025, 2)\n"),
+        ["pol::type::arguments"]
+    );
+    assert_eq!(
+        codes("règle a : date = date(2025, 2, 1,5)\n"),
+        ["pol::type::incompatible"]
+    );
+}

@@ -78,6 +78,57 @@ impl ExprChecker<'_> {
         TExpr::error(span)
     }
 
+    /// `date(a, m, j)` with a month or a day written as a number: it must be one a calendar
+    /// has (and, with all three written, the date must exist).
+    fn check_literal_date(&mut self, args: &[Expr]) {
+        let lit = |e: &Expr| match &e.kind {
+            ExprKind::Number { value, suffix, .. }
+                if *suffix == crate::syntax::ast::Suffix::None =>
+            {
+                i64::try_from(value.trunc().mantissa())
+                    .ok()
+                    .filter(|_| value.fract().is_zero())
+            }
+            _ => None,
+        };
+        let bounds = [
+            (1, 12, "un mois va de 1 à 12"),
+            (1, 31, "un jour va de 1 à 31"),
+        ];
+        for (a, (lo, hi, why)) in args[1..].iter().zip(bounds) {
+            if lit(a).is_some_and(|n| n < lo || n > hi) {
+                self.err(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("date impossible : {why}"),
+                        a.span,
+                    )
+                    .with_label("hors du calendrier"),
+                );
+                return;
+            }
+        }
+        if let [Some(y), Some(m), Some(d)] = [lit(&args[0]), lit(&args[1]), lit(&args[2])] {
+            let exists = i32::try_from(y)
+                .ok()
+                .and_then(|y| chrono::NaiveDate::from_ymd_opt(y, m as u32, d as u32));
+            if exists.is_none() {
+                let span = Span {
+                    start: args[0].span.start,
+                    end: args[2].span.end,
+                };
+                self.err(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("date impossible : le {d}/{m}/{y} n'existe pas"),
+                        span,
+                    )
+                    .with_label("n'existe pas"),
+                );
+            }
+        }
+    }
+
     pub(super) fn builtin(
         &mut self,
         b: Builtin,
@@ -226,6 +277,26 @@ impl ExprChecker<'_> {
                     );
                 }
                 te(TKind::Builtin(b, targs), Ty::Int, span)
+            }
+            Builtin::Date => {
+                if targs.len() != 3 {
+                    return self.arity(name, "l'année, le mois et le jour", span);
+                }
+                let words = ["l'année", "le mois", "le jour"];
+                for ((a, t), word) in args.iter().zip(&targs).zip(words) {
+                    if !t.ty.fits(&Ty::Int) {
+                        self.err(
+                            Diagnostic::error(
+                                codes::TYPE_MISMATCH,
+                                format!("« date » attend {word} en entier, pas {}", t.ty),
+                                a.span,
+                            )
+                            .with_label(format!("de type {}", t.ty)),
+                        );
+                    }
+                }
+                self.check_literal_date(args);
+                te(TKind::Builtin(b, targs), Ty::Date, span)
             }
             Builtin::Abs => {
                 if targs.len() != 1 {

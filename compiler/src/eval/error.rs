@@ -59,6 +59,12 @@ pub enum EvalErrorKind {
         unit: &'static str,
     },
     DateOutOfRange,
+    /// `date(année, mois, jour)` of a day no calendar has (2025-02-30, month 13).
+    NoSuchDate {
+        year: String,
+        month: String,
+        day: String,
+    },
     /// A definition written in an amendment file, read before the amendment's date.
     NotInForce {
         name: String,
@@ -120,7 +126,7 @@ impl EvalError {
             EvalErrorKind::IncomparableDurations | EvalErrorKind::DurationNotInUnit { .. } => {
                 "pol::éval::durées"
             }
-            EvalErrorKind::DateOutOfRange => "pol::éval::date",
+            EvalErrorKind::DateOutOfRange | EvalErrorKind::NoSuchDate { .. } => "pol::éval::date",
             EvalErrorKind::NotInForce { .. } => "pol::éval::pas_en_vigueur",
             EvalErrorKind::Cycle { .. } => "pol::règle::cycle",
             EvalErrorKind::ChainTooLong { .. } => "pol::éval::profondeur",
@@ -199,6 +205,10 @@ impl fmt::Display for EvalError {
                 if *unit == "jour" { " (un mois n'a pas de longueur fixe en jours)" } else { "" }
             )?,
             EvalErrorKind::DateOutOfRange => write!(f, "la date calculée sort du calendrier")?,
+            EvalErrorKind::NoSuchDate { year, month, day } => write!(
+                f,
+                "la date du jour {day} du mois {month} de l'année {year} n'existe pas"
+            )?,
             EvalErrorKind::Cycle { name } => write!(f, "« {name} » dépend de sa propre valeur")?,
             EvalErrorKind::ChainTooLong { name } => write!(
                 f,

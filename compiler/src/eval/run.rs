@@ -580,6 +580,29 @@ impl<'p> Evaluator<'p> {
                 Some(Value::Date(d)) => Value::Num(Decimal::from(d.year())),
                 _ => Value::Num(Decimal::ZERO),
             },
+            Builtin::Date => {
+                let part = |i: usize| vals.get(i).and_then(Value::as_num).unwrap_or_default();
+                let (y, m, d) = (part(0), part(1), part(2));
+                let day = i32::try_from(y.mantissa())
+                    .ok()
+                    .filter(|_| y.fract().is_zero() && m.fract().is_zero() && d.fract().is_zero())
+                    .zip(
+                        u32::try_from(m.mantissa())
+                            .ok()
+                            .zip(u32::try_from(d.mantissa()).ok()),
+                    )
+                    .and_then(|(y, (m, d))| NaiveDate::from_ymd_opt(y, m, d));
+                match day {
+                    Some(day) => Value::Date(day),
+                    None => {
+                        return Err(err(EvalErrorKind::NoSuchDate {
+                            year: y.to_string(),
+                            month: m.to_string(),
+                            day: d.to_string(),
+                        }))
+                    }
+                }
+            }
             Builtin::Abs => match vals.first() {
                 Some(Value::Num(d)) => Value::Num(d.abs()),
                 Some(v) => v.clone(),

@@ -556,28 +556,50 @@ fn the_readme_tour_works_as_written() {
     );
 }
 
+/// The files under `policies/` that declare a programme, by their path under `policies/`.
+fn shipped_programmes() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![repo().join("policies")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "pol")
+                && std::fs::read_to_string(&p)
+                    .unwrap()
+                    .lines()
+                    .any(|l| l.starts_with("programme "))
+            {
+                let rel = p.strip_prefix(repo().join("policies")).unwrap();
+                out.push(rel.display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 #[test]
-fn the_prime_vert_dossiers_exercise_every_condition_and_table_row() {
-    let o = pol(
-        &["test", "tests/dossiers/prime-vert", "--couverture"],
-        &repo(),
-    );
+fn every_shipped_programme_has_golden_dossiers_exercising_every_condition_and_table_row() {
+    let o = pol(&["test", "tests/dossiers", "--couverture"], &repo());
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     let out = stdout(&o);
-    for block in out.split("Couverture de ").skip(1) {
-        assert!(
-            block.contains("conditions vues non remplies :")
-                && block
+    let programmes = shipped_programmes();
+    assert!(programmes.len() >= 7, "{programmes:?}");
+    for programme in programmes {
+        let block = out
+            .split("Couverture de ")
+            .find(|b| b.starts_with(&format!("{programme} :")))
+            .unwrap_or_else(|| panic!("aucun dossier doré n'exerce {programme}"));
+        for what in ["conditions vues non remplies", "lignes de table utilisées"] {
+            assert!(
+                block
                     .lines()
-                    .any(|l| l.contains("conditions vues non remplies") && l.ends_with("(100 %)")),
-            "{block}"
-        );
-        assert!(
-            block
-                .lines()
-                .any(|l| l.contains("lignes de table utilisées") && l.ends_with("(100 %)")),
-            "{block}"
-        );
+                    .any(|l| l.contains(what) && l.ends_with("(100 %)")),
+                "{programme} : {what}\n{block}"
+            );
+        }
     }
 }
 

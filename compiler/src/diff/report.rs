@@ -166,8 +166,8 @@ impl Report {
     /// The report as French text for the terminal.
     pub fn text(&self) -> String {
         let mut out = format!(
-            "Effet de la modification : {} comparé à {}\n",
-            self.after, self.before
+            "Effet de la modification — avant : {} ; après : {}\n",
+            self.before, self.after
         );
         for n in &self.notes {
             let _ = writeln!(out, "note : {n}");
@@ -185,9 +185,8 @@ impl Report {
     /// The report as Markdown, for a merge-request comment.
     pub fn markdown(&self) -> String {
         let mut out = format!(
-            "## Effet de la modification\n\n{} comparé à {}.\n",
-            capitalized(&self.after),
-            self.before
+            "## Effet de la modification\n\nAvant : {}. Après : {}.\n",
+            self.before, self.after
         );
         for n in &self.notes {
             let _ = writeln!(out, "\n> {n}");
@@ -211,15 +210,6 @@ impl Report {
             "notes": self.notes,
             "programmes": self.programmes.iter().map(Summary::to_json).collect::<Vec<_>>(),
         })
-    }
-}
-
-/// A sentence's first letter in capitals (« L'arbre de travail… »).
-fn capitalized(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

@@ -540,6 +540,15 @@ pub fn expr(e: &Expr, level: usize) -> String {
             }
             s
         }
+        ExprKind::Record { ty, fields } => format!(
+            "{} {{ {} }}",
+            ty.text,
+            fields
+                .iter()
+                .map(|(n, v)| format!("{} : {}", n.text, expr(v, level)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         ExprKind::List(items) => format!(
             "[{}]",
             items

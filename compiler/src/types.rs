@@ -193,6 +193,9 @@ pub enum Builtin {
     /// `date(année, mois, jour)`: the date of a year, a month and a day (« le 15 mai de
     /// l'année visée » is `date(année_visée, 5, 15)`).
     Date,
+    /// `intervalle(a, b)`: the whole numbers from a to b, both included (« chaque année de
+    /// l'entente » is `intervalle(première, première + 4)`).
+    Range,
     Abs,
 }
 
@@ -211,6 +214,7 @@ impl Builtin {
         ("arrondi_supérieur", Builtin::RoundUp),
         ("année", Builtin::Year),
         ("date", Builtin::Date),
+        ("intervalle", Builtin::Range),
         ("valeur_absolue", Builtin::Abs),
     ];
 
@@ -290,6 +294,8 @@ pub enum TKind {
         default: Option<Box<TExpr>>,
     },
     List(Vec<TExpr>),
+    /// A value of a structure: every field, in the structure's order.
+    Record(Vec<TExpr>),
     Comprehension {
         list: Box<TExpr>,
         filter: Option<Box<TExpr>>,
@@ -327,9 +333,10 @@ impl TExpr {
             | TKind::Variant(..)
             | TKind::Error => {}
             TKind::Field(e, _) | TKind::Not(e) | TKind::Neg(e) => f(e),
-            TKind::Builtin(_, args) | TKind::Table(_, args) | TKind::List(args) => {
-                args.iter().for_each(f)
-            }
+            TKind::Builtin(_, args)
+            | TKind::Table(_, args)
+            | TKind::List(args)
+            | TKind::Record(args) => args.iter().for_each(f),
             TKind::And(a, b) | TKind::Or(a, b) | TKind::Compare(_, a, b) | TKind::In(a, b) => {
                 f(a);
                 f(b)

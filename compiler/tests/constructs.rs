@@ -648,3 +648,85 @@ fn a_long_cycle_of_rules_without_types_is_one_diagnostic() {
     // A comprehension's variable named like the rule is no cycle.
     assert_clean("entrée l : liste de entier = []\nrègle a = somme(a pour chaque a dans l)");
 }
+
+const SCHEDULE: &str = "\
+structure Versement :
+  date : date
+  montant : argent
+
+entrée première_année : entier
+entrée rétribution : argent
+
+règle versements : liste de Versement =
+  [Versement { date : date(a, 12, 15), montant : rétribution } pour chaque a dans intervalle(première_année, première_année + 4)]
+
+règle total : argent = somme(v.montant pour chaque v dans versements)
+règle dernier : date = maximum(v.date pour chaque v dans versements)
+règle aucun : entier = nombre(intervalle(3, 1))
+";
+
+#[test]
+fn a_schedule_is_a_list_of_structure_values_built_over_a_range_of_years() {
+    // « La rétribution annuelle sera versée le 15 décembre de chaque année, à partir de
+    // l'année d'implantation » for the five years of the agreement (ALUS Lanaudière, 6).
+    assert_clean(SCHEDULE);
+    let inputs = json!({"première_année": 2025, "rétribution": "1500.00"});
+    let at = |rule: &str| eval(SCHEDULE, inputs.clone(), "2025-06-01", rule).unwrap();
+    assert_eq!(at("total"), json!("7500.00"));
+    assert_eq!(at("dernier"), json!("2029-12-15"));
+    assert_eq!(
+        at("versements")[0],
+        json!({"date": "2025-12-15", "montant": "1500.00"})
+    );
+    assert_eq!(at("versements").as_array().unwrap().len(), 5);
+    // A range that ends before it starts is empty.
+    assert_eq!(at("aucun"), json!(0));
+    // The formatter writes a structure value back as it reads.
+    let once = pol_compiler::format::format_source(SCHEDULE).unwrap();
+    assert!(
+        once.contains("Versement { date : date(a, 12, 15), montant : rétribution }"),
+        "{once}"
+    );
+    assert_eq!(pol_compiler::format::format_source(&once).unwrap(), once);
+}
+
+#[test]
+fn a_structure_value_names_each_field_once_with_its_type() {
+    let decl = "structure V :\n  date : date\n  montant : argent\n  note : texte = « »\n";
+    let with = |body: &str| format!("{decl}règle r : V = {body}\n");
+    // The default of a field left out is taken.
+    assert_clean(&with("V { date : 2025-12-15, montant : 10 $ }"));
+    assert_eq!(
+        codes(&with("V { date : 2025-12-15 }")),
+        ["pol::type::incompatible"]
+    );
+    assert_eq!(
+        codes(&with(
+            "V { date : 2025-12-15, montant : 10 $, montnt : 1 $ }"
+        )),
+        ["pol::nom::champ_inconnu"]
+    );
+    assert_eq!(
+        codes(&with(
+            "V { date : 2025-12-15, montant : 10 $, montant : 2 $ }"
+        )),
+        ["pol::nom::doublon"]
+    );
+    assert_eq!(
+        codes(&with("V { date : 2025-12-15, montant : 10 }")),
+        ["pol::type::unités"]
+    );
+    assert_eq!(
+        codes(&with("W { date : 2025-12-15 }")),
+        ["pol::nom::type_inconnu"]
+    );
+    assert_eq!(
+        codes("règle r : entier = nombre(intervalle(1, 2,5))"),
+        ["pol::type::incompatible"]
+    );
+    let long = "règle r : entier = nombre(intervalle(1, 20 000))";
+    assert_eq!(
+        eval(long, json!({}), "2025-06-01", "r").unwrap_err()[0],
+        "pol::éval::intervalle"
+    );
+}

@@ -298,6 +298,27 @@ impl ExprChecker<'_> {
                 self.check_literal_date(args);
                 te(TKind::Builtin(b, targs), Ty::Date, span)
             }
+            Builtin::Range => {
+                if targs.len() != 2 {
+                    return self.arity(name, "deux entiers : le premier et le dernier", span);
+                }
+                for (a, t) in args.iter().zip(&targs) {
+                    if !t.ty.fits(&Ty::Int) {
+                        self.err(
+                            Diagnostic::error(
+                                codes::TYPE_MISMATCH,
+                                format!(
+                                    "« intervalle » va d'un entier à un entier, pas de {}",
+                                    t.ty
+                                ),
+                                a.span,
+                            )
+                            .with_label(format!("de type {}", t.ty)),
+                        );
+                    }
+                }
+                te(TKind::Builtin(b, targs), Ty::List(Box::new(Ty::Int)), span)
+            }
             Builtin::Abs => {
                 if targs.len() != 1 {
                     return self.arity(name, "un nombre", span);

@@ -299,6 +299,7 @@ fn names_read<'a>(
             }
         }
         K::List(items) => items.iter().for_each(|i| names_read(i, bound, out)),
+        K::Record { fields, .. } => fields.iter().for_each(|(_, v)| names_read(v, bound, out)),
         K::Comprehension {
             body,
             var,

@@ -235,6 +235,7 @@ impl<'a> ExprChecker<'a> {
                 let ty = ty.unwrap_or(Ty::Error);
                 te(TKind::List(out), Ty::List(Box::new(ty)), span)
             }
+            ExprKind::Record { ty, fields } => self.record(ty, fields, span),
             ExprKind::Comprehension {
                 body,
                 var,

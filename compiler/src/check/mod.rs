@@ -4,6 +4,7 @@
 mod calls;
 pub mod cycles;
 pub mod expr;
+mod record;
 pub mod scope;
 mod selon;
 mod tables;

@@ -200,6 +200,10 @@ impl Writer<'_> {
                 }
             }
             PKind::List(items) => self.all(out, items),
+            PKind::Record(fields) => {
+                out.push_str("structure ");
+                self.all(out, fields)
+            }
             PKind::Comprehension { list, filter, body } => {
                 self.expr(out, list);
                 if let Some(f) = filter {

@@ -65,6 +65,11 @@ pub enum EvalErrorKind {
         month: String,
         day: String,
     },
+    /// `intervalle(a, b)` of more numbers than the evaluator lists.
+    RangeTooLong {
+        first: i64,
+        last: i64,
+    },
     /// A definition written in an amendment file, read before the amendment's date.
     NotInForce {
         name: String,
@@ -128,6 +133,7 @@ impl EvalError {
             }
             EvalErrorKind::DateOutOfRange | EvalErrorKind::NoSuchDate { .. } => "pol::éval::date",
             EvalErrorKind::NotInForce { .. } => "pol::éval::pas_en_vigueur",
+            EvalErrorKind::RangeTooLong { .. } => "pol::éval::intervalle",
             EvalErrorKind::Cycle { .. } => "pol::règle::cycle",
             EvalErrorKind::ChainTooLong { .. } => "pol::éval::profondeur",
         }
@@ -208,6 +214,11 @@ impl fmt::Display for EvalError {
             EvalErrorKind::NoSuchDate { year, month, day } => write!(
                 f,
                 "la date du jour {day} du mois {month} de l'année {year} n'existe pas"
+            )?,
+            EvalErrorKind::RangeTooLong { first, last } => write!(
+                f,
+                "l'intervalle de {first} à {last} compte plus de {} nombres",
+                super::run::MAX_RANGE
             )?,
             EvalErrorKind::Cycle { name } => write!(f, "« {name} » dépend de sa propre valeur")?,
             EvalErrorKind::ChainTooLong { name } => write!(

@@ -65,6 +65,8 @@ pub enum PKind {
         default: Option<Box<PExpr>>,
     },
     List(Vec<PExpr>),
+    /// A value of a structure, its fields in order.
+    Record(Vec<PExpr>),
     Comprehension {
         list: Box<PExpr>,
         filter: Option<Box<PExpr>>,
@@ -78,9 +80,10 @@ impl PExpr {
         match &self.kind {
             PKind::Const(_) | PKind::Slot(_) | PKind::Local(_) | PKind::EvalDate => {}
             PKind::Field(e, _) | PKind::Not(e) | PKind::Neg(e) => f(e),
-            PKind::Builtin(_, args) | PKind::Table(_, args) | PKind::List(args) => {
-                args.iter().for_each(f)
-            }
+            PKind::Builtin(_, args)
+            | PKind::Table(_, args)
+            | PKind::List(args)
+            | PKind::Record(args) => args.iter().for_each(f),
             PKind::And(a, b) | PKind::Or(a, b) | PKind::Compare(_, a, b) | PKind::In(a, b) => {
                 f(a);
                 f(b)
@@ -543,6 +546,9 @@ impl<'a> Compiler<'a> {
                 }
             }
             TKind::List(items) => PKind::List(items.iter().map(|a| self.expr(a, offset)).collect()),
+            TKind::Record(fields) => {
+                PKind::Record(fields.iter().map(|a| self.expr(a, offset)).collect())
+            }
             TKind::Comprehension { list, filter, body } => PKind::Comprehension {
                 list: b(self, list),
                 filter: filter.as_ref().map(|f| b(self, f)),

@@ -63,6 +63,9 @@ pub struct Evaluator<'p> {
     depth: u32,
 }
 
+/// The most elements `intervalle(a, b)` gives.
+pub const MAX_RANGE: i64 = 10_000;
+
 /// The longest chain of definitions computed one inside the other.
 pub const MAX_CHAIN: u32 = 256;
 
@@ -487,6 +490,13 @@ impl<'p> Evaluator<'p> {
                 }
                 Value::List(out.into())
             }
+            PKind::Record(fields) => {
+                let mut out = Vec::with_capacity(fields.len());
+                for f in fields {
+                    out.push(self.eval(f)?);
+                }
+                Value::Struct(out.into())
+            }
             PKind::Comprehension { list, filter, body } => {
                 let Value::List(items) = self.eval(list)? else {
                     return Ok(Value::List(Vec::new().into()));
@@ -602,6 +612,21 @@ impl<'p> Evaluator<'p> {
                         }))
                     }
                 }
+            }
+            Builtin::Range => {
+                let bound = |i: usize| {
+                    vals.get(i)
+                        .and_then(Value::as_num)
+                        .and_then(|d| i64::try_from(d.mantissa()).ok().filter(|_| d.scale() == 0))
+                };
+                let (Some(a), Some(b)) = (bound(0), bound(1)) else {
+                    return Err(err(EvalErrorKind::Overflow));
+                };
+                let len = b.saturating_sub(a).saturating_add(1).max(0);
+                if len > MAX_RANGE {
+                    return Err(err(EvalErrorKind::RangeTooLong { first: a, last: b }));
+                }
+                Value::List((a..=b).map(|n| Value::Num(Decimal::from(n))).collect())
             }
             Builtin::Abs => match vals.first() {
                 Some(Value::Num(d)) => Value::Num(d.abs()),

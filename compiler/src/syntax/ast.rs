@@ -362,6 +362,11 @@ pub enum ExprKind {
         default: Option<Box<Expr>>,
     },
     List(Vec<Expr>),
+    /// A value of a structure, its fields by name: `Versement { date : d, montant : m }`.
+    Record {
+        ty: Name,
+        fields: Vec<(Name, Expr)>,
+    },
     Comprehension {
         body: Box<Expr>,
         var: Name,

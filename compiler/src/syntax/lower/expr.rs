@@ -377,6 +377,26 @@ impl Lowerer {
                     span,
                 }
             }
+            Rule::record => {
+                let mut it = inner(p);
+                let Some(ty) = it.next() else {
+                    return Self::error_expr(span);
+                };
+                let ty = self.name(ty);
+                let mut fields = Vec::new();
+                for f in it {
+                    let mut parts = inner(f);
+                    let (Some(n), Some(v)) = (parts.next(), parts.next()) else {
+                        continue;
+                    };
+                    let n = self.name(n);
+                    fields.push((n, self.child(v, 1)));
+                }
+                Expr {
+                    kind: ExprKind::Record { ty, fields },
+                    span,
+                }
+            }
             Rule::name => Expr {
                 kind: ExprKind::Name(p.as_str().to_string()),
                 span,

@@ -817,13 +817,15 @@ fn diff_refuses_what_it_cannot_compare_in_french_with_exit_2() {
 }
 
 #[test]
-fn the_madi_amendment_of_1_august_2023_changes_three_golden_dossiers() {
+fn the_madi_amendment_of_1_august_2023_changes_five_golden_dossiers() {
     // MADI's guide: « Jusqu'au 31 juillet 2023 », study expenses could be incurred after the
     // deposit form and before the written confirmation, and a project could be filed before
-    // its PTE study. Under the rules of 2023-08-01 against those of 2023-07-31, by hand:
-    // M-23 loses its 40 000 $ expense incurred on 2023-07-31 before the confirmation
-    // (65 000 $ → 25 000 $); M-25 and M-26, filed without a PTE study, become inadmissible.
-    // M-24's early expenses precede its own deposit (2023-08-01): refused on both sides.
+    // its PTE study (payment waiting for it). Under the rules of 2023-08-01 against those of
+    // 2023-07-31, by hand: M-23 loses its 40 000 $ expense incurred on 2023-07-31 before the
+    // confirmation (65 000 $ → 25 000 $) and M-32 its 60 000 $ incurred before any
+    // confirmation (60 000 $ → 0 $); M-22 (a study five years old to the day), M-25 and M-26
+    // (no study) could be filed before, and are refused after. M-24's early expenses precede
+    // its own deposit: refused on both sides.
     let o = pol(
         &[
             "diff",
@@ -841,27 +843,36 @@ fn the_madi_amendment_of_1_august_2023_changes_three_golden_dossiers() {
     let r = json_of(&o);
     let p = &r["programmes"][0];
     assert_eq!(p["programme"], "madi");
-    assert_eq!(p["modifiés"], 3, "{p}");
+    assert_eq!(p["modifiés"], 5, "{p}");
     let listed = dossiers(&r);
     let names: Vec<&str> = listed.iter().map(|(n, _)| &n[..4]).collect();
-    assert_eq!(names, ["M-23", "M-25", "M-26"]);
-    let m23 = listed[0].1;
-    assert_eq!(
-        output(m23, "dépenses_admissibles").unwrap()["écart"],
-        "-40000.00"
-    );
-    assert_eq!(causes(m23), ["dépenses_retenues"]);
-    assert!(m23["causes"][0]["emplacement"]
-        .as_str()
-        .unwrap()
-        .ends_with("modification_2023_08_01.pol:13"));
-    for (_, d) in &listed[1..] {
-        let adm = output(d, "admissible").unwrap();
-        assert_eq!(
-            adm["conditions_ajoutées"],
-            serde_json::json!(["étude_pte_préalable"])
-        );
-        assert_eq!(causes(d), ["étude_pte_préalable"]);
+    assert_eq!(names, ["M-22", "M-23", "M-25", "M-26", "M-32"]);
+    for (name, d) in &listed {
+        if name.starts_with("M-23") || name.starts_with("M-32") {
+            let delta = if name.starts_with("M-23") {
+                "-40000.00"
+            } else {
+                "-60000.00"
+            };
+            assert_eq!(
+                output(d, "dépenses_admissibles").unwrap()["écart"],
+                delta,
+                "{name}"
+            );
+            assert_eq!(causes(d), ["dépenses_retenues"], "{name}");
+            assert!(d["causes"][0]["emplacement"]
+                .as_str()
+                .unwrap()
+                .contains("modification_2023_08_01.pol:"));
+        } else {
+            let adm = output(d, "admissible").unwrap();
+            assert_eq!(
+                adm["conditions_ajoutées"],
+                serde_json::json!(["étude_pte_préalable"]),
+                "{name}"
+            );
+            assert_eq!(causes(d), ["étude_pte_préalable"], "{name}");
+        }
     }
-    assert_eq!(p["décisions"][0]["passent_à_non"], 2);
+    assert_eq!(p["décisions"][0]["passent_à_non"], 3);
 }

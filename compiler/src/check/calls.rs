@@ -78,6 +78,62 @@ impl ExprChecker<'_> {
         TExpr::error(span)
     }
 
+    /// `date(année, mois, jour)`: three whole numbers, a month and a day a calendar has.
+    fn date_call(
+        &mut self,
+        b: Builtin,
+        name: &str,
+        args: &[Expr],
+        targs: Vec<TExpr>,
+        span: Span,
+    ) -> TExpr {
+        if targs.len() != 3 {
+            return self.arity(name, "l'année, le mois et le jour", span);
+        }
+        let words = ["l'année", "le mois", "le jour"];
+        for ((a, t), word) in args.iter().zip(&targs).zip(words) {
+            if !t.ty.fits(&Ty::Int) {
+                self.err(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("« date » attend {word} en entier, pas {}", t.ty),
+                        a.span,
+                    )
+                    .with_label(format!("de type {}", t.ty)),
+                );
+            }
+        }
+        self.check_literal_date(args);
+        te(TKind::Builtin(b, targs), Ty::Date, span)
+    }
+
+    /// `intervalle(a, b)`: two whole numbers, a list of them.
+    fn range_call(
+        &mut self,
+        b: Builtin,
+        name: &str,
+        args: &[Expr],
+        targs: Vec<TExpr>,
+        span: Span,
+    ) -> TExpr {
+        if targs.len() != 2 {
+            return self.arity(name, "deux entiers : le premier et le dernier", span);
+        }
+        for (a, t) in args.iter().zip(&targs) {
+            if !t.ty.fits(&Ty::Int) {
+                self.err(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("« intervalle » va d'un entier à un entier, pas de {}", t.ty),
+                        a.span,
+                    )
+                    .with_label(format!("de type {}", t.ty)),
+                );
+            }
+        }
+        te(TKind::Builtin(b, targs), Ty::List(Box::new(Ty::Int)), span)
+    }
+
     /// `date(a, m, j)` with a month or a day written as a number: it must be one a calendar
     /// has (and, with all three written, the date must exist).
     fn check_literal_date(&mut self, args: &[Expr]) {
@@ -278,47 +334,8 @@ impl ExprChecker<'_> {
                 }
                 te(TKind::Builtin(b, targs), Ty::Int, span)
             }
-            Builtin::Date => {
-                if targs.len() != 3 {
-                    return self.arity(name, "l'année, le mois et le jour", span);
-                }
-                let words = ["l'année", "le mois", "le jour"];
-                for ((a, t), word) in args.iter().zip(&targs).zip(words) {
-                    if !t.ty.fits(&Ty::Int) {
-                        self.err(
-                            Diagnostic::error(
-                                codes::TYPE_MISMATCH,
-                                format!("« date » attend {word} en entier, pas {}", t.ty),
-                                a.span,
-                            )
-                            .with_label(format!("de type {}", t.ty)),
-                        );
-                    }
-                }
-                self.check_literal_date(args);
-                te(TKind::Builtin(b, targs), Ty::Date, span)
-            }
-            Builtin::Range => {
-                if targs.len() != 2 {
-                    return self.arity(name, "deux entiers : le premier et le dernier", span);
-                }
-                for (a, t) in args.iter().zip(&targs) {
-                    if !t.ty.fits(&Ty::Int) {
-                        self.err(
-                            Diagnostic::error(
-                                codes::TYPE_MISMATCH,
-                                format!(
-                                    "« intervalle » va d'un entier à un entier, pas de {}",
-                                    t.ty
-                                ),
-                                a.span,
-                            )
-                            .with_label(format!("de type {}", t.ty)),
-                        );
-                    }
-                }
-                te(TKind::Builtin(b, targs), Ty::List(Box::new(Ty::Int)), span)
-            }
+            Builtin::Date => self.date_call(b, name, args, targs, span),
+            Builtin::Range => self.range_call(b, name, args, targs, span),
             Builtin::Abs => {
                 if targs.len() != 1 {
                     return self.arity(name, "un nombre", span);

@@ -89,6 +89,9 @@ enum Command {
         /// Avec --lot : le champ de chaque ligne recopié tel quel dans son résultat.
         #[arg(long, value_name = "CHAMP")]
         identifiant: Option<String>,
+        /// Avec --lot : le nombre de fils d'exécution (par défaut : un par cœur).
+        #[arg(long, value_name = "N", requires = "lot", value_parser = clap::value_parser!(u16).range(1..=256))]
+        fils: Option<u16>,
         /// Date d'évaluation AAAA-MM-JJ (par défaut : celle du dossier).
         #[arg(long, value_name = "AAAA-MM-JJ")]
         date: Option<String>,
@@ -253,6 +256,7 @@ fn main() -> ExitCode {
             lot,
             sortie,
             identifiant,
+            fils,
             date,
             expliquer,
             format,
@@ -271,6 +275,7 @@ fn main() -> ExitCode {
                 &sortie,
                 date.as_deref(),
                 identifiant.as_deref(),
+                fils.map(usize::from),
             ),
             (Some(dossier), _, _) => {
                 commands::eval::run(&programme, &dossier, date.as_deref(), expliquer, format)

@@ -671,3 +671,81 @@ fn a_programme_is_named_by_its_path_or_by_the_name_it_declares() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_batch_gives_the_same_lines_in_the_same_order_on_any_number_of_threads() {
+    // Every golden dossier of 1.1 as a batch line (its own date being the deposit's, the
+    // batch date is the evaluation date), with a blank line and a line that is not JSON.
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(repo().join("tests/dossiers/prime-vert"))
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("1.1-"))
+        .collect();
+    paths.sort();
+    let mut lines = Vec::new();
+    for p in paths {
+        let d: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        let mut e = d["entrées"].clone();
+        e["id"] = serde_json::json!(p.file_name().unwrap().to_string_lossy());
+        lines.push(e.to_string());
+    }
+    lines.insert(10, String::new());
+    lines.insert(20, "pas du JSON".into());
+    let lot = dir.path().join("lot.jsonl");
+    std::fs::write(&lot, lines.join("\n") + "\n").unwrap();
+    let run = |threads: &str| {
+        let out = dir.path().join(format!("r{threads}.jsonl"));
+        let o = pol(
+            &[
+                "eval",
+                "prime-vert/sous_volet_1_1.pol",
+                "--lot",
+                lot.to_str().unwrap(),
+                "--sortie",
+                out.to_str().unwrap(),
+                "--date",
+                "2025-06-01",
+                "--identifiant",
+                "id",
+                "--fils",
+                threads,
+            ],
+            &repo(),
+        );
+        assert_eq!(code(&o), 1, "one line is not JSON: {}", stderr(&o));
+        assert!(stderr(&o).contains("erreur : ligne 21 :"), "{}", stderr(&o));
+        std::fs::read_to_string(out).unwrap()
+    };
+    let one = run("1");
+    assert_eq!(one, run("3"), "the same result lines, in the same order");
+    let records: Vec<&str> = one.lines().collect();
+    // One result per non-blank line, in input order: the ids come back as they went.
+    assert_eq!(records.len(), lines.len() - 1);
+    let first: serde_json::Value = serde_json::from_str(records[0]).unwrap();
+    assert_eq!(first["id"], "1.1-01-desherbage-taux-de-base.json");
+    assert!(
+        records[19].contains("pol::dossier::json"),
+        "{}",
+        records[19]
+    );
+    // 1.1-01: 10 000 $ × 50 % = 5 000 $, as in its golden dossier.
+    assert_eq!(first["aide"], "5000.00");
+    let o = pol(
+        &[
+            "eval",
+            "prime-vert",
+            "--lot",
+            "x",
+            "--sortie",
+            "y",
+            "--date",
+            "2025-06-01",
+            "--fils",
+            "0",
+        ],
+        &repo(),
+    );
+    assert_eq!(code(&o), 2);
+}

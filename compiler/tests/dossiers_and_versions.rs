@@ -516,5 +516,21 @@ fn a_key_written_twice_is_named_with_its_path() {
     assert!(
         e.contains("la clé « a » est écrite deux fois dans « ds[0] »"),
         "{e}"
+    ); // « entrée » typed with a combining accent is the same key as with « é »: written twice.
+    let e = pol_compiler::eval::json::parse("{\"d\": {\"entre\u{301}e\": 1, \"entrée\": 2}}")
+        .unwrap_err();
+    assert!(
+        e.contains("la clé « entrée » est écrite deux fois dans « d »"),
+        "{e}"
     );
+    // Exact numbers, texts in NFC, nothing else changed.
+    let v = pol_compiler::eval::json::parse(
+        "\u{FEFF}{\"n\": 0.1000000000000000000001, \"t\": \"e\u{301}\"}",
+    )
+    .unwrap();
+    assert_eq!(v["n"].to_string(), "0.1000000000000000000001");
+    assert_eq!(v["t"], "é");
+    assert!(pol_compiler::eval::json::parse("{} x")
+        .unwrap_err()
+        .contains("du texte suit la fin"));
 }

@@ -1,46 +1,152 @@
-//! Reading JSON the way dossiers need it: numbers exact (serde_json's arbitrary precision),
+//! Reading JSON the way dossiers need it, in one pass: numbers exact (serde_json's arbitrary precision),
 //! a byte-order mark accepted, a key written twice in one object refused (serde would keep
 //! the last one in silence), and every error in French with its line and column.
 
-use std::collections::HashSet;
 use std::fmt;
+use std::str::FromStr;
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::Value as Json;
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value as Json};
 
-/// Parses a JSON document. The error is a French sentence.
+/// Parses a JSON document in one pass: keys and texts put in NFC as they are read (ASCII is
+/// already), a key written twice refused with its path. The error is a French sentence.
 pub fn parse(text: &str) -> Result<Json, String> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let value: Json = serde_json::from_str(text).map_err(|e| french(&e))?;
-    // Accents typed either way are one name, as in policies.
-    let value = nfc(value);
-    // The text is valid JSON: a second pass only looks for keys written twice.
     let mut de = serde_json::Deserializer::from_str(text);
-    Keys {
-        path: String::new(),
-    }
-    .deserialize(&mut de)
-    .map_err(|e| {
-        let m = e.to_string();
-        let m = m.split(" at line ").next().unwrap_or_default().to_string();
-        format!("{m} (ligne {}, colonne {})", e.line(), e.column())
-    })?;
+    let value = Build { path: &Path::Root }
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| {
+            if e.is_data() {
+                let m = e.to_string();
+                let m = m.split(" at line ").next().unwrap_or_default().to_string();
+                format!("{m} (ligne {}, colonne {})", e.line(), e.column())
+            } else {
+                french(&e)
+            }
+        })?;
     Ok(value)
 }
 
-/// Every key and text of a document in NFC (depth is bounded by serde_json's limit).
-fn nfc(v: Json) -> Json {
-    match v {
-        Json::String(s) => Json::String(crate::syntax::normalize(&s)),
-        Json::Array(a) => Json::Array(a.into_iter().map(nfc).collect()),
-        Json::Object(m) => Json::Object(
-            m.into_iter()
-                .map(|(k, v)| (crate::syntax::normalize(&k), nfc(v)))
-                .collect(),
-        ),
-        other => other,
+/// A text in NFC: accents typed either way are one name, as in policies.
+fn nfc(s: String) -> String {
+    if s.is_ascii() {
+        s
+    } else {
+        crate::syntax::normalize(&s)
     }
 }
+
+/// Where a value stands in its document, built only when an error names it.
+enum Path<'a> {
+    Root,
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl fmt::Display for Path<'_> {
+    /// `dépenses[0].montant`, as the other messages write paths.
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Path::Root => Ok(()),
+            Path::Key(Path::Root, k) => write!(f, "{k}"),
+            Path::Key(p, k) => write!(f, "{p}.{k}"),
+            Path::Index(p, i) => write!(f, "{p}[{i}]"),
+        }
+    }
+}
+
+/// Builds the value of a document, its path known for messages.
+struct Build<'a> {
+    path: &'a Path<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for Build<'_> {
+    type Value = Json;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Build<'_> {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("une valeur JSON")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Json, E> {
+        Ok(Json::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Json, E> {
+        Ok(Json::from(n))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Json, E> {
+        Ok(Json::from(n))
+    }
+    // Not reached with exact numbers (they arrive as a one-key map), kept for completeness.
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Json, E> {
+        serde_json::Number::from_f64(n)
+            .map(Json::Number)
+            .ok_or_else(|| E::custom("nombre hors limites"))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Json, E> {
+        Ok(Json::String(nfc(s.to_string())))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Json, E> {
+        Ok(Json::String(nfc(s)))
+    }
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_none<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut items = Vec::new();
+        loop {
+            let path = Path::Index(self.path, items.len());
+            match seq.next_element_seed(Build { path: &path })? {
+                Some(v) => items.push(v),
+                None => return Ok(Json::Array(items)),
+            }
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            // An exact number (arbitrary precision) arrives as a one-key map.
+            if key == NUMBER_TOKEN {
+                let digits: String = map.next_value()?;
+                return serde_json::Number::from_str(&digits)
+                    .map(Json::Number)
+                    .map_err(serde::de::Error::custom);
+            }
+            let key = nfc(key);
+            if out.contains_key(&key) {
+                let place = match self.path {
+                    Path::Root => "au premier niveau du document".to_string(),
+                    p => format!("dans « {p} »"),
+                };
+                return Err(serde::de::Error::custom(format!(
+                    "la clé « {key} » est écrite deux fois {place} : laquelle vaut ? (JSON garderait la dernière sans le dire)"
+                )));
+            }
+            let value = {
+                let path = Path::Key(self.path, &key);
+                map.next_value_seed(Build { path: &path })?
+            };
+            out.insert(key, value);
+        }
+        Ok(Json::Object(out))
+    }
+}
+
+/// The key under which serde_json hands over an exact number.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// serde_json's message, in French.
 fn french(e: &serde_json::Error) -> String {
@@ -79,96 +185,4 @@ fn french(e: &serde_json::Error) -> String {
         e.line(),
         e.column()
     )
-}
-
-/// Walks a document and fails on the first object that holds a key twice, naming its path.
-struct Keys {
-    path: String,
-}
-
-impl Keys {
-    fn child(&self, key: &str) -> Keys {
-        Keys {
-            // `dépenses[0].montant`, as the other messages write paths.
-            path: if self.path.is_empty() || key.starts_with('[') {
-                format!("{}{key}", self.path)
-            } else {
-                format!("{}.{key}", self.path)
-            },
-        }
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Keys {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Keys {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("une valeur JSON")
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-    // Only looked at, never computed with: exact numbers arrive as a one-key map.
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_none<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut i = 0usize;
-        while seq
-            .next_element_seed(self.child(&format!("[{i}]")))?
-            .is_some()
-        {
-            i += 1;
-        }
-        Ok(())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen = HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
-            // An exact number (arbitrary precision) arrives as a one-key map.
-            if key == "$serde_json::private::Number" {
-                map.next_value::<IgnoredAny>()?;
-                continue;
-            }
-            let child = self.child(&key);
-            if !seen.insert(key.clone()) {
-                let place = if self.path.is_empty() {
-                    "au premier niveau du document".to_string()
-                } else {
-                    format!("dans « {} »", self.path)
-                };
-                return Err(serde::de::Error::custom(format!(
-                    "la clé « {key} » est écrite deux fois {place} : laquelle vaut ? (JSON garderait la dernière sans le dire)"
-                )));
-            }
-            map.next_value_seed(child)?;
-        }
-        Ok(())
-    }
 }

@@ -280,7 +280,6 @@ pub fn decode_inputs(
         errors: Vec::new(),
     };
     let mut out = vec![None; plan.defs.len()];
-    let input_names: Vec<&str> = plan.inputs.iter().map(|s| &*plan.def(*s).name).collect();
     for (k, j) in inputs {
         let slot = plan.slot(k).filter(|s| plan.def(*s).kind == DefKind::Input);
         match slot {
@@ -292,7 +291,7 @@ pub fn decode_inputs(
             }
             None => dec.errors.push(EvalError::new(EvalErrorKind::UnknownField {
                 path: k.clone(),
-                suggestion: suggest(k, input_names.iter().copied()),
+                suggestion: suggest(k, plan.inputs.iter().map(|s| &*plan.def(*s).name)),
             })),
         }
     }
@@ -346,7 +345,7 @@ pub fn to_json(v: &Value, t: &RtTy, plan: &Plan) -> Json {
         }
         (Value::Num(d), _) => json_number(*d),
         (Value::Text(s), _) => Json::String(s.to_string()),
-        (Value::Date(d), _) => Json::String(d.format("%Y-%m-%d").to_string()),
+        (Value::Date(d), _) => Json::String(d.to_string()),
         (Value::Duration(d), _) => Json::String(super::value::duration_text(*d)),
         (Value::Enum(i), RtTy::Enum(e)) => Json::String(
             plan.enums[*e as usize]
@@ -415,9 +414,11 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    shape
-        .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-        .flatten()
+    if !shape {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
 }
 
 /// Reads a dossier document. A JSON object with an `entrées` key is a dossier document (its

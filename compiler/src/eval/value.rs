@@ -163,7 +163,7 @@ impl fmt::Display for Shown<'_> {
             }
             (Value::Num(d), _) => write!(f, "{}", french_number(*d)),
             (Value::Text(t), _) => write!(f, "« {t} »"),
-            (Value::Date(d), _) => write!(f, "{}", d.format("%Y-%m-%d")),
+            (Value::Date(d), _) => write!(f, "{d}"),
             (Value::Duration(d), _) => write!(f, "{}", duration_text(*d)),
             (Value::Enum(i), RtTy::Enum(e)) => {
                 let name = self

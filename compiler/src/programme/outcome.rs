@@ -40,14 +40,33 @@ pub struct Output {
     pub explanation: Option<Node>,
 }
 
-/// A condition of a decision that is not met, with the reason and citations of the version
-/// in force.
+/// A condition of a decision that is not met, and the version of it in force (which gives
+/// its reason and citations).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FailedCondition {
     pub slot: Slot,
     pub name: Arc<str>,
-    pub reason: Option<String>,
-    pub citations: Vec<String>,
+    /// Index of the version in force in the plan's definition.
+    pub version: usize,
+}
+
+impl FailedCondition {
+    /// The reason the version in force gives when it is not met.
+    pub fn reason<'p>(&self, plan: &'p Plan) -> Option<&'p str> {
+        let def = plan.def(self.slot);
+        def.versions
+            .get(self.version)
+            .and_then(|v| v.reason.as_deref())
+            .or(def.reason.as_deref())
+    }
+
+    /// The sections the version in force cites.
+    pub fn citations<'p>(&self, plan: &'p Plan) -> &'p [String] {
+        plan.def(self.slot)
+            .versions
+            .get(self.version)
+            .map_or(&[], |v| v.citations.as_slice())
+    }
 }
 
 /// Evaluates a dossier's inputs with a compiled plan: the one evaluation entry point of the
@@ -132,7 +151,7 @@ impl Outcome {
                         failed
                             .iter()
                             .map(|c| {
-                                json!({"condition": &*c.name, "raison": c.reason, "citations": c.citations})
+                                json!({"condition": &*c.name, "raison": c.reason(plan), "citations": c.citations(plan)})
                             })
                             .collect(),
                     ),
@@ -241,13 +260,7 @@ impl Output {
                 .map(|c| FailedCondition {
                     slot: c,
                     name: plan.def(c).name.clone(),
-                    reason: ev.reason(c).map(str::to_string),
-                    citations: plan
-                        .def(c)
-                        .versions
-                        .get(ev.version_index(c))
-                        .map(|v| v.citations.clone())
-                        .unwrap_or_default(),
+                    version: ev.version_index(c),
                 })
                 .collect()
         });
@@ -308,11 +321,11 @@ impl Output {
                     out.push_str(&format!(
                         "  ✗ {} : {}",
                         c.name,
-                        c.reason.as_deref().unwrap_or_default()
+                        c.reason(plan).unwrap_or_default()
                     ));
-                    if !c.citations.is_empty() {
+                    if !c.citations(plan).is_empty() {
                         let cites: Vec<String> =
-                            c.citations.iter().map(|c| format!("§ {c}")).collect();
+                            c.citations(plan).iter().map(|c| format!("§ {c}")).collect();
                         out.push_str(&format!("  [{}]", cites.join(" ; ")));
                     }
                     out.push('\n');

@@ -106,8 +106,10 @@ fn evaluate_line(
     };
     let id = id_field.and_then(|f| obj.remove(f));
     let outcome = evaluate(plan, &obj, options);
+    let mut record = Vec::with_capacity(line.len());
+    outcome.write_batch_record(plan, id_field.zip(id), &mut record);
     LineResult {
-        record: line_of(&outcome.batch_record(plan, id_field.zip(id))),
+        record,
         failed: !outcome.is_ok(),
         message: None,
     }

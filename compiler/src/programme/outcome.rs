@@ -218,6 +218,70 @@ impl Outcome {
         Json::Object(out)
     }
 
+    /// The batch record written as one JSON line (newline included), the very text
+    /// `batch_record` serialises to, without building the map. Names that would meet in the
+    /// map (an output named like the identifier, « motifs » or « erreurs ») take the map's way.
+    pub fn write_batch_record(&self, plan: &Plan, id: Option<(&str, Json)>, out: &mut Vec<u8>) {
+        let meets = |name: &str| {
+            plan.outputs.iter().any(|s| &*plan.def(*s).name == name)
+                || name == "motifs"
+                || name == "erreurs"
+        };
+        let clash = id.as_ref().is_some_and(|(f, _)| meets(f))
+            || plan
+                .outputs
+                .iter()
+                .any(|s| matches!(&*plan.def(*s).name, "motifs" | "erreurs"));
+        if clash {
+            let _ = serde_json::to_writer(&mut *out, &self.batch_record(plan, id));
+            out.push(b'\n');
+            return;
+        }
+        let mut first = true;
+        let mut field = |out: &mut Vec<u8>, key: &str, value: &Json| {
+            out.push(if first { b'{' } else { b',' });
+            first = false;
+            let _ = serde_json::to_writer(&mut *out, key);
+            out.push(b':');
+            let _ = serde_json::to_writer(&mut *out, value);
+        };
+        if let Some((f, v)) = &id {
+            field(out, f, v);
+        }
+        match &self.result {
+            Err(errors) => {
+                let list: Json = errors.iter().map(error_json).collect::<Vec<_>>().into();
+                field(out, "erreurs", &list);
+            }
+            Ok(outputs) => {
+                for o in outputs {
+                    field(out, &o.name, &o.value_json(plan));
+                }
+                let decisions: Vec<&Output> = outputs
+                    .iter()
+                    .filter(|o| o.kind == DefKind::Decision)
+                    .collect();
+                let names = |o: &Output| match &o.failed {
+                    Ok(f) => f.iter().map(|c| Json::from(&*c.name)).collect(),
+                    Err(e) => error_value(e),
+                };
+                let motifs = match decisions.as_slice() {
+                    [one] => names(one),
+                    many => Json::Object(
+                        many.iter()
+                            .map(|o| (o.name.to_string(), names(o)))
+                            .collect(),
+                    ),
+                };
+                field(out, "motifs", &motifs);
+            }
+        }
+        if first {
+            out.push(b'{');
+        }
+        out.extend_from_slice(b"}\n");
+    }
+
     /// The outputs as French text, one block each: a decision with its conditions not met
     /// (reason and § of each), a value, or an error; the explanation under each, if any.
     pub fn text(&self, plan: &Plan) -> String {

@@ -1,0 +1,62 @@
+//! The programme API as a library user meets it: a shipped programme opened by its path or
+//! its declared name, dossiers evaluated through the one entry point, the batch line written
+//! directly and through the outcome's JSON alike.
+
+use std::path::{Path, PathBuf};
+
+use pol_compiler::programme::{parse_dossier, Options, Programme};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+#[test]
+fn a_programme_opens_by_path_or_declared_name_and_knows_its_dossiers() {
+    let by_path = Programme::open("prime-vert/sous_volet_1_1.pol", &[&root()]).unwrap();
+    let by_name = Programme::open("prime_vert_1_1", &[&root()]).unwrap();
+    assert_eq!(by_path.name(), "prime_vert_1_1");
+    assert_eq!(
+        by_name.entry().path(by_name.db()),
+        by_path.entry().path(by_path.db())
+    );
+    assert!(by_path.is_named("prime-vert/sous_volet_1_1.pol"));
+    assert!(by_path.is_named("prime_vert_1_1"));
+    assert!(!by_path.is_named("prime_vert_1_2"));
+    assert!(by_path.golden_dossiers().ends_with("tests/dossiers"));
+    let e = Programme::open("prime_vert_1_11", &[&root()]).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("voulez-vous dire « prime_vert_1_1 » ?"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_batch_line_written_directly_is_the_outcome_json_of_every_golden_dossier() {
+    let prog = Programme::open("prime-vert/sous_volet_1_1.pol", &[&root()]).unwrap();
+    let dir = root().join("tests/dossiers/prime-vert");
+    let mut seen = 0;
+    for f in std::fs::read_dir(dir).unwrap() {
+        let f = f.unwrap().path();
+        if !f.file_name().unwrap().to_string_lossy().starts_with("1.1-") {
+            continue;
+        }
+        let d = parse_dossier(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let outcome = prog.evaluate(&d.inputs, &Options::at(d.date.unwrap()));
+        for id in [None, Some(("id", serde_json::json!("x-1")))] {
+            let mut direct = Vec::new();
+            outcome.write_batch_record(prog.plan(), id.clone(), &mut direct);
+            let mut through_json =
+                serde_json::to_vec(&outcome.batch_record(prog.plan(), id)).unwrap();
+            through_json.push(b'\n');
+            assert_eq!(
+                String::from_utf8(direct).unwrap(),
+                String::from_utf8(through_json).unwrap(),
+                "{}",
+                f.display()
+            );
+        }
+        seen += 1;
+    }
+    assert!(seen >= 50, "{seen}");
+}

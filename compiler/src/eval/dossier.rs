@@ -285,8 +285,7 @@ pub fn decode_inputs(
         match slot {
             Some(s) => {
                 if !j.is_null() {
-                    let ty = plan.def(s).ty.clone();
-                    out[s as usize] = Some(dec.decode(j, &ty, k));
+                    out[s as usize] = Some(dec.decode(j, &plan.def(s).ty, k));
                 }
             }
             None => dec.errors.push(EvalError::new(EvalErrorKind::UnknownField {

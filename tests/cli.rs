@@ -749,3 +749,105 @@ fn a_batch_gives_the_same_lines_in_the_same_order_on_any_number_of_threads() {
     );
     assert_eq!(code(&o), 2);
 }
+
+#[test]
+fn every_golden_dossier_gives_the_same_outcome_through_the_batch_as_through_eval() {
+    use std::collections::BTreeMap;
+    // Every golden dossier of every programme, grouped by programme and evaluation date (a
+    // batch has one date), through `pol eval --lot`; each line compared with `pol eval
+    // --format json` on the same dossier.
+    let mut groups: BTreeMap<(String, String), Vec<(PathBuf, serde_json::Value)>> = BTreeMap::new();
+    let mut stack = vec![repo().join("tests/dossiers")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let d: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            let key = (
+                d["programme"].as_str().unwrap().to_string(),
+                d["date"].as_str().unwrap().to_string(),
+            );
+            groups.entry(key).or_default().push((p, d));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut compared = 0;
+    for ((programme, date), dossiers) in &groups {
+        let lot = dir.path().join("lot.jsonl");
+        let out = dir.path().join("out.jsonl");
+        let lines: Vec<String> = dossiers
+            .iter()
+            .map(|(_, d)| d["entrées"].to_string())
+            .collect();
+        std::fs::write(&lot, lines.join("\n") + "\n").unwrap();
+        pol(
+            &[
+                "eval",
+                programme,
+                "--lot",
+                lot.to_str().unwrap(),
+                "--sortie",
+                out.to_str().unwrap(),
+                "--date",
+                date,
+            ],
+            &repo(),
+        );
+        let records: Vec<serde_json::Value> = std::fs::read_to_string(&out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(records.len(), dossiers.len(), "{programme} {date}");
+        for ((path, _), record) in dossiers.iter().zip(&records) {
+            let o = pol(
+                &[
+                    "eval",
+                    programme,
+                    path.to_str().unwrap(),
+                    "--format",
+                    "json",
+                ],
+                &repo(),
+            );
+            let eval: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            let name = path.display();
+            if let Some(errors) = eval["erreurs"].as_array() {
+                let codes = |v: &[serde_json::Value]| {
+                    v.iter().map(|e| e["code"].clone()).collect::<Vec<_>>()
+                };
+                assert_eq!(
+                    codes(errors),
+                    codes(record["erreurs"].as_array().unwrap()),
+                    "{name}"
+                );
+            } else {
+                for (k, v) in eval["sorties"].as_object().unwrap() {
+                    assert_eq!(&record[k], v, "{name} : {k}");
+                }
+                let motifs = eval["motifs"].as_object().unwrap();
+                let names = |m: &serde_json::Value| -> serde_json::Value {
+                    match m.as_array() {
+                        Some(a) => a.iter().map(|c| c["condition"].clone()).collect(),
+                        None => m.clone(),
+                    }
+                };
+                let expected: serde_json::Value = match motifs.len() {
+                    1 => names(motifs.values().next().unwrap()),
+                    _ => motifs
+                        .iter()
+                        .map(|(k, m)| (k.clone(), names(m)))
+                        .collect::<serde_json::Map<_, _>>()
+                        .into(),
+                };
+                assert_eq!(record["motifs"], expected, "{name}");
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared >= 390, "{compared}");
+}

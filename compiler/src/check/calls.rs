@@ -78,6 +78,20 @@ impl ExprChecker<'_> {
         TExpr::error(span)
     }
 
+    /// An argument that must be a whole number: `what` says so, the type found follows.
+    fn require_int(&mut self, arg: &Expr, t: &TExpr, what: &str) {
+        if !t.ty.fits(&Ty::Int) {
+            self.err(
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!("{what}, pas {}", t.ty),
+                    arg.span,
+                )
+                .with_label(format!("de type {}", t.ty)),
+            );
+        }
+    }
+
     /// `date(année, mois, jour)`: three whole numbers, a month and a day a calendar has.
     fn date_call(
         &mut self,
@@ -90,18 +104,12 @@ impl ExprChecker<'_> {
         if targs.len() != 3 {
             return self.arity(name, "l'année, le mois et le jour", span);
         }
-        let words = ["l'année", "le mois", "le jour"];
-        for ((a, t), word) in args.iter().zip(&targs).zip(words) {
-            if !t.ty.fits(&Ty::Int) {
-                self.err(
-                    Diagnostic::error(
-                        codes::TYPE_MISMATCH,
-                        format!("« date » attend {word} en entier, pas {}", t.ty),
-                        a.span,
-                    )
-                    .with_label(format!("de type {}", t.ty)),
-                );
-            }
+        for ((a, t), word) in args
+            .iter()
+            .zip(&targs)
+            .zip(["l'année", "le mois", "le jour"])
+        {
+            self.require_int(a, t, &format!("« date » attend {word} en entier"));
         }
         self.check_literal_date(args);
         te(TKind::Builtin(b, targs), Ty::Date, span)
@@ -120,16 +128,7 @@ impl ExprChecker<'_> {
             return self.arity(name, "deux entiers : le premier et le dernier", span);
         }
         for (a, t) in args.iter().zip(&targs) {
-            if !t.ty.fits(&Ty::Int) {
-                self.err(
-                    Diagnostic::error(
-                        codes::TYPE_MISMATCH,
-                        format!("« intervalle » va d'un entier à un entier, pas de {}", t.ty),
-                        a.span,
-                    )
-                    .with_label(format!("de type {}", t.ty)),
-                );
-            }
+            self.require_int(a, t, "« intervalle » va d'un entier à un entier");
         }
         te(TKind::Builtin(b, targs), Ty::List(Box::new(Ty::Int)), span)
     }

@@ -238,7 +238,7 @@ impl Comparison {
         if sig_b == sig_a {
             return None;
         }
-        let (pb, pa) = (eb.plan, ea.plan);
+        let pa = ea.plan;
         let table = pa.def(sa).kind == DefKind::Table;
         let (before, after) = if table {
             let used = |rows: &BTreeSet<(Slot, usize)>, t: Slot| -> Vec<usize> {
@@ -290,7 +290,6 @@ impl Comparison {
                 Change::Modified(parts)
             }
         };
-        let _ = pb;
         Some(cause_of(pa, sa, ea.rules_date(), change, before, after))
     }
 

@@ -85,11 +85,10 @@ impl<'de> Visitor<'de> for Build<'_> {
     fn visit_u64<E>(self, n: u64) -> Result<Json, E> {
         Ok(Json::from(n))
     }
-    // Not reached with exact numbers (they arrive as a one-key map), kept for completeness.
-    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Json, E> {
-        serde_json::Number::from_f64(n)
-            .map(Json::Number)
-            .ok_or_else(|| E::custom("nombre hors limites"))
+    // Numbers arrive exact, as a one-key map (arbitrary precision); a binary floating-point
+    // number is never taken in.
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Json, E> {
+        Err(E::custom("un nombre doit être lu exactement"))
     }
     fn visit_str<E>(self, s: &str) -> Result<Json, E> {
         Ok(Json::String(nfc(s.to_string())))

@@ -61,7 +61,13 @@ pub struct Evaluator<'p> {
     coverage: Option<Coverage>,
     /// How many definitions are being computed, one inside the other.
     depth: u32,
+    /// How many expressions are being evaluated, one inside the other.
+    nesting: u32,
 }
+
+/// Every how many nested expressions the stack is looked at: each level takes a few
+/// kilobytes at most, and `with_stack` keeps a margin of 128 KiB.
+const STACK_STRIDE: u32 = 8;
 
 /// The most elements `intervalle(a, b)` gives.
 pub const MAX_RANGE: i64 = 10_000;
@@ -145,6 +151,7 @@ impl<'p> Evaluator<'p> {
             frames: Vec::new(),
             coverage: None,
             depth: 0,
+            nesting: 0,
         }
     }
 
@@ -216,7 +223,11 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Records a read in the definition being computed, when explanations are on.
+    #[inline]
     fn note_read(&mut self, read: Read) {
+        if self.steps.is_none() {
+            return;
+        }
         if let Some(frame) = self.frames.last_mut() {
             if !frame.reads.contains(&read) {
                 frame.reads.push(read);
@@ -382,9 +393,20 @@ impl<'p> Evaluator<'p> {
     }
 
     pub fn eval(&mut self, e: &PExpr) -> R<Value> {
-        crate::with_stack(|| self.eval_inner(e))
+        // Looking at the stack costs more than most nodes: look at the outermost expression
+        // and then every `STACK_STRIDE` levels, far fewer than the margin `with_stack` keeps.
+        self.nesting += 1;
+        let v = if self.nesting % STACK_STRIDE == 1 {
+            crate::with_stack(|| self.eval_inner(e))
+        } else {
+            self.eval_inner(e)
+        };
+        self.nesting -= 1;
+        v
     }
 
+    /// One node. The common nodes are evaluated here, the others out of line, so that this
+    /// function, entered once per node, keeps a small frame.
     fn eval_inner(&mut self, e: &PExpr) -> R<Value> {
         Ok(match &e.kind {
             PKind::Const(v) => v.clone(),
@@ -395,33 +417,9 @@ impl<'p> Evaluator<'p> {
                 .cloned()
                 .unwrap_or(Value::Bool(false)),
             PKind::EvalDate => Value::Date(self.date),
-            PKind::Field(x, i) if self.steps.is_some() => match field_path(e, self.plan) {
-                Some((slot, path)) => {
-                    let mut v = self.value_unnoted(slot)?;
-                    for i in &path {
-                        v = project(v, *i)?;
-                    }
-                    self.note_read(Read::Field(slot, path));
-                    v
-                }
-                None => project(self.eval(x)?, *i)?,
-            },
+            PKind::Field(x, i) if self.steps.is_some() => self.field_noted(e, x, *i)?,
             PKind::Field(x, i) => project(self.eval(x)?, *i)?,
             PKind::Not(x) => Value::Bool(!self.boolean(x)?),
-            PKind::Neg(x) => match self.eval(x)? {
-                Value::Num(d) => Value::Num(-d),
-                Value::Duration(d) => Value::Duration(Duration {
-                    months: d
-                        .months
-                        .checked_neg()
-                        .ok_or_else(|| err(EvalErrorKind::Overflow))?,
-                    days: d
-                        .days
-                        .checked_neg()
-                        .ok_or_else(|| err(EvalErrorKind::Overflow))?,
-                }),
-                v => v,
-            },
             PKind::And(a, b) => Value::Bool(self.boolean(a)? && self.boolean(b)?),
             PKind::Or(a, b) => Value::Bool(self.boolean(a)? || self.boolean(b)?),
             PKind::If(c, t, o) => {
@@ -436,13 +434,6 @@ impl<'p> Evaluator<'p> {
                 let y = self.eval(b)?;
                 Value::Bool(compare(*op, &x, &y)?)
             }
-            PKind::In(a, b) => {
-                let x = self.eval(a)?;
-                match self.eval(b)? {
-                    Value::List(items) => Value::Bool(items.iter().any(|i| values_equal(i, &x))),
-                    _ => Value::Bool(false),
-                }
-            }
             PKind::Arith {
                 op,
                 how,
@@ -453,6 +444,53 @@ impl<'p> Evaluator<'p> {
                 let x = self.eval(lhs)?;
                 let y = self.eval(rhs)?;
                 arith(*op, *how, &x, &y, *rc)?
+            }
+            PKind::Builtin(b, args) => self.builtin(*b, args)?,
+            PKind::Table(slot, args) => self.table(*slot, args)?,
+            _ => self.eval_rare(e)?,
+        })
+    }
+
+    /// A field read, recorded for explanations as `input.a.b` when it starts at an input.
+    #[inline(never)]
+    fn field_noted(&mut self, e: &PExpr, x: &PExpr, i: u32) -> R<Value> {
+        match field_path(e, self.plan) {
+            Some((slot, path)) => {
+                let mut v = self.value_unnoted(slot)?;
+                for i in &path {
+                    v = project(v, *i)?;
+                }
+                self.note_read(Read::Field(slot, path));
+                Ok(v)
+            }
+            None => project(self.eval(x)?, i),
+        }
+    }
+
+    /// The nodes `eval_inner` leaves out of line.
+    #[inline(never)]
+    fn eval_rare(&mut self, e: &PExpr) -> R<Value> {
+        Ok(match &e.kind {
+            PKind::Neg(x) => match self.eval(x)? {
+                Value::Num(d) => Value::Num(-d),
+                Value::Duration(d) => Value::Duration(Duration {
+                    months: d
+                        .months
+                        .checked_neg()
+                        .ok_or_else(|| err(EvalErrorKind::Overflow))?,
+                    days: d
+                        .days
+                        .checked_neg()
+                        .ok_or_else(|| err(EvalErrorKind::Overflow))?,
+                }),
+                v => v,
+            },
+            PKind::In(a, b) => {
+                let x = self.eval(a)?;
+                match self.eval(b)? {
+                    Value::List(items) => Value::Bool(items.iter().any(|i| values_equal(i, &x))),
+                    _ => Value::Bool(false),
+                }
             }
             PKind::Selon {
                 id,
@@ -483,65 +521,79 @@ impl<'p> Evaluator<'p> {
                     },
                 }
             }
-            PKind::List(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for i in items {
-                    out.push(self.eval(i)?);
-                }
-                Value::List(out.into())
-            }
-            PKind::Record(fields) => {
-                let mut out = Vec::with_capacity(fields.len());
-                for f in fields {
-                    out.push(self.eval(f)?);
-                }
-                Value::Struct(out.into())
-            }
+            PKind::List(items) => Value::List(self.eval_all(items)?.into()),
+            PKind::Record(fields) => Value::Struct(self.eval_all(fields)?.into()),
             PKind::Comprehension { list, filter, body } => {
-                let Value::List(items) = self.eval(list)? else {
-                    return Ok(Value::List(Vec::new().into()));
-                };
-                let mut out = Vec::new();
-                for item in items.iter() {
-                    self.locals.push(item.clone());
-                    let keep = match filter {
-                        Some(f) => self.boolean(f),
-                        None => Ok(true),
-                    };
-                    let r = match keep {
-                        Ok(true) => self.eval(body).map(Some),
-                        Ok(false) => Ok(None),
-                        Err(e) => Err(e),
-                    };
-                    self.locals.pop();
-                    if let Some(v) = r? {
-                        out.push(v);
-                    }
-                }
-                Value::List(out.into())
+                self.comprehension(list, filter.as_deref(), body)?
             }
-            PKind::Builtin(b, args) => self.builtin(*b, args)?,
-            PKind::Table(slot, args) => self.table(*slot, args)?,
+            // Named one by one, so that a new kind of node must be placed in one of the two.
+            PKind::Const(_)
+            | PKind::Slot(_)
+            | PKind::Local(_)
+            | PKind::EvalDate
+            | PKind::Field(..)
+            | PKind::Not(_)
+            | PKind::And(..)
+            | PKind::Or(..)
+            | PKind::If(..)
+            | PKind::Compare(..)
+            | PKind::Arith { .. }
+            | PKind::Builtin(..)
+            | PKind::Table(..) => self.eval_inner(e)?,
         })
     }
 
+    fn eval_all(&mut self, items: &[PExpr]) -> R<Vec<Value>> {
+        let mut out = Vec::with_capacity(items.len());
+        for i in items {
+            out.push(self.eval(i)?);
+        }
+        Ok(out)
+    }
+
+    /// `body pour chaque x dans list [si filter]`.
+    fn comprehension(&mut self, list: &PExpr, filter: Option<&PExpr>, body: &PExpr) -> R<Value> {
+        let Value::List(items) = self.eval(list)? else {
+            return Ok(Value::List(Vec::new().into()));
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items.iter() {
+            self.locals.push(item.clone());
+            let keep = match filter {
+                Some(f) => self.boolean(f),
+                None => Ok(true),
+            };
+            let r = match keep {
+                Ok(true) => self.eval(body).map(Some),
+                Ok(false) => Ok(None),
+                Err(e) => Err(e),
+            };
+            self.locals.pop();
+            if let Some(v) = r? {
+                out.push(v);
+            }
+        }
+        Ok(Value::List(out.into()))
+    }
+
+    #[inline(never)]
     fn builtin(&mut self, b: Builtin, args: &[PExpr]) -> R<Value> {
         let mut vals = Vec::with_capacity(args.len());
         for a in args {
             vals.push(self.eval(a)?);
         }
-        let items: Vec<Value> = match vals.as_slice() {
-            [Value::List(l)] => l.to_vec(),
-            _ => vals.clone(),
+        let items: &[Value] = match vals.as_slice() {
+            [Value::List(l)] => l,
+            all => all,
         };
         Ok(match b {
             Builtin::Min | Builtin::Max => {
-                let mut best: Option<Value> = None;
+                let mut best: Option<&Value> = None;
                 for v in items {
                     best = Some(match best {
                         None => v,
                         Some(cur) => {
-                            let less = compare(BinOp::Lt, &v, &cur)?;
+                            let less = compare(BinOp::Lt, v, cur)?;
                             if (b == Builtin::Min) == less {
                                 v
                             } else {
@@ -551,7 +603,7 @@ impl<'p> Evaluator<'p> {
                     });
                 }
                 match best {
-                    Some(v) => v,
+                    Some(v) => v.clone(),
                     None => {
                         return Err(err(EvalErrorKind::EmptyList {
                             function: if b == Builtin::Min {
@@ -567,7 +619,7 @@ impl<'p> Evaluator<'p> {
                 let mut acc = Decimal::ZERO;
                 for v in items {
                     if let Value::Num(d) = v {
-                        acc = exact_sum(acc, d).ok_or_else(|| err(EvalErrorKind::Overflow))?;
+                        acc = exact_sum(acc, *d).ok_or_else(|| err(EvalErrorKind::Overflow))?;
                     }
                 }
                 Value::Num(acc)
@@ -636,6 +688,7 @@ impl<'p> Evaluator<'p> {
         })
     }
 
+    #[inline(never)]
     fn table(&mut self, slot: Slot, args: &[PExpr]) -> R<Value> {
         // Record the read for explanations, then look the row up.
         self.note_read(Read::Def(slot));
@@ -662,6 +715,11 @@ impl<'p> Evaluator<'p> {
             for (cell, key) in row.keys.iter().zip(&keys) {
                 let ok = match cell {
                     PCell::Any => true,
+                    // Most cells are written out: compared as they are, not evaluated.
+                    PCell::Eq(PExpr {
+                        kind: PKind::Const(v),
+                        ..
+                    }) => values_equal(v, key),
                     PCell::Eq(e) => values_equal(&self.eval(e)?, key),
                     PCell::Range(lo, hi) => {
                         let lo = self.eval(lo)?;

@@ -196,6 +196,20 @@ pub struct FieldDesc {
     pub name: String,
     pub ty: RtTy,
     pub default: Option<PExpr>,
+    /// The default's value, computed once with the plan: it reads no dossier. `None`: no
+    /// default, or one that cannot be computed (the field is then missing when absent).
+    pub default_value: Option<Value>,
+}
+
+impl FieldDesc {
+    /// The value of the field when a dossier leaves it out: its default, or a missing value
+    /// named by its path (an error only if it is read).
+    pub fn default_or_missing(&self, path: impl FnOnce() -> String) -> Value {
+        match &self.default_value {
+            Some(v) => v.clone(),
+            None => Value::Missing(Arc::from(path())),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -545,7 +559,9 @@ impl<'a> Compiler<'a> {
                     default: default.as_ref().map(|d| b(self, d)),
                 }
             }
-            TKind::List(items) => PKind::List(items.iter().map(|a| self.expr(a, offset)).collect()),
+            TKind::List(items) => {
+                constant_list(items.iter().map(|a| self.expr(a, offset)).collect())
+            }
             TKind::Record(fields) => {
                 PKind::Record(fields.iter().map(|a| self.expr(a, offset)).collect())
             }
@@ -558,6 +574,21 @@ impl<'a> Compiler<'a> {
             TKind::Error => PKind::Const(Value::Bool(false)),
         };
         PExpr { kind, span }
+    }
+}
+
+/// A list written out, built once when all its items are constants (`dans [a, b, c]`).
+fn constant_list(items: Vec<PExpr>) -> PKind {
+    let constants: Option<Vec<Value>> = items
+        .iter()
+        .map(|i| match &i.kind {
+            PKind::Const(v) => Some(v.clone()),
+            _ => None,
+        })
+        .collect();
+    match constants {
+        Some(values) => PKind::Const(Value::List(values.into())),
+        None => PKind::List(items),
     }
 }
 
@@ -800,6 +831,7 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
                 name: f.name.clone(),
                 ty: c.rt(&f.ty),
                 default: f.default.as_ref().map(|d| c.expr(d, offset)),
+                default_value: None,
             })
             .collect();
         let i = c.structs[&def] as usize;
@@ -824,7 +856,33 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
             .collect(),
     };
     c.plan.outputs = outputs;
+    compute_defaults(&mut c.plan);
     Ok(Arc::new(c.plan))
+}
+
+/// Computes every structure field's default once: a default reads no dossier, so its value
+/// is the same for all (at the earliest date, as the decoder has always computed it).
+fn compute_defaults(plan: &mut Plan) {
+    let values: Vec<Vec<Option<Value>>> = plan
+        .structs
+        .iter()
+        .map(|s| {
+            s.fields
+                .iter()
+                .map(|f| {
+                    let d = f.default.as_ref()?;
+                    super::run::Evaluator::new(plan, NaiveDate::MIN, Vec::new(), false)
+                        .eval(d)
+                        .ok()
+                })
+                .collect()
+        })
+        .collect();
+    for (s, values) in plan.structs.iter_mut().zip(values) {
+        for (f, v) in s.fields.iter_mut().zip(values) {
+            f.default_value = v;
+        }
+    }
 }
 
 /// The imported definition that `remplace NAME` in `file` replaces.

@@ -3,6 +3,11 @@
 mod commands;
 mod workspace;
 
+/// A batch allocates and frees small values for every dossier, on every thread: mimalloc's
+/// thread-local free lists do that for less than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -5,8 +5,7 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use pol_compiler::programme::{evaluate, Options};
-use serde_json::Value as Json;
+use pol_compiler::programme::{Batch, LineResult, Options, Tally};
 
 use super::eval::parse_date;
 use super::{FAILED, OK, USAGE};
@@ -34,14 +33,6 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// enough to keep memory flat.
 const CHUNK: usize = 2048;
 
-/// One dossier line evaluated: its result line (newline included), whether it is in error, and
-/// what to say on standard error.
-struct LineResult {
-    record: Vec<u8>,
-    failed: bool,
-    message: Option<String>,
-}
-
 /// Reads the next non-blank lines, at most `max`, with their line numbers (from 1).
 fn read_batch(
     lines: &mut impl Iterator<Item = (usize, std::io::Result<String>)>,
@@ -61,65 +52,36 @@ fn read_batch(
 }
 
 /// Evaluates a batch on `threads` threads, each a contiguous share, and returns the results in
-/// input order (`None` if a thread stopped unexpectedly).
+/// input order with what they add up to (`None` if a thread stopped unexpectedly).
 fn evaluate_batch(
     batch: &[(usize, String)],
     threads: usize,
-    each: &(dyn Fn(usize, &str) -> LineResult + Sync),
-) -> Option<Vec<LineResult>> {
+    lines: &Batch<'_>,
+) -> Option<(Vec<LineResult>, Tally)> {
     let share = batch.len().div_ceil(threads.max(1)).max(1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = batch
             .chunks(share)
             .map(|part| {
-                scope.spawn(move || part.iter().map(|(n, l)| each(*n, l)).collect::<Vec<_>>())
+                scope.spawn(move || {
+                    let mut tally = Tally::new(lines.plan());
+                    let results: Vec<_> = part
+                        .iter()
+                        .map(|(n, l)| lines.line(*n, l, &mut tally))
+                        .collect();
+                    (results, tally)
+                })
             })
             .collect();
         let mut out = Vec::with_capacity(batch.len());
+        let mut total = Tally::new(lines.plan());
         for h in handles {
-            out.extend(h.join().ok()?);
+            let (results, tally) = h.join().ok()?;
+            out.extend(results);
+            total.merge(&tally);
         }
-        Some(out)
+        Some((out, total))
     })
-}
-
-/// One line: parsed, evaluated, its record written. A line that is not a JSON object still
-/// gets its result line, so that results stay aligned with the dossiers; it is in error.
-fn evaluate_line(
-    plan: &pol_compiler::eval::Plan,
-    options: &Options,
-    id_field: Option<&str>,
-    n: usize,
-    line: &str,
-) -> LineResult {
-    let unreadable = |message: String| LineResult {
-        record: line_of(
-            &serde_json::json!({"erreurs": [{"code": "pol::dossier::json", "message": message}]}),
-        ),
-        failed: true,
-        message: Some(format!("erreur : ligne {n} : {message}")),
-    };
-    let mut obj = match pol_compiler::eval::json::parse(line) {
-        Ok(Json::Object(m)) => m,
-        Ok(_) => return unreadable("un objet JSON { … } est attendu".into()),
-        Err(e) => return unreadable(e),
-    };
-    let id = id_field.and_then(|f| obj.remove(f));
-    let outcome = evaluate(plan, &obj, options);
-    let mut record = Vec::with_capacity(line.len());
-    outcome.write_batch_record(plan, id_field.zip(id), &mut record);
-    LineResult {
-        record,
-        failed: !outcome.is_ok(),
-        message: None,
-    }
-}
-
-/// A JSON value as one line of JSON Lines.
-fn line_of(v: &Json) -> Vec<u8> {
-    let mut out = serde_json::to_vec(v).unwrap_or_default();
-    out.push(b'\n');
-    out
 }
 
 pub fn run(
@@ -146,8 +108,7 @@ pub fn run(
         Ok(p) => p,
         Err(code) => return code,
     };
-    let plan = prog.plan();
-    let options = Options::at(date);
+    let dossiers = Batch::new(prog.plan(), Options::at(date), id_field);
     let setup = t0.elapsed();
     let reader = match std::fs::File::open(input) {
         Ok(f) => BufReader::new(f),
@@ -183,7 +144,7 @@ pub fn run(
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
     let (mut io_time, mut eval_time) = (Duration::ZERO, Duration::ZERO);
-    let (mut failures, mut count) = (0usize, 0usize);
+    let mut tally = Tally::new(prog.plan());
     let mut lines = reader.lines().enumerate();
     loop {
         let tr = Instant::now();
@@ -199,17 +160,14 @@ pub fn run(
             break;
         }
         let te = Instant::now();
-        let Some(results) = evaluate_batch(&batch, threads, &|n, line| {
-            evaluate_line(plan, &options, id_field, n, line)
-        }) else {
+        let Some((results, part)) = evaluate_batch(&batch, threads, &dossiers) else {
             eprintln!("erreur : pol s'est arrêté de façon inattendue pendant l'évaluation du lot");
             return 3;
         };
         eval_time += te.elapsed();
         let tw = Instant::now();
+        tally.merge(&part);
         for r in results {
-            count += 1;
-            failures += usize::from(r.failed);
             if let Some(m) = &r.message {
                 eprintln!("{m}");
             }
@@ -224,13 +182,16 @@ pub fn run(
         eprintln!("erreur : impossible d'écrire « {} »", output.display());
         return USAGE;
     }
-    eprintln!("{count} dossiers évalués, {failures} en erreur");
+    eprintln!(
+        "{} dossiers évalués, {} en erreur, {} lus par le chemin ordinaire",
+        tally.dossiers, tally.errors, tally.slow
+    );
     // Last line: timings, as JSON, for benchmark harnesses.
     eprintln!(
         "{}",
         serde_json::json!({ "setup_s": setup.as_secs_f64(), "eval_s": eval_time.as_secs_f64(), "io_s": io_time.as_secs_f64(), "fils": threads })
     );
-    if failures == 0 {
+    if tally.errors == 0 {
         OK
     } else {
         FAILED

@@ -55,15 +55,36 @@ fn expected_words(t: &RtTy, plan: &Plan) -> String {
     }
 }
 
+/// A dossier value that holds no other: what both decoders read, from a JSON tree
+/// (`Decoder`) or straight from a line's text (`line::read`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Scalar<'a> {
+    Bool(bool),
+    /// A JSON number, its digits as written.
+    Number(&'a str),
+    Text(&'a str),
+}
+
+impl<'a> Scalar<'a> {
+    fn of(j: &'a Json) -> Option<Scalar<'a>> {
+        match j {
+            Json::Bool(b) => Some(Scalar::Bool(*b)),
+            Json::Number(n) => Some(Scalar::Number(n.as_str())),
+            Json::String(s) => Some(Scalar::Text(s)),
+            _ => None,
+        }
+    }
+}
+
 /// Reads a number exactly: from JSON number text or from a string written either way
 /// (`19500.00`, `19 500,00`).
-fn exact_number(j: &Json) -> Option<(Decimal, Option<String>)> {
+fn exact_number(j: Scalar<'_>) -> Option<(Decimal, Option<&str>)> {
     match j {
-        Json::Number(n) => Decimal::from_str_exact(&n.to_string())
+        Scalar::Number(n) => Decimal::from_str_exact(n)
             .ok()
-            .or_else(|| Decimal::from_scientific(&n.to_string()).ok())
+            .or_else(|| Decimal::from_scientific(n).ok())
             .map(|d| (d, None)),
-        Json::String(s) => {
+        Scalar::Text(s) => {
             let s = s.trim();
             // Split a trailing unit (`2,3 ha`, `15 %`, `19500 $`).
             let idx = s
@@ -85,12 +106,71 @@ fn exact_number(j: &Json) -> Option<(Decimal, Option<String>)> {
             }
             let d = lower_number(num)?;
             let unit = unit.trim();
-            Some((
-                if neg { -d } else { d },
-                (!unit.is_empty()).then(|| unit.to_string()),
-            ))
+            Some((if neg { -d } else { d }, (!unit.is_empty()).then_some(unit)))
         }
-        _ => None,
+        Scalar::Bool(_) => None,
+    }
+}
+
+/// Decodes a scalar as a value of type `t`, a structure or a list excepted. `Err` holds the
+/// help to give with the « wrong type » error, if any.
+pub(crate) fn decode_scalar(plan: &Plan, j: Scalar<'_>, t: &RtTy) -> Result<Value, Option<String>> {
+    match (t, j) {
+        (RtTy::Bool | RtTy::Decision, Scalar::Bool(b)) => Ok(Value::Bool(b)),
+        (RtTy::Text, Scalar::Text(s)) => Ok(Value::Text(Arc::from(s))),
+        (RtTy::Date, Scalar::Text(s)) => parse_date(s)
+            .map(Value::Date)
+            .ok_or_else(|| Some("une date existante, écrite AAAA-MM-JJ".into())),
+        (RtTy::Duration, j) => match exact_number(j) {
+            Some((n, Some(u))) if n.fract().is_zero() => {
+                let dim = Unit::parse(u)
+                    .and_then(|u| u.as_duration_dim())
+                    .ok_or(None)?;
+                crate::types::duration_of(n, dim)
+                    .map(Value::Duration)
+                    .ok_or_else(|| {
+                        Some("une durée qui se compte exactement (celle-ci est trop longue)".into())
+                    })
+            }
+            _ => Err(None),
+        },
+        (RtTy::Int | RtTy::Dec | RtTy::Pct | RtTy::Qty(_), j) => {
+            let (n, unit) = exact_number(j).ok_or(None)?;
+            decode_number(t, n, unit)
+        }
+        (RtTy::Enum(e), Scalar::Text(s)) => {
+            let desc = &plan.enums[*e as usize];
+            match desc.variants.iter().position(|v| v == s) {
+                Some(i) => Ok(Value::Enum(i as u32)),
+                None => Err(suggest(s, desc.variants.iter().map(String::as_str))
+                    .map(|s| format!("voulez-vous dire \"{s}\" ?"))),
+            }
+        }
+        _ => Err(None),
+    }
+}
+
+/// A number read exactly, and the unit written after it, as a value of the numeric type `t`.
+fn decode_number(t: &RtTy, n: Decimal, unit: Option<&str>) -> Result<Value, Option<String>> {
+    match (t, unit) {
+        (RtTy::Pct, Some("%")) => Ok(Value::Num(n / Decimal::ONE_HUNDRED)),
+        (RtTy::Pct, _) => Err(Some(
+            "écrivez le pourcentage avec le signe %, par exemple \"15 %\"".into(),
+        )),
+        (RtTy::Int, None) if n.fract().is_zero() => Ok(Value::Num(n.trunc())),
+        (RtTy::Dec, None) => Ok(Value::Num(n)),
+        (RtTy::Qty(u), unit) => {
+            if let Some(written) = unit {
+                if Unit::parse(written).as_ref() != Some(u) {
+                    return Err(Some(format!("l'unité attendue est {u}")));
+                }
+            }
+            if u.is_money() && n.normalize().scale() > 2 {
+                return Err(Some("un montant a au plus deux décimales".into()));
+            }
+            Ok(Value::Num(n))
+        }
+        _ => Err(None),
     }
 }
 
@@ -128,98 +208,6 @@ impl<'p> Decoder<'p> {
     /// Decodes `j` as a value of type `t`; errors are collected, never fatal.
     pub fn decode(&mut self, j: &Json, t: &RtTy, path: &str) -> Value {
         match t {
-            RtTy::Bool | RtTy::Decision => match j {
-                Json::Bool(b) => Value::Bool(*b),
-                _ => self.wrong(path, t, j, None),
-            },
-            RtTy::Text => match j {
-                Json::String(s) => Value::Text(Arc::from(s.as_str())),
-                _ => self.wrong(path, t, j, None),
-            },
-            RtTy::Date => match j {
-                Json::String(s) => match parse_date(s) {
-                    Some(d) => Value::Date(d),
-                    None => self.wrong(
-                        path,
-                        t,
-                        j,
-                        Some("une date existante, écrite AAAA-MM-JJ".into()),
-                    ),
-                },
-                _ => self.wrong(path, t, j, None),
-            },
-            RtTy::Duration => {
-                match exact_number(j) {
-                    Some((n, Some(u))) if n.fract().is_zero() => {
-                        match Unit::parse(&u).and_then(|u| u.as_duration_dim()) {
-                        Some(dim) => match crate::types::duration_of(n, dim) {
-                            Some(d) => Value::Duration(d),
-                            None => self.wrong(
-                                path,
-                                t,
-                                j,
-                                Some("une durée qui se compte exactement (celle-ci est trop longue)".into()),
-                            ),
-                        },
-                        None => self.wrong(path, t, j, None),
-                    }
-                    }
-                    _ => self.wrong(path, t, j, None),
-                }
-            }
-            RtTy::Int | RtTy::Dec | RtTy::Pct | RtTy::Qty(_) => {
-                let Some((n, unit)) = exact_number(j) else {
-                    return self.wrong(path, t, j, None);
-                };
-                match (t, unit.as_deref()) {
-                    (RtTy::Pct, Some("%")) => Value::Num(n / Decimal::ONE_HUNDRED),
-                    (RtTy::Pct, _) => self.wrong(
-                        path,
-                        t,
-                        j,
-                        Some("écrivez le pourcentage avec le signe %, par exemple \"15 %\"".into()),
-                    ),
-                    (RtTy::Int, None) if n.fract().is_zero() => Value::Num(n.trunc()),
-                    (RtTy::Int, _) => self.wrong(path, t, j, None),
-                    (RtTy::Dec, None) => Value::Num(n),
-                    (RtTy::Qty(u), unit) => {
-                        if let Some(written) = unit {
-                            if Unit::parse(written).as_ref() != Some(u) {
-                                return self.wrong(
-                                    path,
-                                    t,
-                                    j,
-                                    Some(format!("l'unité attendue est {u}")),
-                                );
-                            }
-                        }
-                        if u.is_money() && n.normalize().scale() > 2 {
-                            return self.wrong(
-                                path,
-                                t,
-                                j,
-                                Some("un montant a au plus deux décimales".into()),
-                            );
-                        }
-                        Value::Num(n)
-                    }
-                    _ => self.wrong(path, t, j, None),
-                }
-            }
-            RtTy::Enum(e) => {
-                let desc = &self.plan.enums[*e as usize];
-                match j {
-                    Json::String(s) => match desc.variants.iter().position(|v| v == s) {
-                        Some(i) => Value::Enum(i as u32),
-                        None => {
-                            let help = suggest(s, desc.variants.iter().map(String::as_str))
-                                .map(|s| format!("voulez-vous dire \"{s}\" ?"));
-                            self.wrong(path, t, j, help)
-                        }
-                    },
-                    _ => self.wrong(path, t, j, None),
-                }
-            }
             RtTy::List(elem) => match j {
                 Json::Array(items) => {
                     let vals: Vec<Value> = items
@@ -250,21 +238,18 @@ impl<'p> Decoder<'p> {
                 for f in &desc.fields {
                     let fpath = format!("{path}.{}", f.name);
                     let v = match obj.get(&f.name) {
-                        Some(Json::Null) | None => match &f.default {
-                            Some(d) => {
-                                let mut ev =
-                                    Evaluator::new(plan, NaiveDate::MIN, Vec::new(), false);
-                                ev.eval(d)
-                                    .unwrap_or(Value::Missing(Arc::from(fpath.as_str())))
-                            }
-                            None => Value::Missing(Arc::from(fpath.as_str())),
-                        },
+                        Some(Json::Null) | None => f.default_or_missing(|| fpath.clone()),
                         Some(x) => self.decode(x, &f.ty, &fpath),
                     };
                     fields.push(v);
                 }
                 Value::Struct(fields.into())
             }
+            t => match Scalar::of(j).map(|sc| decode_scalar(self.plan, sc, t)) {
+                Some(Ok(v)) => v,
+                Some(Err(help)) => self.wrong(path, t, j, help),
+                None => self.wrong(path, t, j, None),
+            },
         }
     }
 }
@@ -367,6 +352,33 @@ pub fn to_json(v: &Value, t: &RtTy, plan: &Plan) -> Json {
         (Value::Missing(_), _) => Json::Null,
         _ => Json::Null,
     }
+}
+
+/// Writes `to_json(v, t, plan)` as JSON text, the same bytes serde_json would write, without
+/// building the tree for a scalar (the batch writes one per output per dossier).
+pub fn write_json(v: &Value, t: &RtTy, plan: &Plan, out: &mut Vec<u8>) {
+    use std::io::Write;
+    // Writing into a vector cannot fail.
+    let _ = match (v, t) {
+        (Value::Bool(b), _) => out.write_all(if *b { b"true" } else { b"false" }),
+        (Value::Num(d), t) if t.is_money() => {
+            let mut cents = super::value::round_cents(*d);
+            cents.rescale(2);
+            write!(out, "\"{cents}\"")
+        }
+        (Value::Num(d), RtTy::Pct) => {
+            write!(out, "\"{} %\"", (*d * Decimal::ONE_HUNDRED).normalize())
+        }
+        (Value::Num(d), _) => write!(out, "{}", d.normalize()),
+        (Value::Text(s), _) => serde_json::to_writer(&mut *out, &**s).map_err(Into::into),
+        (Value::Date(d), _) => write!(out, "\"{d}\""),
+        (Value::Enum(i), RtTy::Enum(e)) => {
+            let name = plan.enums[*e as usize].variants.get(*i as usize);
+            serde_json::to_writer(&mut *out, name.map_or("", String::as_str)).map_err(Into::into)
+        }
+        (Value::Missing(_), _) => out.write_all(b"null"),
+        _ => serde_json::to_writer(&mut *out, &to_json(v, t, plan)).map_err(Into::into),
+    };
 }
 
 /// The expected value of one output in a golden dossier.

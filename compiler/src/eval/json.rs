@@ -38,7 +38,7 @@ fn nfc(s: String) -> String {
 }
 
 /// Where a value stands in its document, built only when an error names it.
-enum Path<'a> {
+pub(crate) enum Path<'a> {
     Root,
     Key(&'a Path<'a>, &'a str),
     Index(&'a Path<'a>, usize),
@@ -145,7 +145,7 @@ impl<'de> Visitor<'de> for Build<'_> {
 }
 
 /// The key under which serde_json hands over an exact number.
-const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+pub(crate) const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// serde_json's message, in French.
 fn french(e: &serde_json::Error) -> String {

@@ -7,6 +7,7 @@ pub mod dossier;
 pub mod error;
 pub mod explain;
 pub mod json;
+pub mod line;
 pub mod plan;
 pub mod run;
 pub mod value;
@@ -65,6 +66,15 @@ pub fn start<'p>(
     inputs: &Map<String, Json>,
     options: &Options,
 ) -> Result<Evaluator<'p>, Vec<EvalError>> {
+    start_decoded(plan, dossier::decode_inputs(plan, inputs), options)
+}
+
+/// `start`, the inputs already decoded by slot (or the errors of their decoding).
+pub fn start_decoded<'p>(
+    plan: &'p Plan,
+    decoded: Result<Vec<Option<Value>>, Vec<EvalError>>,
+    options: &Options,
+) -> Result<Evaluator<'p>, Vec<EvalError>> {
     let mut errors = Vec::new();
     let fixed = match options.rules_date {
         Some(d) => Some((d, DatedBy::Chosen)),
@@ -76,7 +86,7 @@ pub fn start<'p>(
             errors.push(e);
         }
     }
-    let decoded = match dossier::decode_inputs(plan, inputs) {
+    let decoded = match decoded {
         Ok(d) => Some(d),
         Err(mut e) => {
             errors.append(&mut e);

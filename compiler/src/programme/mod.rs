@@ -50,6 +50,7 @@
 //! On disk, [`Programme::open`] takes what a user types: a `.pol` file, a folder holding one
 //! programme, a path under `policies/` or the name the programme declares.
 
+pub mod batch;
 pub mod locate;
 pub mod outcome;
 pub mod revision;
@@ -67,8 +68,9 @@ use crate::files::FileError;
 
 pub use crate::eval::dossier::{parse_date, parse_dossier, Dossier};
 pub use crate::eval::Options;
+pub use batch::{Batch, LineResult, Tally, Verdicts};
 pub use locate::Target;
-pub use outcome::{evaluate, FailedCondition, Outcome, Output};
+pub use outcome::{evaluate, evaluate_decoded, FailedCondition, Outcome, Output};
 
 /// A programme ready to evaluate dossiers: its database, its entry file and its plan.
 #[derive(Clone)]

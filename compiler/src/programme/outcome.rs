@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 use serde_json::{json, Map, Value as Json};
 
 use crate::check::scope::DefKind;
-use crate::eval::dossier::to_json;
+use crate::eval::dossier::{to_json, write_json};
 use crate::eval::explain::{explain, render_text, to_json_tree, Node};
 use crate::eval::value::{RtTy, Shown};
-use crate::eval::{start, EvalError, Evaluator, Options, Plan, Slot, Value};
+use crate::eval::{start, start_decoded, EvalError, Evaluator, Options, Plan, Slot, Value};
 
 /// A dossier evaluated: the outputs of its programme, or the errors that stopped it before
 /// any output (dates, inputs).
@@ -72,7 +72,24 @@ impl FailedCondition {
 /// Evaluates a dossier's inputs with a compiled plan: the one evaluation entry point of the
 /// front ends.
 pub fn evaluate(plan: &Plan, inputs: &Map<String, Json>, options: &Options) -> Outcome {
-    match start(plan, inputs, options) {
+    outcome_of(plan, start(plan, inputs, options), options)
+}
+
+/// `evaluate`, the inputs already decoded by slot (or the errors of their decoding).
+pub fn evaluate_decoded(
+    plan: &Plan,
+    decoded: Result<Vec<Option<Value>>, Vec<EvalError>>,
+    options: &Options,
+) -> Outcome {
+    outcome_of(plan, start_decoded(plan, decoded, options), options)
+}
+
+fn outcome_of(
+    plan: &Plan,
+    started: Result<Evaluator<'_>, Vec<EvalError>>,
+    options: &Options,
+) -> Outcome {
+    match started {
         Ok(mut ev) => Outcome::of(&mut ev),
         Err(errors) => Outcome {
             programme: plan.name.clone(),
@@ -219,9 +236,10 @@ impl Outcome {
     }
 
     /// The batch record written as one JSON line (newline included), the very text
-    /// `batch_record` serialises to, without building the map. Names that would meet in the
-    /// map (an output named like the identifier, « motifs » or « erreurs ») take the map's way.
-    pub fn write_batch_record(&self, plan: &Plan, id: Option<(&str, Json)>, out: &mut Vec<u8>) {
+    /// `batch_record` serialises to, without building the map; the identifier is given as its
+    /// JSON text. Names that would meet in the map (an output named like the identifier,
+    /// « motifs » or « erreurs ») take the map's way.
+    pub fn write_batch_record(&self, plan: &Plan, id: Option<(&str, &str)>, out: &mut Vec<u8>) {
         let meets = |name: &str| {
             plan.outputs.iter().any(|s| &*plan.def(*s).name == name)
                 || name == "motifs"
@@ -233,20 +251,24 @@ impl Outcome {
                 .iter()
                 .any(|s| matches!(&*plan.def(*s).name, "motifs" | "erreurs"));
         if clash {
+            let id = id.map(|(f, text)| (f, serde_json::from_str(text).unwrap_or(Json::Null)));
             let _ = serde_json::to_writer(&mut *out, &self.batch_record(plan, id));
             out.push(b'\n');
             return;
         }
-        let mut first = true;
-        let mut field = |out: &mut Vec<u8>, key: &str, value: &Json| {
-            out.push(if first { b'{' } else { b',' });
-            first = false;
+        let start = out.len();
+        let key = |out: &mut Vec<u8>, key: &str| {
+            out.push(if out.len() == start { b'{' } else { b',' });
             let _ = serde_json::to_writer(&mut *out, key);
             out.push(b':');
+        };
+        let field = |out: &mut Vec<u8>, name: &str, value: &Json| {
+            key(out, name);
             let _ = serde_json::to_writer(&mut *out, value);
         };
-        if let Some((f, v)) = &id {
-            field(out, f, v);
+        if let Some((f, text)) = id {
+            key(out, f);
+            out.extend_from_slice(text.as_bytes());
         }
         match &self.result {
             Err(errors) => {
@@ -255,7 +277,8 @@ impl Outcome {
             }
             Ok(outputs) => {
                 for o in outputs {
-                    field(out, &o.name, &o.value_json(plan));
+                    key(out, &o.name);
+                    o.write_value_json(plan, out);
                 }
                 let decisions: Vec<&Output> = outputs
                     .iter()
@@ -276,7 +299,7 @@ impl Outcome {
                 field(out, "motifs", &motifs);
             }
         }
-        if first {
+        if out.len() == start {
             out.push(b'{');
         }
         out.extend_from_slice(b"}\n");
@@ -345,6 +368,16 @@ impl Output {
         match &self.value {
             Ok(v) => to_json(v, &self.ty, plan),
             Err(e) => error_value(e),
+        }
+    }
+
+    /// `value_json`, written as JSON text.
+    pub fn write_value_json(&self, plan: &Plan, out: &mut Vec<u8>) {
+        match &self.value {
+            Ok(v) => write_json(v, &self.ty, plan, out),
+            Err(e) => {
+                let _ = serde_json::to_writer(out, &error_value(e));
+            }
         }
     }
 

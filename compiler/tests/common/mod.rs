@@ -115,3 +115,50 @@ pub fn value(src: &str, rule: &str) -> Json {
         Err(e) => panic!("évaluation de {rule} en échec : {e:?}\n{}", rendered(src)),
     }
 }
+
+/// The repository's root, where `policies/` and `tests/dossiers/` are.
+pub fn repo_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Every golden dossier of every shipped programme, with its programme opened.
+pub fn golden_dossiers() -> Vec<(
+    std::path::PathBuf,
+    pol_compiler::programme::Programme,
+    pol_compiler::programme::Dossier,
+)> {
+    let mut programmes: std::collections::HashMap<String, pol_compiler::programme::Programme> =
+        Default::default();
+    let mut out = Vec::new();
+    let mut dirs = vec![repo_root().join("tests/dossiers")];
+    while let Some(dir) = dirs.pop() {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for f in entries {
+            if f.is_dir() {
+                dirs.push(f);
+                continue;
+            }
+            if f.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let d = pol_compiler::programme::parse_dossier(&std::fs::read_to_string(&f).unwrap())
+                .unwrap();
+            let name = d
+                .programme
+                .clone()
+                .expect("a golden dossier names its programme");
+            let prog = programmes
+                .entry(name.clone())
+                .or_insert_with(|| {
+                    pol_compiler::programme::Programme::open(&name, &[&repo_root()]).unwrap()
+                })
+                .clone();
+            out.push((f, prog, d));
+        }
+    }
+    out
+}

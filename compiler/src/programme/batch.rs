@@ -1,0 +1,169 @@
+//! One line of a batch of dossiers (`pol eval --lot`): read, evaluated, its result line
+//! written. The front ends own the files, the threads and the order. This module owns what
+//! one line gives and what the lines add up to.
+//!
+//! A line first goes through the direct reader (`eval::line`). A line that reader does not
+//! take (an error, a rare form) goes the ordinary way, as `pol eval` reads a dossier, so its
+//! messages are the same. The tally counts such lines.
+
+use std::borrow::Cow;
+
+use serde_json::Value as Json;
+
+use super::outcome::{evaluate, evaluate_decoded, Outcome};
+use crate::check::scope::DefKind;
+use crate::eval::{json, line, Options, Plan, Value};
+
+/// What a batch evaluates with: one plan, one date, the identifier's key. Shared by every
+/// thread.
+pub struct Batch<'p> {
+    plan: &'p Plan,
+    options: Options,
+    id_field: Option<String>,
+}
+
+/// One line evaluated: its result line (newline included), whether it is in error, and
+/// what to say on standard error.
+#[derive(Debug)]
+pub struct LineResult {
+    pub record: Vec<u8>,
+    pub failed: bool,
+    pub message: Option<String>,
+}
+
+/// What a run of lines added up to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub dossiers: usize,
+    /// Lines in error: unreadable, stopped, or with an output in error.
+    pub errors: usize,
+    /// Lines read the ordinary way.
+    pub slow: usize,
+    /// Per decision output, in the programme's order: its name, how many dossiers it
+    /// accepted, how many it refused.
+    pub decisions: Vec<Verdicts>,
+}
+
+/// How one decision went over the lines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdicts {
+    pub name: String,
+    pub accepted: usize,
+    pub refused: usize,
+}
+
+impl Tally {
+    /// An empty tally for the decisions `plan` outputs.
+    pub fn new(plan: &Plan) -> Tally {
+        let decisions = plan
+            .outputs
+            .iter()
+            .filter(|s| plan.def(**s).kind == DefKind::Decision)
+            .map(|s| Verdicts {
+                name: plan.def(*s).name.to_string(),
+                accepted: 0,
+                refused: 0,
+            })
+            .collect();
+        Tally {
+            decisions,
+            ..Tally::default()
+        }
+    }
+
+    /// Adds another run of lines to this one.
+    pub fn merge(&mut self, other: &Tally) {
+        self.dossiers += other.dossiers;
+        self.errors += other.errors;
+        self.slow += other.slow;
+        for (a, b) in self.decisions.iter_mut().zip(&other.decisions) {
+            a.accepted += b.accepted;
+            a.refused += b.refused;
+        }
+    }
+
+    fn count(&mut self, outcome: &Outcome) {
+        self.errors += usize::from(!outcome.is_ok());
+        let Ok(outputs) = &outcome.result else {
+            return;
+        };
+        let decisions = outputs.iter().filter(|o| o.kind == DefKind::Decision);
+        for (tally, o) in self.decisions.iter_mut().zip(decisions) {
+            match o.value {
+                Ok(Value::Bool(true)) => tally.accepted += 1,
+                Ok(Value::Bool(false)) => tally.refused += 1,
+                _ => {}
+            }
+        }
+    }
+}
+
+impl<'p> Batch<'p> {
+    pub fn new(plan: &'p Plan, options: Options, id_field: Option<&str>) -> Batch<'p> {
+        Batch {
+            plan,
+            options,
+            id_field: id_field.map(str::to_string),
+        }
+    }
+
+    pub fn plan(&self) -> &'p Plan {
+        self.plan
+    }
+
+    /// Line `n` (from 1) of the batch, counted in `tally`. A line that is not a JSON object
+    /// still gets its result line, so that results stay aligned with the dossiers.
+    pub fn line(&self, n: usize, text: &str, tally: &mut Tally) -> LineResult {
+        let (plan, id_field) = (self.plan, self.id_field.as_deref());
+        tally.dossiers += 1;
+        let (outcome, id) = match line::read(plan, text, id_field) {
+            Some(read) => {
+                let outcome = evaluate_decoded(plan, Ok(read.inputs), &self.options);
+                (outcome, read.id.map(Cow::Borrowed))
+            }
+            None => {
+                tally.slow += 1;
+                match self.ordinary(text) {
+                    Ok(done) => done,
+                    Err(message) => {
+                        tally.errors += 1;
+                        return unreadable(n, &message);
+                    }
+                }
+            }
+        };
+        tally.count(&outcome);
+        let mut record = Vec::with_capacity(text.len());
+        outcome.write_batch_record(plan, id_field.zip(id.as_deref()), &mut record);
+        LineResult {
+            record,
+            failed: !outcome.is_ok(),
+            message: None,
+        }
+    }
+
+    /// The ordinary way: the line parsed into a JSON tree, the identifier taken out, the rest
+    /// evaluated as `pol eval` does. The identifier comes back as its JSON text.
+    fn ordinary(&self, text: &str) -> Result<(Outcome, Option<Cow<'static, str>>), String> {
+        let mut obj = match json::parse(text)? {
+            Json::Object(m) => m,
+            _ => return Err("un objet JSON { … } est attendu".into()),
+        };
+        let id = self.id_field.as_deref().and_then(|f| obj.remove(f));
+        let outcome = evaluate(self.plan, &obj, &self.options);
+        Ok((outcome, id.map(|v| Cow::Owned(v.to_string()))))
+    }
+}
+
+/// The result line of a line that is not a dossier.
+fn unreadable(n: usize, message: &str) -> LineResult {
+    let error =
+        serde_json::json!({"erreurs": [{"code": "pol::dossier::json", "message": message}]});
+    let mut record = error.to_string().into_bytes();
+    record.push(b'\n');
+    LineResult {
+        record,
+        failed: true,
+        message: Some(format!("erreur : ligne {n} : {message}")),
+    }
+}

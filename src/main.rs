@@ -88,7 +88,7 @@ enum Command {
         /// Évalue un lot : un objet d'entrées JSON par ligne (JSON Lines).
         #[arg(long, value_name = "ENTRÉES.jsonl", conflicts_with_all = ["dossier", "expliquer", "format"], requires_all = ["sortie", "date"])]
         lot: Option<PathBuf>,
-        /// Avec --lot : le fichier des résultats, une ligne par dossier, dans l'ordre.
+        /// Avec --lot : le fichier des résultats, une ligne par dossier, dans l'ordre (- : la sortie standard).
         #[arg(long, value_name = "RÉSULTATS.jsonl")]
         sortie: Option<PathBuf>,
         /// Avec --lot : le champ de chaque ligne recopié tel quel dans son résultat.
@@ -97,6 +97,9 @@ enum Command {
         /// Avec --lot : le nombre de fils d'exécution (par défaut : un par cœur).
         #[arg(long, value_name = "N", requires = "lot", value_parser = clap::value_parser!(u16).range(1..=256))]
         fils: Option<u16>,
+        /// Avec --lot : écrit aussi les durées mesurées (JSON) en dernière ligne d'erreur standard.
+        #[arg(long, requires = "lot")]
+        chronos: bool,
         /// Date d'évaluation AAAA-MM-JJ (par défaut : celle du dossier).
         #[arg(long, value_name = "AAAA-MM-JJ")]
         date: Option<String>,
@@ -262,6 +265,7 @@ fn main() -> ExitCode {
             sortie,
             identifiant,
             fils,
+            chronos,
             date,
             expliquer,
             format,
@@ -274,14 +278,15 @@ fn main() -> ExitCode {
                 eprintln!("erreur : --identifiant ne s'emploie qu'avec --lot");
                 2
             }
-            (_, Some(lot), Some(sortie)) => commands::batch::run(
-                &programme,
-                &lot,
-                &sortie,
-                date.as_deref(),
-                identifiant.as_deref(),
-                fils.map(usize::from),
-            ),
+            (_, Some(lot), Some(sortie)) => commands::batch::run(&commands::batch::Request {
+                programme: &programme,
+                input: &lot,
+                output: &sortie,
+                date: date.as_deref(),
+                id_field: identifiant.as_deref(),
+                threads: fils.map(usize::from),
+                chronos,
+            }),
             (Some(dossier), _, _) => {
                 commands::eval::run(&programme, &dossier, date.as_deref(), expliquer, format)
             }

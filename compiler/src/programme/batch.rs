@@ -114,8 +114,35 @@ impl<'p> Batch<'p> {
     /// Line `n` (from 1) of the batch, counted in `tally`. A line that is not a JSON object
     /// still gets its result line, so that results stay aligned with the dossiers.
     pub fn line(&self, n: usize, text: &str, tally: &mut Tally) -> LineResult {
+        let mut record = Vec::with_capacity(text.len());
+        let errors = tally.errors;
+        let message = self.write_line(n, text.as_bytes(), &mut record, tally);
+        LineResult {
+            record,
+            failed: tally.errors > errors,
+            message,
+        }
+    }
+
+    /// `line`, its result line appended to `out`; what to say on standard error, if anything.
+    pub fn write_line(
+        &self,
+        n: usize,
+        bytes: &[u8],
+        out: &mut Vec<u8>,
+        tally: &mut Tally,
+    ) -> Option<String> {
         let (plan, id_field) = (self.plan, self.id_field.as_deref());
         tally.dossiers += 1;
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            tally.slow += 1;
+            tally.errors += 1;
+            return Some(unreadable(
+                n,
+                "la ligne n'est pas du texte UTF-8 valide",
+                out,
+            ));
+        };
         let (outcome, id) = match line::read(plan, text, id_field) {
             Some(read) => {
                 let outcome = evaluate_decoded(plan, Ok(read.inputs), &self.options);
@@ -127,19 +154,14 @@ impl<'p> Batch<'p> {
                     Ok(done) => done,
                     Err(message) => {
                         tally.errors += 1;
-                        return unreadable(n, &message);
+                        return Some(unreadable(n, &message, out));
                     }
                 }
             }
         };
         tally.count(&outcome);
-        let mut record = Vec::with_capacity(text.len());
-        outcome.write_batch_record(plan, id_field.zip(id.as_deref()), &mut record);
-        LineResult {
-            record,
-            failed: !outcome.is_ok(),
-            message: None,
-        }
+        outcome.write_batch_record(plan, id_field.zip(id.as_deref()), out);
+        None
     }
 
     /// The ordinary way: the line parsed into a JSON tree, the identifier taken out, the rest
@@ -155,15 +177,12 @@ impl<'p> Batch<'p> {
     }
 }
 
-/// The result line of a line that is not a dossier.
-fn unreadable(n: usize, message: &str) -> LineResult {
+/// The result line of a line that is not a dossier, appended to `out`; the message for
+/// standard error.
+fn unreadable(n: usize, message: &str, out: &mut Vec<u8>) -> String {
     let error =
         serde_json::json!({"erreurs": [{"code": "pol::dossier::json", "message": message}]});
-    let mut record = error.to_string().into_bytes();
-    record.push(b'\n');
-    LineResult {
-        record,
-        failed: true,
-        message: Some(format!("erreur : ligne {n} : {message}")),
-    }
+    let _ = serde_json::to_writer(&mut *out, &error);
+    out.push(b'\n');
+    format!("erreur : ligne {n} : {message}")
 }

@@ -1,0 +1,224 @@
+//! `pol eval --lot`: many dossiers, one per line, evaluated with one compiled plan on every
+//! core. Each result line holds the identifier (if asked), every output, and the conditions
+//! not met; the lines keep the order of the dossiers, whatever the number of threads.
+
+mod chunk;
+mod progress;
+
+use std::io::{BufReader, BufWriter, Write};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use pol_compiler::programme::{Batch, Options, Tally};
+
+use super::eval::parse_date;
+use super::{FAILED, OK, USAGE};
+use crate::workspace::io_words;
+use chunk::{read_chunk, Chunk};
+use progress::{summary, Progress};
+
+/// Whether two paths name one file: the same path once resolved, or (on Unix) the same
+/// device and inode, which also catches hard links.
+fn same_file(a: &Path, b: &Path) -> bool {
+    let resolved = std::fs::canonicalize(a)
+        .ok()
+        .is_some_and(|i| std::fs::canonicalize(b).is_ok_and(|o| o == i));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let inode = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+        resolved || inode(a).is_some_and(|i| inode(b) == Some(i))
+    }
+    #[cfg(not(unix))]
+    {
+        resolved
+    }
+}
+
+/// How many lines each thread evaluates at a time: enough to amortise the hand-over, few
+/// enough to keep memory flat.
+const CHUNK: usize = 2048;
+
+/// What `pol eval --lot` was asked.
+pub struct Request<'a> {
+    pub programme: &'a str,
+    pub input: &'a Path,
+    /// `-`: standard output.
+    pub output: &'a Path,
+    pub date: Option<&'a str>,
+    pub id_field: Option<&'a str>,
+    pub threads: Option<usize>,
+    /// Write the raw timings, as JSON, as the last line on standard error.
+    pub chronos: bool,
+}
+
+/// One thread's share of a chunk: its result lines, what to say on standard error, and
+/// what its lines added up to.
+struct Share {
+    records: Vec<u8>,
+    messages: Vec<String>,
+    tally: Tally,
+}
+
+/// Evaluates a chunk on `threads` threads, each a contiguous share, and returns the shares
+/// in input order (`None` if a thread stopped unexpectedly).
+fn evaluate_chunk(chunk: &Chunk, threads: usize, batch: &Batch<'_>) -> Option<Vec<Share>> {
+    let share = chunk.lines.len().div_ceil(threads.max(1)).max(1);
+    let starts: Vec<usize> = (0..chunk.lines.len()).step_by(share).collect();
+    let capacity = chunk.text.len() / starts.len().max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = starts
+            .iter()
+            .map(|&start| {
+                let end = (start + share).min(chunk.lines.len());
+                scope.spawn(move || {
+                    let mut out = Share {
+                        records: Vec::with_capacity(capacity),
+                        messages: Vec::new(),
+                        tally: Tally::new(batch.plan()),
+                    };
+                    for i in start..end {
+                        let (n, text) = chunk.line(i);
+                        if let Some(m) = batch.write_line(n, text, &mut out.records, &mut out.tally)
+                        {
+                            out.messages.push(m);
+                        }
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().ok()).collect()
+    })
+}
+
+/// Where the results go: a file, or standard output for `-`.
+fn open_output(input: &Path, output: &Path) -> Result<Box<dyn Write>, u8> {
+    if output == Path::new("-") {
+        return Ok(Box::new(std::io::stdout().lock()));
+    }
+    // Writing the results over the dossiers would destroy them before they are read.
+    if same_file(input, output) {
+        eprintln!(
+            "erreur : --sortie « {} » est le fichier des dossiers (--lot) : choisissez un autre fichier de résultats",
+            output.display()
+        );
+        return Err(USAGE);
+    }
+    match std::fs::File::create(output) {
+        Ok(f) => Ok(Box::new(f)),
+        Err(e) => {
+            eprintln!(
+                "erreur : impossible d'écrire « {} » : {}",
+                output.display(),
+                io_words(&e)
+            );
+            Err(USAGE)
+        }
+    }
+}
+
+/// The name of the results in messages.
+fn output_name(output: &Path) -> String {
+    if output == Path::new("-") {
+        "la sortie standard".into()
+    } else {
+        format!("« {} »", output.display())
+    }
+}
+
+pub fn run(req: &Request<'_>) -> u8 {
+    let t0 = Instant::now();
+    let Some(date) = req.date else {
+        eprintln!("erreur : --lot demande --date AAAA-MM-JJ");
+        return USAGE;
+    };
+    let date = match parse_date(date) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("erreur : --date : {e}");
+            return USAGE;
+        }
+    };
+    let prog = match super::open_programme(req.programme, crate::Format::Texte) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let batch = Batch::new(prog.plan(), Options::at(date), req.id_field);
+    let setup = t0.elapsed();
+    let file = match std::fs::File::open(req.input) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!(
+                "erreur : impossible de lire « {} » : {}",
+                req.input.display(),
+                io_words(&e)
+            );
+            return USAGE;
+        }
+    };
+    let size = file.metadata().map_or(0, |m| m.len());
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut writer = match open_output(req.input, req.output) {
+        Ok(w) => BufWriter::with_capacity(1 << 20, w),
+        Err(code) => return code,
+    };
+    let threads = req.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let progress = Progress::start(size, req.output == Path::new("-"));
+    let (mut io_time, mut eval_time) = (Duration::ZERO, Duration::ZERO);
+    let mut tally = Tally::new(prog.plan());
+    let (mut chunk, mut next) = (Chunk::default(), 1);
+    loop {
+        let tr = Instant::now();
+        let bytes = match read_chunk(&mut reader, threads * CHUNK, &mut next, &mut chunk) {
+            Ok(b) => b,
+            Err(e) => {
+                progress.finish();
+                eprintln!("erreur : ligne {next} : {}", io_words(&e));
+                return USAGE;
+            }
+        };
+        io_time += tr.elapsed();
+        if chunk.lines.is_empty() {
+            break;
+        }
+        let te = Instant::now();
+        let Some(shares) = evaluate_chunk(&chunk, threads, &batch) else {
+            progress.finish();
+            eprintln!("erreur : pol s'est arrêté de façon inattendue pendant l'évaluation du lot");
+            return 3;
+        };
+        eval_time += te.elapsed();
+        let tw = Instant::now();
+        for share in shares {
+            tally.merge(&share.tally);
+            share.messages.iter().for_each(|m| progress.say(m));
+            if writer.write_all(&share.records).is_err() {
+                progress.finish();
+                eprintln!("erreur : impossible d'écrire {}", output_name(req.output));
+                return USAGE;
+            }
+        }
+        io_time += tw.elapsed();
+        progress.advance(bytes, tally.dossiers);
+    }
+    progress.finish();
+    if writer.flush().is_err() {
+        eprintln!("erreur : impossible d'écrire {}", output_name(req.output));
+        return USAGE;
+    }
+    eprintln!("{}", summary(&tally, progress.elapsed(), threads));
+    if req.chronos {
+        eprintln!(
+            "{}",
+            serde_json::json!({ "setup_s": setup.as_secs_f64(), "eval_s": eval_time.as_secs_f64(), "io_s": io_time.as_secs_f64(), "fils": threads })
+        );
+    }
+    if tally.errors == 0 {
+        OK
+    } else {
+        FAILED
+    }
+}

@@ -46,7 +46,7 @@ fn every_golden_dossier_is_read_directly_into_the_same_inputs_and_result_line() 
             Json::from(f.file_stem().unwrap().to_string_lossy()),
         );
         let text = Json::Object(inputs).to_string();
-        let read = line::read(prog.plan(), &text, Some("id"));
+        let read = line::read(prog.plan(), &line::Keys::of(prog.plan()), &text, Some("id"));
         match decode_inputs(prog.plan(), &d.inputs) {
             Ok(expected) => {
                 let read =
@@ -122,6 +122,13 @@ fn unusual_lines_give_the_result_line_of_the_ordinary_way() {
         (format!(r#"{{{base}, "taux": null, "note": null}}"#), true),
         (format!(r#"{{{base}, "taux": "15 %", "superficie": "2,5 ha", "note": "d\u00e9j\u00e0 \"vu\""}}"#), true),
         (r#"{"durée": "6 mois", "date_dépôt": "2025-05-01", "dépenses": [{"pratique": "épandage", "montant": 1500, "urgente": null}, {"montant": "19 500,00", "pratique": "désherbage", "urgente": true}]}"#.into(), true),
+        (format!(r#"{{{base}, "superficie": 2.50}}"#), true),
+        (format!(r#"{{{base}, "superficie": 3}}"#), true),
+        (format!(r#"{{{base}, "superficie": -0.0}}"#), true),
+        (format!(r#"{{{base}, "superficie": -0}}"#), false),
+        (format!(r#"{{{base}, "superficie": 1E1}}"#), false),
+        (format!(r#"{{{base}, "taux": "15\u0020%"}}"#), false),
+        (format!(r#"{{{base}, "superficie": true}}"#), false),
         // The ordinary way: escapes in the identifier, an object as identifier, a key or a
         // text not in NFC, a key written twice, an unknown field, a wrong type, a missing
         // field, trailing text, a line that is not an object.

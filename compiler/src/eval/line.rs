@@ -9,15 +9,18 @@
 
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use unicode_normalization::{is_nfc_quick, IsNormalized};
 
 use super::dossier::{decode_scalar, Scalar};
 use super::json::{Path, NUMBER_TOKEN};
-use super::plan::Plan;
-use super::value::{RtTy, Value};
+use rustc_hash::FxHashMap;
+
 use crate::check::scope::DefKind;
+
+use super::plan::{Plan, Slot};
+use super::value::{RtTy, Value};
 
 /// A line decoded: the inputs by slot (`None`: not given, or `null`), and the identifier's
 /// JSON text as written, when one was asked for and given.
@@ -27,12 +30,38 @@ pub struct Line<'a> {
     pub id: Option<&'a str>,
 }
 
+/// The plan's inputs by name, as `decode_inputs` finds them (the entry file's names first),
+/// built once for all the lines a plan reads.
+pub struct Keys(FxHashMap<Box<str>, Slot>);
+
+impl Keys {
+    pub fn of(plan: &Plan) -> Keys {
+        let inputs = plan
+            .by_name
+            .iter()
+            .filter(|(_, s)| plan.def(**s).kind == DefKind::Input)
+            .map(|(name, s)| (Box::from(name.as_str()), *s));
+        Keys(inputs.collect())
+    }
+}
+
 /// Reads one dossier line, `None` when the line must take the ordinary path. `id_field`
 /// names the key that identifies the dossier: it is not an input.
-pub fn read<'a>(plan: &Plan, text: &'a str, id_field: Option<&str>) -> Option<Line<'a>> {
+pub fn read<'a>(
+    plan: &Plan,
+    keys: &Keys,
+    text: &'a str,
+    id_field: Option<&str>,
+) -> Option<Line<'a>> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
-    let line = de.deserialize_map(Top { plan, id_field }).ok()?;
+    let line = de
+        .deserialize_map(Top {
+            plan,
+            keys,
+            id_field,
+        })
+        .ok()?;
     de.end().ok()?;
     Some(line)
 }
@@ -90,6 +119,7 @@ impl<'de> Visitor<'de> for Key {
 /// The dossier object: each key to its input's slot.
 struct Top<'p, 'f> {
     plan: &'p Plan,
+    keys: &'p Keys,
     id_field: Option<&'f str>,
 }
 
@@ -114,10 +144,7 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
                 }
                 continue;
             }
-            let Some(slot) = plan
-                .slot(key)
-                .filter(|s| plan.def(*s).kind == DefKind::Input)
-            else {
+            let Some(&slot) = self.keys.0.get(key) else {
                 return give_up();
             };
             let place = &mut seen[slot as usize];
@@ -152,6 +179,27 @@ impl Typed<'_, '_> {
         match decode_scalar(self.plan, s, self.ty) {
             Ok(v) => Ok(Some(v)),
             Err(_) => give_up(),
+        }
+    }
+
+    /// A value of a numeric type, from its JSON text: a number, a text (`"19 500,00 $"`), or
+    /// `null`. A text with an escape, and the numbers serde_json would write otherwise
+    /// (`1E5` becomes `1e+5`, `-0` is not exact), take the ordinary path.
+    fn raw_number<E: serde::de::Error>(&self, raw: &str) -> Result<Option<Value>, E> {
+        match raw.as_bytes().first() {
+            Some(b'n') => Ok(None),
+            Some(b'"') if !raw.contains('\\') && raw.len() >= 2 => {
+                let text = &raw[1..raw.len() - 1];
+                if plain(text) {
+                    self.scalar(Scalar::Text(text))
+                } else {
+                    give_up()
+                }
+            }
+            Some(b'-' | b'0'..=b'9') if !raw.contains(['e', 'E']) && raw != "-0" => {
+                self.scalar(Scalar::Number(raw))
+            }
+            _ => give_up(),
         }
     }
 
@@ -213,7 +261,15 @@ impl<'de> DeserializeSeed<'de> for Typed<'_, '_> {
     type Value = Option<Value>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
-        d.deserialize_any(self)
+        match self.ty {
+            // A number is read from its text as written, without the string serde_json
+            // would build for it.
+            RtTy::Int | RtTy::Dec | RtTy::Pct | RtTy::Qty(_) | RtTy::Duration => {
+                let raw = <&'de RawValue>::deserialize(d)?;
+                self.raw_number(raw.get())
+            }
+            _ => d.deserialize_any(self),
+        }
     }
 }
 

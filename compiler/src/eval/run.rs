@@ -223,11 +223,7 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Records a read in the definition being computed, when explanations are on.
-    #[inline]
     fn note_read(&mut self, read: Read) {
-        if self.steps.is_none() {
-            return;
-        }
         if let Some(frame) = self.frames.last_mut() {
             if !frame.reads.contains(&read) {
                 frame.reads.push(read);
@@ -247,7 +243,9 @@ impl<'p> Evaluator<'p> {
 
     /// The value of a definition (memoised).
     pub fn value(&mut self, slot: Slot) -> R<Value> {
-        self.note_read(Read::Def(slot));
+        if self.steps.is_some() {
+            self.note_read(Read::Def(slot));
+        }
         let Some(m) = self.memo.get(slot as usize) else {
             return Err(err(EvalErrorKind::Cycle { name: "?".into() }));
         };
@@ -691,7 +689,9 @@ impl<'p> Evaluator<'p> {
     #[inline(never)]
     fn table(&mut self, slot: Slot, args: &[PExpr]) -> R<Value> {
         // Record the read for explanations, then look the row up.
-        self.note_read(Read::Def(slot));
+        if self.steps.is_some() {
+            self.note_read(Read::Def(slot));
+        }
         let mut keys = Vec::with_capacity(args.len());
         for a in args {
             keys.push(self.eval(a)?);

@@ -18,6 +18,7 @@ use crate::eval::{json, line, Options, Plan, Value};
 /// thread.
 pub struct Batch<'p> {
     plan: &'p Plan,
+    keys: line::Keys,
     options: Options,
     id_field: Option<String>,
 }
@@ -102,6 +103,7 @@ impl<'p> Batch<'p> {
     pub fn new(plan: &'p Plan, options: Options, id_field: Option<&str>) -> Batch<'p> {
         Batch {
             plan,
+            keys: line::Keys::of(plan),
             options,
             id_field: id_field.map(str::to_string),
         }
@@ -143,7 +145,7 @@ impl<'p> Batch<'p> {
                 out,
             ));
         };
-        let (outcome, id) = match line::read(plan, text, id_field) {
+        let (outcome, id) = match line::read(plan, &self.keys, text, id_field) {
             Some(read) => {
                 let outcome = evaluate_decoded(plan, Ok(read.inputs), &self.options);
                 (outcome, read.id.map(Cow::Borrowed))

@@ -61,8 +61,14 @@ struct Share {
 }
 
 /// Evaluates a chunk on `threads` threads, each a contiguous share, and returns the shares
-/// in input order (`None` if a thread stopped unexpectedly).
-fn evaluate_chunk(chunk: &Chunk, threads: usize, batch: &Batch<'_>) -> Option<Vec<Share>> {
+/// in input order (`None` if a thread stopped unexpectedly). The calling thread does
+/// `meanwhile` as they run: reading the next chunk, writing the previous results.
+fn evaluate_chunk(
+    chunk: &Chunk,
+    threads: usize,
+    batch: &Batch<'_>,
+    meanwhile: impl FnOnce(),
+) -> Option<Vec<Share>> {
     let share = chunk.lines.len().div_ceil(threads.max(1)).max(1);
     let starts: Vec<usize> = (0..chunk.lines.len()).step_by(share).collect();
     let capacity = chunk.text.len() / starts.len().max(1);
@@ -88,8 +94,24 @@ fn evaluate_chunk(chunk: &Chunk, threads: usize, batch: &Batch<'_>) -> Option<Ve
                 })
             })
             .collect();
+        meanwhile();
         handles.into_iter().map(|h| h.join().ok()).collect()
     })
+}
+
+/// Writes evaluated shares in order, their messages on standard error, and counts them.
+fn write_shares(
+    shares: Vec<Share>,
+    writer: &mut impl Write,
+    tally: &mut Tally,
+    progress: &Progress,
+) -> std::io::Result<()> {
+    for share in shares {
+        tally.merge(&share.tally);
+        share.messages.iter().for_each(|m| progress.say(m));
+        writer.write_all(&share.records)?;
+    }
+    Ok(())
 }
 
 /// Where the results go: a file, or standard output for `-`.
@@ -169,40 +191,60 @@ pub fn run(req: &Request<'_>) -> u8 {
     let progress = Progress::start(size, req.output == Path::new("-"));
     let (mut io_time, mut eval_time) = (Duration::ZERO, Duration::ZERO);
     let mut tally = Tally::new(prog.plan());
-    let (mut chunk, mut next) = (Chunk::default(), 1);
+    let (mut current, mut ahead, mut next) = (Chunk::default(), Chunk::default(), 1);
+    let max = threads * CHUNK;
+    let mut read = read_chunk(&mut reader, max, &mut next, &mut current);
+    let mut pending = Vec::new();
     loop {
-        let tr = Instant::now();
-        let bytes = match read_chunk(&mut reader, threads * CHUNK, &mut next, &mut chunk) {
+        let bytes = match read {
             Ok(b) => b,
             Err(e) => {
+                // What was evaluated before the unreadable line is kept.
+                let _ = write_shares(pending, &mut writer, &mut tally, &progress);
+                let _ = writer.flush();
                 progress.finish();
                 eprintln!("erreur : ligne {next} : {}", io_words(&e));
                 return USAGE;
             }
         };
-        io_time += tr.elapsed();
-        if chunk.lines.is_empty() {
+        if current.lines.is_empty() {
             break;
         }
+        // While this chunk is evaluated, the next one is read and the last one written.
         let te = Instant::now();
-        let Some(shares) = evaluate_chunk(&chunk, threads, &batch) else {
+        let (mut written, mut io) = (Ok(()), Duration::ZERO);
+        read = Ok(0);
+        let shares = evaluate_chunk(&current, threads, &batch, || {
+            let t = Instant::now();
+            read = read_chunk(&mut reader, max, &mut next, &mut ahead);
+            written = write_shares(
+                std::mem::take(&mut pending),
+                &mut writer,
+                &mut tally,
+                &progress,
+            );
+            io = t.elapsed();
+        });
+        eval_time += te.elapsed();
+        io_time += io;
+        let Some(shares) = shares else {
             progress.finish();
             eprintln!("erreur : pol s'est arrêté de façon inattendue pendant l'évaluation du lot");
             return 3;
         };
-        eval_time += te.elapsed();
-        let tw = Instant::now();
-        for share in shares {
-            tally.merge(&share.tally);
-            share.messages.iter().for_each(|m| progress.say(m));
-            if writer.write_all(&share.records).is_err() {
-                progress.finish();
-                eprintln!("erreur : impossible d'écrire {}", output_name(req.output));
-                return USAGE;
-            }
+        if written.is_err() {
+            progress.finish();
+            eprintln!("erreur : impossible d'écrire {}", output_name(req.output));
+            return USAGE;
         }
-        io_time += tw.elapsed();
-        progress.advance(bytes, tally.dossiers);
+        pending = shares;
+        progress.advance(bytes, tally.dossiers + current.lines.len());
+        std::mem::swap(&mut current, &mut ahead);
+    }
+    if write_shares(pending, &mut writer, &mut tally, &progress).is_err() {
+        progress.finish();
+        eprintln!("erreur : impossible d'écrire {}", output_name(req.output));
+        return USAGE;
     }
     progress.finish();
     if writer.flush().is_err() {

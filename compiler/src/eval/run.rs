@@ -100,8 +100,8 @@ impl Coverage {
 type R<T> = Result<T, EvalError>;
 
 /// A field of a structure value.
-fn project(v: Value, i: u32) -> R<Value> {
-    match &v {
+fn project(v: &Value, i: u32) -> R<Value> {
+    match v {
         Value::Struct(fields) => match fields.get(i as usize) {
             Some(Value::Missing(path)) => Err(err(EvalErrorKind::MissingInput {
                 path: path.to_string(),
@@ -416,7 +416,7 @@ impl<'p> Evaluator<'p> {
                 .unwrap_or(Value::Bool(false)),
             PKind::EvalDate => Value::Date(self.date),
             PKind::Field(x, i) if self.steps.is_some() => self.field_noted(e, x, *i)?,
-            PKind::Field(x, i) => project(self.eval(x)?, *i)?,
+            PKind::Field(x, i) => self.field(x, *i)?,
             PKind::Not(x) => Value::Bool(!self.boolean(x)?),
             PKind::And(a, b) => Value::Bool(self.boolean(a)? && self.boolean(b)?),
             PKind::Or(a, b) => Value::Bool(self.boolean(a)? || self.boolean(b)?),
@@ -449,6 +449,23 @@ impl<'p> Evaluator<'p> {
         })
     }
 
+    /// A field of a local (`d.montant`) or of a definition already computed, read in place;
+    /// of anything else, of its value.
+    fn field(&mut self, x: &PExpr, i: u32) -> R<Value> {
+        let held = match x.kind {
+            PKind::Local(l) => self.locals.get(l as usize),
+            PKind::Slot(s) => match self.memo.get(s as usize) {
+                Some(Memo::Done(v)) => Some(v),
+                _ => None,
+            },
+            _ => None,
+        };
+        match held {
+            Some(v) => project(v, i),
+            None => project(&self.eval(x)?, i),
+        }
+    }
+
     /// A field read, recorded for explanations as `input.a.b` when it starts at an input.
     #[inline(never)]
     fn field_noted(&mut self, e: &PExpr, x: &PExpr, i: u32) -> R<Value> {
@@ -456,12 +473,12 @@ impl<'p> Evaluator<'p> {
             Some((slot, path)) => {
                 let mut v = self.value_unnoted(slot)?;
                 for i in &path {
-                    v = project(v, *i)?;
+                    v = project(&v, *i)?;
                 }
                 self.note_read(Read::Field(slot, path));
                 Ok(v)
             }
-            None => project(self.eval(x)?, i),
+            None => project(&self.eval(x)?, i),
         }
     }
 

@@ -5,24 +5,14 @@
 mod madi;
 mod prime_vert;
 mod small;
+#[path = "../support/mod.rs"]
+mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value as Json;
-
-pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-pub fn pol(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pol"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("pol se lance")
-}
+pub use support::{pol, repo};
 
 pub fn text(o: &Output) -> String {
     format!(

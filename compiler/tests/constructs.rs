@@ -279,6 +279,30 @@ règle plafonnée : argent = min(total, 1 000 $)
 }
 
 #[test]
+fn a_sum_over_a_comprehension_reports_an_element_s_error_before_its_own_overflow() {
+    // The elements are computed before they are added up: a missing amount in the third
+    // element is the error, even though the first two already overflow 28 digits. Folded as
+    // they come or from a list already built, the same error.
+    let src = "\
+structure Dépense :
+  montant : argent
+entrée dépenses : liste de Dépense
+règle total : argent = somme(d.montant pour chaque d dans dépenses)
+règle montants : liste de argent = [d.montant pour chaque d dans dépenses]
+règle total_de_la_liste : argent = somme(montants)
+";
+    assert_clean(src);
+    let huge = json!({"montant": "79228162514264337593543950335"});
+    for rule in ["total", "total_de_la_liste"] {
+        let missing = json!({"dépenses": [huge, huge, {}]});
+        let e = eval(src, missing, "2025-06-01", rule).unwrap_err();
+        assert_eq!(e[0], "pol::dossier::entrée_manquante", "{rule}: {e:?}");
+        let e = eval(src, json!({"dépenses": [huge, huge]}), "2025-06-01", rule).unwrap_err();
+        assert_eq!(e[0], "pol::éval::dépassement", "{rule}: {e:?}");
+    }
+}
+
+#[test]
 fn membership_in_a_list_of_variants() {
     let src = format!("{ENUM}entrée p : Pratique\nrègle pesticides : booléen = p dans [désherbage, lutte_biologique]\n");
     assert_clean(&src);

@@ -75,6 +75,70 @@ pub const MAX_RANGE: i64 = 10_000;
 /// The longest chain of definitions computed one inside the other.
 pub const MAX_CHAIN: u32 = 256;
 
+/// What `minimum`, `maximum`, `somme`, `nombre`, `tous` and `existe` make of their
+/// elements, taken one at a time.
+enum Fold {
+    Best(Option<Value>),
+    Sum(Decimal),
+    Count(u64),
+    All(bool),
+    Any(bool),
+}
+
+impl Fold {
+    fn of(b: Builtin) -> Option<Fold> {
+        Some(match b {
+            Builtin::Min | Builtin::Max => Fold::Best(None),
+            Builtin::Sum => Fold::Sum(Decimal::ZERO),
+            Builtin::Count => Fold::Count(0),
+            Builtin::All => Fold::All(true),
+            Builtin::Any => Fold::Any(false),
+            _ => return None,
+        })
+    }
+
+    fn add(&mut self, b: Builtin, v: Value) -> R<()> {
+        match self {
+            Fold::Best(best) => {
+                *best = Some(match best.take() {
+                    None => v,
+                    // On a tie, the minimum keeps the first and the maximum takes the last.
+                    Some(cur) if (b == Builtin::Min) == compare(BinOp::Lt, &v, &cur)? => v,
+                    Some(cur) => cur,
+                });
+            }
+            Fold::Sum(acc) => {
+                if let Value::Num(d) = v {
+                    *acc = exact_sum(*acc, d).ok_or_else(|| err(EvalErrorKind::Overflow))?;
+                }
+            }
+            Fold::Count(n) => *n += 1,
+            Fold::All(all) => *all &= v.as_bool().unwrap_or(false),
+            Fold::Any(any) => *any |= v.as_bool().unwrap_or(false),
+        }
+        Ok(())
+    }
+
+    fn finish(self, b: Builtin) -> R<Value> {
+        Ok(match self {
+            Fold::Best(Some(v)) => v,
+            Fold::Best(None) => {
+                return Err(err(EvalErrorKind::EmptyList {
+                    function: if b == Builtin::Min {
+                        "minimum"
+                    } else {
+                        "maximum"
+                    },
+                }))
+            }
+            Fold::Sum(acc) => Value::Num(acc),
+            Fold::Count(n) => Value::Num(Decimal::from(n)),
+            Fold::All(all) => Value::Bool(all),
+            Fold::Any(any) => Value::Bool(any),
+        })
+    }
+}
+
 /// What a set of evaluations exercised.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Coverage {
@@ -568,10 +632,23 @@ impl<'p> Evaluator<'p> {
 
     /// `body pour chaque x dans list [si filter]`.
     fn comprehension(&mut self, list: &PExpr, filter: Option<&PExpr>, body: &PExpr) -> R<Value> {
+        let mut out = Vec::new();
+        self.each_element(list, filter, body, &mut |v| out.push(v))?;
+        Ok(Value::List(out.into()))
+    }
+
+    /// Each element of `body pour chaque x dans list [si filter]`, in order, handed to `sink`;
+    /// the first error stops.
+    fn each_element(
+        &mut self,
+        list: &PExpr,
+        filter: Option<&PExpr>,
+        body: &PExpr,
+        sink: &mut dyn FnMut(Value),
+    ) -> R<()> {
         let Value::List(items) = self.eval(list)? else {
-            return Ok(Value::List(Vec::new().into()));
+            return Ok(());
         };
-        let mut out = Vec::with_capacity(items.len());
         for item in items.iter() {
             self.locals.push(item.clone());
             let keep = match filter {
@@ -585,63 +662,68 @@ impl<'p> Evaluator<'p> {
             };
             self.locals.pop();
             if let Some(v) = r? {
-                out.push(v);
+                sink(v);
             }
         }
-        Ok(Value::List(out.into()))
+        Ok(())
+    }
+
+    /// A fold over a comprehension's elements. An error of an element comes first, as when
+    /// the list is built before it is folded; the fold's own error (an overflow) after.
+    fn fold_elements(
+        &mut self,
+        b: Builtin,
+        mut fold: Fold,
+        list: &PExpr,
+        filter: Option<&PExpr>,
+        body: &PExpr,
+    ) -> R<Value> {
+        let mut late = None;
+        self.each_element(list, filter, body, &mut |v| {
+            if late.is_none() {
+                late = fold.add(b, v).err();
+            }
+        })?;
+        match late {
+            Some(e) => Err(e),
+            None => fold.finish(b),
+        }
     }
 
     #[inline(never)]
     fn builtin(&mut self, b: Builtin, args: &[PExpr]) -> R<Value> {
+        // Over a comprehension, the elements are folded as they come, without the list.
+        if let (
+            Some(fold),
+            [PExpr {
+                kind: PKind::Comprehension { list, filter, body },
+                ..
+            }],
+        ) = (Fold::of(b), args)
+        {
+            return self.fold_elements(b, fold, list, filter.as_deref(), body);
+        }
         let mut vals = Vec::with_capacity(args.len());
         for a in args {
             vals.push(self.eval(a)?);
         }
-        let items: &[Value] = match vals.as_slice() {
-            [Value::List(l)] => l,
-            all => all,
-        };
         Ok(match b {
-            Builtin::Min | Builtin::Max => {
-                let mut best: Option<&Value> = None;
+            Builtin::Min
+            | Builtin::Max
+            | Builtin::Sum
+            | Builtin::Count
+            | Builtin::All
+            | Builtin::Any => {
+                let items: &[Value] = match vals.as_slice() {
+                    [Value::List(l)] => l,
+                    all => all,
+                };
+                let mut fold = Fold::of(b).unwrap_or(Fold::Count(0));
                 for v in items {
-                    best = Some(match best {
-                        None => v,
-                        Some(cur) => {
-                            let less = compare(BinOp::Lt, v, cur)?;
-                            if (b == Builtin::Min) == less {
-                                v
-                            } else {
-                                cur
-                            }
-                        }
-                    });
+                    fold.add(b, v.clone())?;
                 }
-                match best {
-                    Some(v) => v.clone(),
-                    None => {
-                        return Err(err(EvalErrorKind::EmptyList {
-                            function: if b == Builtin::Min {
-                                "minimum"
-                            } else {
-                                "maximum"
-                            },
-                        }))
-                    }
-                }
+                fold.finish(b)?
             }
-            Builtin::Sum => {
-                let mut acc = Decimal::ZERO;
-                for v in items {
-                    if let Value::Num(d) = v {
-                        acc = exact_sum(acc, *d).ok_or_else(|| err(EvalErrorKind::Overflow))?;
-                    }
-                }
-                Value::Num(acc)
-            }
-            Builtin::Count => Value::Num(Decimal::from(items.len() as u64)),
-            Builtin::All => Value::Bool(items.iter().all(|v| v.as_bool().unwrap_or(false))),
-            Builtin::Any => Value::Bool(items.iter().any(|v| v.as_bool().unwrap_or(false))),
             Builtin::Round | Builtin::RoundDown | Builtin::RoundUp => {
                 let x = vals.first().and_then(Value::as_num).unwrap_or_default();
                 let places = vals.get(1).and_then(Value::as_num).unwrap_or_default();

@@ -7,8 +7,11 @@
 //! 500 lines, each importing the previous one and every rule using a rule of it, as policies
 //! do). Three scenarios: a value edited in the shipped policies, a rule's body edited in the
 //! middle of the generated workspace (its dependents in ten files), and a rule typed there
-//! character by character (one `didChange` per character, accents included). Prints p50 and
-//! p95 of each (`N` sets the number of edits, 200 by default).
+//! character by character (one `didChange` per character, accents included). Then the same
+//! workspace as one file of 10 000 lines, and the three with the requests VS Code sends after
+//! each keystroke (semantic tokens, code lenses, symbols, folding ranges, inlay hints): edit to
+//! diagnostics, and edit to the last answer. Prints p50 and p95 of each (`N` sets the number
+//! of edits, 200 by default).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -120,7 +123,7 @@ fn measure(root: &Path, file: &Path, line: u32, bodies: [&str; 2], n: usize) -> 
         cur_len = body.chars().map(char::len_utf16).sum();
         change
     });
-    time_edits(root, file, &text, edits.collect())
+    time_edits(root, file, &text, edits.collect(), false).0
 }
 
 /// Times typing `typed` at the start of line `line` of `file`, one character per edit, then
@@ -142,16 +145,63 @@ fn measure_typing(root: &Path, file: &Path, line: u32, typed: &str, n: usize) ->
         }
     }
     edits.truncate(n);
-    time_edits(root, file, &text, edits)
+    time_edits(root, file, &text, edits, false).0
 }
 
-/// Opens `file` and times each change, from sending it to the diagnostics of `file`.
-fn time_edits(root: &Path, file: &Path, text: &str, changes: Vec<Value>) -> Vec<f64> {
+/// Times `n` edits of line `line` (alternating two bodies) with the editor's usual requests
+/// after each: edit to diagnostics, and edit to the last answer.
+fn measure_with_requests(
+    root: &Path,
+    file: &Path,
+    line: u32,
+    bodies: [&str; 2],
+    n: usize,
+) -> (Vec<f64>, Vec<f64>) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let mut cur_len = text
+        .lines()
+        .nth(line as usize)
+        .unwrap()
+        .chars()
+        .map(char::len_utf16)
+        .sum::<usize>();
+    let edits = (0..n)
+        .map(|i| {
+            let body = bodies[i % 2];
+            let change = json!({"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": cur_len}}, "text": body});
+            cur_len = body.chars().map(char::len_utf16).sum();
+            change
+        })
+        .collect();
+    time_edits(root, file, &text, edits, true)
+}
+
+/// What an editor asks after each keystroke, as VS Code does for a visible document.
+const AFTER_EACH_EDIT: &[&str] = &[
+    "textDocument/semanticTokens/full",
+    "textDocument/codeLens",
+    "textDocument/documentSymbol",
+    "textDocument/foldingRange",
+    "textDocument/inlayHint",
+];
+
+/// Opens `file` and times each change, from sending it to the diagnostics of `file`. With
+/// `requests`, the editor's usual requests follow each change, and the second list holds
+/// the time until the last of their answers.
+fn time_edits(
+    root: &Path,
+    file: &Path,
+    text: &str,
+    changes: Vec<Value>,
+    requests: bool,
+) -> (Vec<f64>, Vec<f64>) {
     let mut s = Server::start(root);
     let u = uri(file);
     s.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": u, "languageId": "pol", "version": 1, "text": text}}}));
     s.drain();
-    let mut times = Vec::with_capacity(changes.len());
+    let lines = text.lines().count() as u32;
+    let (mut times, mut answered) = (Vec::with_capacity(changes.len()), Vec::new());
+    let mut next_id = 1000;
     for (i, change) in changes.into_iter().enumerate() {
         let t = Instant::now();
         s.send(
@@ -160,15 +210,42 @@ fn time_edits(root: &Path, file: &Path, text: &str, changes: Vec<Value>) -> Vec<
                 "contentChanges": [change]
             }}),
         );
-        s.wait(|m| {
-            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(u)
-        });
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        let ids: Vec<u64> = if requests {
+            AFTER_EACH_EDIT
+                .iter()
+                .map(|method| {
+                    next_id += 1;
+                    let mut params = json!({"textDocument": {"uri": u}});
+                    if *method == "textDocument/inlayHint" {
+                        params["range"] = json!({"start": {"line": 0, "character": 0}, "end": {"line": lines, "character": 0}});
+                    }
+                    s.send(json!({"jsonrpc": "2.0", "id": next_id, "method": method, "params": params}));
+                    next_id
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut pending: std::collections::BTreeSet<u64> = ids.iter().copied().collect();
+        let mut diagnosed = None;
+        while diagnosed.is_none() || !pending.is_empty() {
+            let m = s.wait(|_| true);
+            if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(u) {
+                diagnosed.get_or_insert(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            if let Some(id) = m["id"].as_u64() {
+                pending.remove(&id);
+            }
+        }
+        times.push(diagnosed.unwrap_or_default());
+        if requests {
+            answered.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
         // Let every publication of this edit arrive before the next one.
         s.drain();
     }
     s.stop();
-    times
+    (times, answered)
 }
 
 fn report(label: &str, mut t: Vec<f64>) {
@@ -212,6 +289,24 @@ fn generated_workspace() -> (tempfile::TempDir, PathBuf) {
     }
     let dir_path = std::fs::canonicalize(dir.path()).unwrap();
     (dir, dir_path)
+}
+
+/// The generated workspace's twenty modules as one file of about 10 000 lines.
+fn generated_single_file() -> (tempfile::TempDir, PathBuf) {
+    let (keep, root) = generated_workspace();
+    let dir = root.join("policies/gros");
+    let mut all = String::new();
+    for f in 0..20 {
+        let text = std::fs::read_to_string(dir.join(format!("module_{f}.pol"))).unwrap();
+        all.extend(
+            text.lines()
+                .filter(|l| !l.starts_with("importer"))
+                .map(|l| format!("{l}\n")),
+        );
+        std::fs::remove_file(dir.join(format!("module_{f}.pol"))).unwrap();
+    }
+    std::fs::write(dir.join("tout.pol"), all).unwrap();
+    (keep, root)
 }
 
 fn main() {
@@ -277,4 +372,57 @@ fn main() {
             n,
         ),
     );
+    let (_keep_one, one) = generated_single_file();
+    let big = one.join("policies/gros/tout.pol");
+    let big_text = std::fs::read_to_string(&big).unwrap();
+    let line = big_text
+        .lines()
+        .position(|l| l.starts_with("règle r_10_50 "))
+        .unwrap() as u32;
+    report(
+        &format!("un seul fichier de {} lignes", big_text.lines().count()),
+        measure(
+            &one,
+            &big,
+            line,
+            [
+                "règle r_10_50 : argent = montant_10 × 50 % + r_9_50 + 1 $",
+                "règle r_10_50 : argent = montant_10 × 50 % + r_9_50 + 2 $",
+            ],
+            n,
+        ),
+    );
+    // As VS Code asks after each keystroke: tokens, lenses, symbols, folding, inlay hints.
+    let with_requests = |label: &str, root: &Path, file: &Path, marker: &str, bodies: [&str; 2]| {
+        let line = std::fs::read_to_string(file)
+            .unwrap()
+            .lines()
+            .position(|l| l.starts_with(marker))
+            .unwrap() as u32;
+        let (diagnostics, answered) = measure_with_requests(root, file, line, bodies, n);
+        report(
+            &format!("{label}, avec les requêtes de l'éditeur : diagnostics"),
+            diagnostics,
+        );
+        report(
+            &format!("{label}, avec les requêtes de l'éditeur : toutes les réponses"),
+            answered,
+        );
+    };
+    with_requests(
+        "policies/ (Prime-Vert)",
+        &repo,
+        &pv,
+        "règle plafond_par_demandeur",
+        [
+            "règle plafond_par_demandeur : argent = 40 000 $",
+            "règle plafond_par_demandeur : argent = 40 001 $",
+        ],
+    );
+    let bodies = [
+        "règle r_10_50 : argent = montant_10 × 50 % + r_9_50 + 1 $",
+        "règle r_10_50 : argent = montant_10 × 50 % + r_9_50 + 2 $",
+    ];
+    with_requests("espace généré", &root, &file, "règle r_10_50 ", bodies);
+    with_requests("un seul fichier", &one, &big, "règle r_10_50 ", bodies);
 }

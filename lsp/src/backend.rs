@@ -43,8 +43,9 @@ struct State {
     /// The dossier chosen with « Évaluer ce dossier », and its evaluation (with the generation
     /// it was computed at).
     active: Option<(PathBuf, u64, Option<ide::DossierRun>)>,
-    /// Golden dossiers evaluated for code lenses, at a generation.
-    golden: Option<(u64, Vec<ide::DossierRun>)>,
+    /// Golden dossiers evaluated for code lenses, at a generation (shared with the snapshots
+    /// that compute lenses off the lock).
+    golden: Option<(u64, std::sync::Arc<Vec<ide::DossierRun>>)>,
     /// Policy files that could not be read when the workspace was loaded (told once).
     unreadable: Vec<String>,
     /// Whether the editor lets the server register a file watcher.
@@ -90,6 +91,7 @@ impl Backend {
             policies: st.policies.clone(),
             generation: st.generation,
             spelling: st.spelling.clone(),
+            golden: st.golden.clone(),
             ..State::default()
         });
         let job = tokio::task::spawn_blocking(move || {

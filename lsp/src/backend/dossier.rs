@@ -1,6 +1,7 @@
 //! Golden dossiers: the code lenses, the active dossier and its evaluation command.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use pol_compiler::check::scope::DefKind;
 use pol_compiler::ide;
@@ -46,105 +47,122 @@ impl Backend {
     }
 
     /// Every golden dossier of the workspace, evaluated once per generation.
-    pub(super) fn golden_runs(st: &mut State) -> &[ide::DossierRun] {
-        let fresh = st.golden.as_ref().is_some_and(|(g, _)| *g == st.generation);
-        if !fresh {
-            let mut runs = Vec::new();
-            if let Some(db) = st.db.as_ref() {
-                for f in Self::golden_files(st) {
-                    let text = Self::document_text(st, &f);
-                    if let Some(Ok(run)) = text.map(|t| ide::run_dossier(db, &t)) {
-                        runs.push(run);
-                    }
+    pub(super) fn golden_runs(st: &mut State) -> Arc<Vec<ide::DossierRun>> {
+        if let Some((g, runs)) = &st.golden {
+            if *g == st.generation {
+                return runs.clone();
+            }
+        }
+        let mut runs = Vec::new();
+        if let Some(db) = st.db.as_ref() {
+            for f in Self::golden_files(st) {
+                let text = Self::document_text(st, &f);
+                if let Some(Ok(run)) = text.map(|t| ide::run_dossier(db, &t)) {
+                    runs.push(run);
                 }
             }
-            st.golden = Some((st.generation, runs));
         }
-        st.golden.as_ref().map(|(_, r)| r.as_slice()).unwrap_or(&[])
+        let runs = Arc::new(runs);
+        st.golden = Some((st.generation, runs.clone()));
+        runs
     }
 }
 
+/// The lenses of a document. A golden dossier gets « Évaluer ce dossier »; a policy file,
+/// on each rule, condition and decision, how many golden dossiers exercise it. Those are
+/// computed on a snapshot, off the lock, and the next edit cancels them.
 pub(super) async fn code_lens(
     this: &Backend,
     params: CodeLensParams,
 ) -> Result<Option<Vec<CodeLens>>> {
     let uri = params.text_document.uri;
-    Ok(this.with_state(|st| {
-        let path = uri_path(&uri)?;
-        let top = Range::default();
-        if path.extension().is_some_and(|e| e == "json") {
-            let title = match &st.active {
-                Some((p, _, _)) if *p == path => "Dossier actif — réévaluer".to_string(),
-                _ => "Évaluer ce dossier".to_string(),
-            };
-            return Some(vec![CodeLens {
-                range: top,
-                command: Some(Command {
-                    title,
-                    command: EVALUATE_COMMAND.into(),
-                    arguments: Some(vec![serde_json::Value::String(uri.to_string())]),
-                }),
-                data: None,
-            }]);
+    let Some(path) = uri_path(&uri) else {
+        return Ok(None);
+    };
+    if path.extension().is_some_and(|e| e == "json") {
+        return Ok(Some(this.with_state(|st| dossier_lens(st, &uri, &path))));
+    }
+    let computed = this
+        .read(move |st| {
+            let lenses = policy_lenses(st, &uri)?;
+            Some((lenses, st.golden.clone()))
+        })
+        .await?;
+    let Some((lenses, golden)) = computed else {
+        return Ok(None);
+    };
+    // Keep the evaluations for the next request, unless an edit came meanwhile.
+    if let Some((generation, runs)) = golden {
+        this.with_state(|st| {
+            if st.generation == generation {
+                st.golden = Some((generation, runs));
+            }
+        });
+    }
+    Ok(Some(lenses))
+}
+
+/// The lens of a golden dossier: make it the active one, or evaluate it again.
+fn dossier_lens(st: &State, uri: &Uri, path: &Path) -> Vec<CodeLens> {
+    let title = match &st.active {
+        Some((p, _, _)) if p == path => "Dossier actif — réévaluer".to_string(),
+        _ => "Évaluer ce dossier".to_string(),
+    };
+    vec![CodeLens {
+        range: Range::default(),
+        command: Some(Command {
+            title,
+            command: EVALUATE_COMMAND.into(),
+            arguments: Some(vec![serde_json::Value::String(uri.to_string())]),
+        }),
+        data: None,
+    }]
+}
+
+/// The lenses of a policy file: the impact of the edits on the programme line, and on each
+/// rule, condition and decision the number of golden dossiers that exercise it.
+fn policy_lenses(st: &mut State, uri: &Uri) -> Option<Vec<CodeLens>> {
+    let (file, path) = Backend::file_at(st, uri)?;
+    let symbols = ide::symbols(st.db.as_ref()?, file);
+    let text = file.text(st.db.as_ref()?).clone();
+    let editor = st.open.get(&path).cloned();
+    let runs = Backend::golden_runs(st);
+    let idx = LineIndex::mapped(&text, editor.as_deref());
+    let lens = |s: &ide::Symbol, title: String, command: &str, arguments| CodeLens {
+        range: idx.range(s.name_span.start as usize, s.name_span.end as usize),
+        command: Some(Command {
+            title,
+            command: command.into(),
+            arguments,
+        }),
+        data: None,
+    };
+    let uri_arg = || Some(vec![serde_json::Value::String(uri.to_string())]);
+    let mut out = Vec::new();
+    for s in &symbols {
+        match s.kind {
+            DefKind::Programme => out.push(lens(
+                s,
+                "Impact de la modification".into(),
+                super::impact::IMPACT_COMMAND,
+                uri_arg(),
+            )),
+            DefKind::Rule | DefKind::Condition | DefKind::Decision => {
+                let n = runs
+                    .iter()
+                    .filter(|r| r.files.contains(&file) && r.exercised.contains(&s.name))
+                    .count();
+                let title = match n {
+                    0 => "aucun dossier doré".into(),
+                    1 => "1 dossier doré".into(),
+                    n => format!("{n} dossiers dorés"),
+                };
+                out.push(lens(s, title, "", None));
+            }
+            _ => {}
         }
-        let (file, path) = Backend::file_at(st, &uri)?;
-        let symbols = ide::symbols(st.db.as_ref()?, file);
-        let text = file.text(st.db.as_ref()?).clone();
-        let editor = st.open.get(&path).cloned();
-        let runs = Backend::golden_runs(st);
-        let idx = LineIndex::mapped(&text, editor.as_deref());
-        // On the programme line: what the edits change for the golden dossiers.
-        let impact = symbols
-            .iter()
-            .filter(|s| s.kind == DefKind::Programme)
-            .map(|s| CodeLens {
-                range: idx.range(s.name_span.start as usize, s.name_span.end as usize),
-                command: Some(Command {
-                    title: "Impact de la modification".into(),
-                    command: super::impact::IMPACT_COMMAND.into(),
-                    arguments: Some(vec![serde_json::Value::String(uri.to_string())]),
-                }),
-                data: None,
-            })
-            .collect::<Vec<_>>();
-        Some(
-            impact
-                .into_iter()
-                .chain(
-                    symbols
-                        .into_iter()
-                        .filter(|s| {
-                            matches!(
-                                s.kind,
-                                DefKind::Rule | DefKind::Condition | DefKind::Decision
-                            )
-                        })
-                        .map(|s| {
-                            let n = runs
-                                .iter()
-                                .filter(|r| {
-                                    r.files.contains(&file) && r.exercised.contains(&s.name)
-                                })
-                                .count();
-                            CodeLens {
-                                range: idx
-                                    .range(s.name_span.start as usize, s.name_span.end as usize),
-                                command: Some(Command {
-                                    title: match n {
-                                        0 => "aucun dossier doré".into(),
-                                        1 => "1 dossier doré".into(),
-                                        n => format!("{n} dossiers dorés"),
-                                    },
-                                    command: String::new(),
-                                    arguments: None,
-                                }),
-                                data: None,
-                            }
-                        }),
-                )
-                .collect(),
-        )
-    }))
+    }
+    Some(out)
 }
 
 pub(super) async fn execute_command(

@@ -106,24 +106,30 @@ impl Server {
     }
 }
 
-/// Times `n` edits of the line `line` of `file` (alternating two bodies), in milliseconds.
-fn measure(root: &Path, file: &Path, line: u32, bodies: [&str; 2], n: usize) -> Vec<f64> {
-    let text = std::fs::read_to_string(file).unwrap();
-    let old_len = text
+/// `n` edits replacing line `line` of `text`, alternating two bodies.
+fn alternating_edits(text: &str, line: u32, bodies: [&str; 2], n: usize) -> Vec<Value> {
+    let mut cur_len = text
         .lines()
         .nth(line as usize)
         .unwrap()
         .chars()
         .map(char::len_utf16)
         .sum::<usize>();
-    let mut cur_len = old_len;
-    let edits = (0..n).map(|i| {
-        let body = bodies[i % 2];
-        let change = json!({"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": cur_len}}, "text": body});
-        cur_len = body.chars().map(char::len_utf16).sum();
-        change
-    });
-    time_edits(root, file, &text, edits.collect(), false).0
+    (0..n)
+        .map(|i| {
+            let body = bodies[i % 2];
+            let change = json!({"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": cur_len}}, "text": body});
+            cur_len = body.chars().map(char::len_utf16).sum();
+            change
+        })
+        .collect()
+}
+
+/// Times `n` edits of the line `line` of `file` (alternating two bodies), in milliseconds.
+fn measure(root: &Path, file: &Path, line: u32, bodies: [&str; 2], n: usize) -> Vec<f64> {
+    let text = std::fs::read_to_string(file).unwrap();
+    let edits = alternating_edits(&text, line, bodies, n);
+    time_edits(root, file, &text, edits, false).0
 }
 
 /// Times typing `typed` at the start of line `line` of `file`, one character per edit, then
@@ -158,21 +164,7 @@ fn measure_with_requests(
     n: usize,
 ) -> (Vec<f64>, Vec<f64>) {
     let text = std::fs::read_to_string(file).unwrap();
-    let mut cur_len = text
-        .lines()
-        .nth(line as usize)
-        .unwrap()
-        .chars()
-        .map(char::len_utf16)
-        .sum::<usize>();
-    let edits = (0..n)
-        .map(|i| {
-            let body = bodies[i % 2];
-            let change = json!({"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": cur_len}}, "text": body});
-            cur_len = body.chars().map(char::len_utf16).sum();
-            change
-        })
-        .collect();
+    let edits = alternating_edits(&text, line, bodies, n);
     time_edits(root, file, &text, edits, true)
 }
 

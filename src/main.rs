@@ -85,7 +85,7 @@ enum Command {
         /// Le dossier JSON (dossier doré ou objet des entrées).
         #[arg(value_name = "DOSSIER.json", required_unless_present = "lot")]
         dossier: Option<PathBuf>,
-        /// Évalue un lot : un objet d'entrées JSON par ligne (JSON Lines).
+        /// Évalue un lot : un objet d'entrées JSON par ligne (JSON Lines ; - : l'entrée standard).
         #[arg(long, value_name = "ENTRÉES.jsonl", conflicts_with_all = ["dossier", "expliquer", "format"], requires_all = ["sortie", "date"])]
         lot: Option<PathBuf>,
         /// Avec --lot : le fichier des résultats, une ligne par dossier, dans l'ordre (- : la sortie standard).

@@ -349,3 +349,52 @@ fn a_progress_bar_shows_when_standard_error_is_a_terminal() {
         6000
     );
 }
+
+#[test]
+fn dossiers_can_come_from_standard_input() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        line_of("1.1-06-minimum-500-manque-un-cent.json", "b"),
+        line_of("1.1-01-desherbage-taux-de-base.json", "a"),
+    ];
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pol"))
+        .args([
+            "eval",
+            &policy(),
+            "--lot",
+            "-",
+            "--sortie",
+            "-",
+            "--date",
+            "2025-06-01",
+            "--identifiant",
+            "id",
+        ])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("pol se lance");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(lines.join("\n").as_bytes()).unwrap();
+    drop(stdin);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let records: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // In input order: 1.1-06 is refused under the 500 $ minimum, 1.1-01 gets 5 000 $.
+    assert_eq!(records[0]["id"], "b");
+    assert_eq!(records[0]["admissible"], false);
+    assert_eq!(records[1]["id"], "a");
+    assert_eq!(records[1]["aide"], "5000.00");
+    assert!(
+        stderr(&o).contains("2 dossiers évalués en "),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("-").exists());
+}

@@ -114,13 +114,35 @@ fn write_shares(
     Ok(())
 }
 
+/// Where the dossiers come from: a file, or standard input for `-`; and their size in bytes
+/// when it is known (for the progress bar).
+fn open_input(input: &Path) -> Result<(Box<dyn std::io::Read>, Option<u64>), u8> {
+    if input == Path::new("-") {
+        return Ok((Box::new(std::io::stdin().lock()), None));
+    }
+    match std::fs::File::open(input) {
+        Ok(f) => {
+            let size = f.metadata().ok().map(|m| m.len());
+            Ok((Box::new(f), size))
+        }
+        Err(e) => {
+            eprintln!(
+                "erreur : impossible de lire « {} » : {}",
+                input.display(),
+                io_words(&e)
+            );
+            Err(USAGE)
+        }
+    }
+}
+
 /// Where the results go: a file, or standard output for `-`.
 fn open_output(input: &Path, output: &Path) -> Result<Box<dyn Write>, u8> {
     if output == Path::new("-") {
         return Ok(Box::new(std::io::stdout().lock()));
     }
     // Writing the results over the dossiers would destroy them before they are read.
-    if same_file(input, output) {
+    if input != Path::new("-") && same_file(input, output) {
         eprintln!(
             "erreur : --sortie « {} » est le fichier des dossiers (--lot) : choisissez un autre fichier de résultats",
             output.display()
@@ -168,19 +190,11 @@ pub fn run(req: &Request<'_>) -> u8 {
     };
     let batch = Batch::new(prog.plan(), Options::at(date), req.id_field);
     let setup = t0.elapsed();
-    let file = match std::fs::File::open(req.input) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!(
-                "erreur : impossible de lire « {} » : {}",
-                req.input.display(),
-                io_words(&e)
-            );
-            return USAGE;
-        }
+    let (input, size) = match open_input(req.input) {
+        Ok(opened) => opened,
+        Err(code) => return code,
     };
-    let size = file.metadata().map_or(0, |m| m.len());
-    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut reader = BufReader::with_capacity(1 << 20, input);
     let mut writer = match open_output(req.input, req.output) {
         Ok(w) => BufWriter::with_capacity(1 << 20, w),
         Err(code) => return code,

@@ -17,15 +17,18 @@ pub struct Progress {
 }
 
 impl Progress {
-    pub fn start(size: u64, results_on_stdout: bool) -> Progress {
+    /// A bar over `size` bytes; without a size (standard input), a spinner with the count.
+    pub fn start(size: Option<u64>, results_on_stdout: bool) -> Progress {
         let shown = std::io::stderr().is_terminal()
             && !(results_on_stdout && std::io::stdout().is_terminal());
         let bar = shown.then(|| {
-            let bar = ProgressBar::with_draw_target(Some(size), ProgressDrawTarget::stderr());
-            let style = ProgressStyle::with_template(
-                "{bar:30.cyan/blue} {percent:>3} % · {msg} · reste {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            let bar = ProgressBar::with_draw_target(size, ProgressDrawTarget::stderr());
+            let template = match size {
+                Some(_) => "{bar:30.cyan/blue} {percent:>3} % · {msg} · reste {eta}",
+                None => "{spinner} {msg} · depuis {elapsed}",
+            };
+            let style = ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style.progress_chars("█▉▊▋▌▍▎▏ "));
             bar
         });

@@ -1,16 +1,17 @@
 //! The evaluator: lazy, exact, memoised per dossier, with an optional trace for
 //! explanations. It never panics: every failure is an `EvalError`.
 
-use chrono::{Datelike, NaiveDate};
-use rust_decimal::{Decimal, RoundingStrategy};
+use chrono::NaiveDate;
 
-use super::arith::{arith, compare, exact_sum, values_equal};
+use super::arith::{arith, compare, values_equal};
 use super::error::{EvalError, EvalErrorKind};
 use super::plan::{Body, PCell, PExpr, PKind, Plan, Slot};
 use super::value::{RtTy, Shown, Value};
 use crate::check::scope::DefKind;
 use crate::syntax::ast::BinOp;
-use crate::types::{Builtin, Duration};
+use crate::types::Duration;
+
+mod builtins;
 
 #[derive(Clone, Debug)]
 enum Memo {
@@ -74,70 +75,6 @@ pub const MAX_RANGE: i64 = 10_000;
 
 /// The longest chain of definitions computed one inside the other.
 pub const MAX_CHAIN: u32 = 256;
-
-/// What `minimum`, `maximum`, `somme`, `nombre`, `tous` and `existe` make of their
-/// elements, taken one at a time.
-enum Fold {
-    Best(Option<Value>),
-    Sum(Decimal),
-    Count(u64),
-    All(bool),
-    Any(bool),
-}
-
-impl Fold {
-    fn of(b: Builtin) -> Option<Fold> {
-        Some(match b {
-            Builtin::Min | Builtin::Max => Fold::Best(None),
-            Builtin::Sum => Fold::Sum(Decimal::ZERO),
-            Builtin::Count => Fold::Count(0),
-            Builtin::All => Fold::All(true),
-            Builtin::Any => Fold::Any(false),
-            _ => return None,
-        })
-    }
-
-    fn add(&mut self, b: Builtin, v: Value) -> R<()> {
-        match self {
-            Fold::Best(best) => {
-                *best = Some(match best.take() {
-                    None => v,
-                    // On a tie, the minimum keeps the first and the maximum takes the last.
-                    Some(cur) if (b == Builtin::Min) == compare(BinOp::Lt, &v, &cur)? => v,
-                    Some(cur) => cur,
-                });
-            }
-            Fold::Sum(acc) => {
-                if let Value::Num(d) = v {
-                    *acc = exact_sum(*acc, d).ok_or_else(|| err(EvalErrorKind::Overflow))?;
-                }
-            }
-            Fold::Count(n) => *n += 1,
-            Fold::All(all) => *all &= v.as_bool().unwrap_or(false),
-            Fold::Any(any) => *any |= v.as_bool().unwrap_or(false),
-        }
-        Ok(())
-    }
-
-    fn finish(self, b: Builtin) -> R<Value> {
-        Ok(match self {
-            Fold::Best(Some(v)) => v,
-            Fold::Best(None) => {
-                return Err(err(EvalErrorKind::EmptyList {
-                    function: if b == Builtin::Min {
-                        "minimum"
-                    } else {
-                        "maximum"
-                    },
-                }))
-            }
-            Fold::Sum(acc) => Value::Num(acc),
-            Fold::Count(n) => Value::Num(Decimal::from(n)),
-            Fold::All(all) => Value::Bool(all),
-            Fold::Any(any) => Value::Bool(any),
-        })
-    }
-}
 
 /// What a set of evaluations exercised.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -666,123 +603,6 @@ impl<'p> Evaluator<'p> {
             }
         }
         Ok(())
-    }
-
-    /// A fold over a comprehension's elements. An error of an element comes first, as when
-    /// the list is built before it is folded; the fold's own error (an overflow) after.
-    fn fold_elements(
-        &mut self,
-        b: Builtin,
-        mut fold: Fold,
-        list: &PExpr,
-        filter: Option<&PExpr>,
-        body: &PExpr,
-    ) -> R<Value> {
-        let mut late = None;
-        self.each_element(list, filter, body, &mut |v| {
-            if late.is_none() {
-                late = fold.add(b, v).err();
-            }
-        })?;
-        match late {
-            Some(e) => Err(e),
-            None => fold.finish(b),
-        }
-    }
-
-    #[inline(never)]
-    fn builtin(&mut self, b: Builtin, args: &[PExpr]) -> R<Value> {
-        // Over a comprehension, the elements are folded as they come, without the list.
-        if let (
-            Some(fold),
-            [PExpr {
-                kind: PKind::Comprehension { list, filter, body },
-                ..
-            }],
-        ) = (Fold::of(b), args)
-        {
-            return self.fold_elements(b, fold, list, filter.as_deref(), body);
-        }
-        let mut vals = Vec::with_capacity(args.len());
-        for a in args {
-            vals.push(self.eval(a)?);
-        }
-        Ok(match b {
-            Builtin::Min
-            | Builtin::Max
-            | Builtin::Sum
-            | Builtin::Count
-            | Builtin::All
-            | Builtin::Any => {
-                let items: &[Value] = match vals.as_slice() {
-                    [Value::List(l)] => l,
-                    all => all,
-                };
-                let mut fold = Fold::of(b).unwrap_or(Fold::Count(0));
-                for v in items {
-                    fold.add(b, v.clone())?;
-                }
-                fold.finish(b)?
-            }
-            Builtin::Round | Builtin::RoundDown | Builtin::RoundUp => {
-                let x = vals.first().and_then(Value::as_num).unwrap_or_default();
-                let places = vals.get(1).and_then(Value::as_num).unwrap_or_default();
-                let places = u32::try_from(places.mantissa()).unwrap_or(0).min(20);
-                let strategy = match b {
-                    Builtin::Round => RoundingStrategy::MidpointAwayFromZero,
-                    Builtin::RoundDown => RoundingStrategy::ToNegativeInfinity,
-                    _ => RoundingStrategy::ToPositiveInfinity,
-                };
-                Value::Num(x.round_dp_with_strategy(places, strategy))
-            }
-            Builtin::Year => match vals.first() {
-                Some(Value::Date(d)) => Value::Num(Decimal::from(d.year())),
-                _ => Value::Num(Decimal::ZERO),
-            },
-            Builtin::Date => {
-                let part = |i: usize| vals.get(i).and_then(Value::as_num).unwrap_or_default();
-                let (y, m, d) = (part(0), part(1), part(2));
-                let day = i32::try_from(y.mantissa())
-                    .ok()
-                    .filter(|_| y.fract().is_zero() && m.fract().is_zero() && d.fract().is_zero())
-                    .zip(
-                        u32::try_from(m.mantissa())
-                            .ok()
-                            .zip(u32::try_from(d.mantissa()).ok()),
-                    )
-                    .and_then(|(y, (m, d))| NaiveDate::from_ymd_opt(y, m, d));
-                match day {
-                    Some(day) => Value::Date(day),
-                    None => {
-                        return Err(err(EvalErrorKind::NoSuchDate {
-                            year: y.to_string(),
-                            month: m.to_string(),
-                            day: d.to_string(),
-                        }))
-                    }
-                }
-            }
-            Builtin::Range => {
-                let bound = |i: usize| {
-                    vals.get(i)
-                        .and_then(Value::as_num)
-                        .and_then(|d| i64::try_from(d.mantissa()).ok().filter(|_| d.scale() == 0))
-                };
-                let (Some(a), Some(b)) = (bound(0), bound(1)) else {
-                    return Err(err(EvalErrorKind::Overflow));
-                };
-                let len = b.saturating_sub(a).saturating_add(1).max(0);
-                if len > MAX_RANGE {
-                    return Err(err(EvalErrorKind::RangeTooLong { first: a, last: b }));
-                }
-                Value::List((a..=b).map(|n| Value::Num(Decimal::from(n))).collect())
-            }
-            Builtin::Abs => match vals.first() {
-                Some(Value::Num(d)) => Value::Num(d.abs()),
-                Some(v) => v.clone(),
-                None => Value::Num(Decimal::ZERO),
-            },
-        })
     }
 
     #[inline(never)]

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use salsa::{Durability, Setter};
 
-use crate::syntax::{self, ast::Item, ParsedFile};
+use crate::syntax::{self, ast::Item, ParsedChunk, ParsedFile};
 
 /// One `.pol` file: its path and its (NFC-normalised) text.
 #[salsa::input(debug)]
@@ -162,11 +162,39 @@ impl Database {
     }
 }
 
-/// Parses a file. Re-executes on every edit of the file; everything after it works per item
-/// and is backdated when the item's tree did not change.
+/// A chunk of a file's text (`syntax::chunks`), interned by its text: a chunk an edit did not
+/// touch is the same chunk, wherever it now stands, and is not parsed again.
+#[salsa::interned]
+struct ChunkText<'db> {
+    #[returns(ref)]
+    text: String,
+    /// Whether an item starts right after the chunk (it is not the file's last).
+    #[returns(copy)]
+    followed: bool,
+}
+
+#[salsa::tracked(returns(ref))]
+fn parse_chunk<'db>(db: &'db dyn Db, chunk: ChunkText<'db>) -> ParsedChunk {
+    syntax::parse_chunk(chunk.text(db), chunk.followed(db))
+}
+
+/// Parses a file, chunk by chunk. Re-executes on every edit of the file, but parses again
+/// only the chunks the edit changed; everything after it works per item and is backdated when
+/// the item's tree did not change.
 #[salsa::tracked(returns(ref))]
 pub fn parse_file(db: &dyn Db, file: SourceFile) -> ParsedFile {
-    syntax::parse(file.text(db))
+    let text = file.text(db);
+    // One stack for every chunk: each would otherwise map its own.
+    syntax::with_parse_stack(|| {
+        let parsed: Vec<(usize, &ParsedChunk)> = syntax::chunks::chunks(text)
+            .into_iter()
+            .map(|r| {
+                let chunk = ChunkText::new(db, &text[r.clone()], r.end < text.len());
+                (r.start, parse_chunk(db, chunk))
+            })
+            .collect();
+        syntax::assemble(text, &parsed)
+    })
 }
 
 /// The stable name of the `n`-th item of a parsed file, used as its `ItemKey`.

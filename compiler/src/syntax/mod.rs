@@ -6,6 +6,7 @@
 //! diagnostics and a tree holding every other item.
 
 pub mod ast;
+pub mod chunks;
 pub mod comments;
 mod errors;
 pub mod keywords;
@@ -61,25 +62,62 @@ pub fn normalize(text: &str) -> String {
     }
 }
 
-/// Parses a whole file. Never fails: errors are returned beside the items that did parse.
+/// Parses a whole file at once (the compiler parses files by chunks: see `chunks`; both give
+/// the same tree and the same messages).
 pub fn parse(text: &str) -> ParsedFile {
-    let mut out = ParsedFile::default();
-    // pest stops at a fixed share of the thread's stack; give it a roomy one wherever it
-    // runs (an editor's worker thread has little), so that nesting is reported by lowering
-    // with its precise message.
-    let parsed = stacker::maybe_grow(16 << 20, 64 << 20, || PolParser::parse(Rule::file, text));
-    let pairs = match parsed {
-        Ok(mut pairs) => pairs.next().map(|p| p.into_inner()),
-        Err(e) => {
-            // Only pest's own limits (stack depth) can make `file` fail, since `recovery`
-            // accepts anything.
-            out.errors.push(errors::from_pest(&e, text, 0, text.len()));
-            return out;
-        }
+    assemble(text, &[(0, &parse_chunk(text, false))])
+}
+
+/// A piece of a file parsed on its own: its items and their errors, and the spans of what
+/// did not parse, whose messages need the whole file's text (`assemble` writes them).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct ParsedChunk {
+    items: Vec<ParsedItem>,
+    /// In source order, with chunk-relative spans.
+    errors: Vec<Pending>,
+    broken: Vec<(String, String)>,
+}
+
+/// An error of a chunk: ready, or a span that did not parse whose message is written with the
+/// file's text around it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Pending {
+    Ready(Diagnostic),
+    /// Text that is not an item (`recovery`), re-parsed alone for a precise message.
+    Broken {
+        start: u32,
+        end: u32,
+    },
+    /// The chunk, of this length, could not be parsed at all (pest's own limits).
+    Unparsed {
+        len: u32,
+    },
+}
+
+/// Runs `f` on a stack roomy enough for pest. pest stops at a fixed share of the thread's
+/// stack; give it a roomy one wherever it runs (an editor's worker thread has little), so
+/// that nesting is reported by lowering with its precise message. A new stack is costly
+/// (64 MiB mapped): a caller parsing many chunks takes one for all of them.
+pub fn with_parse_stack<T>(f: impl FnOnce() -> T) -> T {
+    stacker::maybe_grow(16 << 20, 64 << 20, f)
+}
+
+/// Parses a piece of a file that starts at the beginning of an item (or of the file), and is
+/// `followed` by another (an item starts right after it).
+pub fn parse_chunk(text: &str, followed: bool) -> ParsedChunk {
+    let mut out = ParsedChunk::default();
+    let parsed = with_parse_stack(|| PolParser::parse(Rule::file, text));
+    let Ok(mut pairs) = parsed else {
+        // Only pest's own limits (stack depth) can make `file` fail, since `recovery`
+        // accepts anything.
+        out.errors.push(Pending::Unparsed {
+            len: text.len() as u32,
+        });
+        return out;
     };
     // Where the previous item started and where its last token ended.
     let mut previous: Option<(usize, usize)> = None;
-    for pair in pairs.into_iter().flatten() {
+    for pair in pairs.next().map(|p| p.into_inner()).into_iter().flatten() {
         match pair.as_rule() {
             Rule::item => {
                 let offset = pair.as_span().start();
@@ -90,23 +128,15 @@ pub fn parse(text: &str) -> ParsedFile {
                         .get(prev_end..offset)
                         .is_some_and(|gap| !gap.contains('\n'))
                     {
-                        let word_end = text[offset..]
-                            .find(|c: char| c.is_whitespace())
-                            .map_or(text.len(), |i| offset + i);
-                        out.errors.push(
-                            Diagnostic::error(
-                                crate::diagnostics::codes::SYNTAX,
-                                "cet élément doit commencer au début d'une ligne",
-                                Span::new(offset, word_end),
-                            )
-                            .with_label("sur la ligne de l'élément précédent")
-                            .with_help("passez à la ligne avant ce mot-clé"),
-                        );
+                        out.errors
+                            .push(Pending::Ready(not_at_line_start(text, offset)));
                     }
                 }
                 let (item, errs) = lower::item(pair);
-                out.errors
-                    .extend(errs.into_iter().map(|d| d.shifted(offset as u32)));
+                out.errors.extend(
+                    errs.into_iter()
+                        .map(|d| Pending::Ready(d.shifted(offset as u32))),
+                );
                 if let Some(item) = item {
                     previous = Some((offset, offset + item.span.end as usize));
                     out.items.push(ParsedItem {
@@ -117,7 +147,12 @@ pub fn parse(text: &str) -> ParsedFile {
             }
             Rule::recovery => {
                 let start = pair.as_span().start();
-                let end = pair.as_span().end();
+                let mut end = pair.as_span().end();
+                // In the file, `recovery` stops before the next item, at the end of the last
+                // line of text before it; in the chunk it runs to the chunk's end.
+                if followed && end == text.len() {
+                    end = start + chunks::end_of_last_line(&text[start..]);
+                }
                 // Garbage on the line where the previous item ended belongs to that item
                 // (`règle a = b ×`): re-parse them together, for the real message.
                 let glued = previous.filter(|(_, prev_end)| {
@@ -131,10 +166,11 @@ pub fn parse(text: &str) -> ParsedFile {
                     }
                     None => start,
                 };
-                let chunk = &text[chunk_start..end];
-                out.errors
-                    .push(reparse_for_message(chunk, text, chunk_start));
-                if let Some(b) = broken_definition(chunk) {
+                out.errors.push(Pending::Broken {
+                    start: chunk_start as u32,
+                    end: end as u32,
+                });
+                if let Some(b) = broken_definition(&text[chunk_start..end]) {
                     out.broken.push(b);
                 }
                 previous = None;
@@ -143,6 +179,59 @@ pub fn parse(text: &str) -> ParsedFile {
         }
     }
     out
+}
+
+/// « cet élément doit commencer au début d'une ligne », on the keyword at `offset`.
+fn not_at_line_start(text: &str, offset: usize) -> Diagnostic {
+    let word_end = text[offset..]
+        .find(|c: char| c.is_whitespace())
+        .map_or(text.len(), |i| offset + i);
+    Diagnostic::error(
+        crate::diagnostics::codes::SYNTAX,
+        "cet élément doit commencer au début d'une ligne",
+        Span::new(offset, word_end),
+    )
+    .with_label("sur la ligne de l'élément précédent")
+    .with_help("passez à la ligne avant ce mot-clé")
+}
+
+/// The file made of its chunks, each given with where it starts in `text`; the messages of
+/// what did not parse are written here, with the file's text.
+pub fn assemble(text: &str, chunks: &[(usize, &ParsedChunk)]) -> ParsedFile {
+    let mut out = ParsedFile::default();
+    for (base, chunk) in chunks {
+        let shift = *base as u32;
+        out.items.extend(chunk.items.iter().map(|i| ParsedItem {
+            offset: i.offset + shift,
+            item: i.item.clone(),
+        }));
+        for e in &chunk.errors {
+            out.errors.push(match e {
+                Pending::Ready(d) => d.clone().shifted(shift),
+                Pending::Broken { start, end } => {
+                    let (start, end) = ((start + shift) as usize, (end + shift) as usize);
+                    reparse_for_message(&text[start..end], text, start)
+                }
+                Pending::Unparsed { len } => unparsed(text, *base, *base + *len as usize),
+            });
+        }
+        out.broken.extend(chunk.broken.iter().cloned());
+    }
+    out
+}
+
+/// The message of a chunk pest could not parse at all.
+fn unparsed(text: &str, base: usize, end: usize) -> Diagnostic {
+    let piece = &text[base..end];
+    match with_parse_stack(|| PolParser::parse(Rule::file, piece)) {
+        Err(e) => errors::from_pest(&e, text, base, piece.len()),
+        // Unreachable: the same text failed a moment ago.
+        Ok(_) => Diagnostic::error(
+            crate::diagnostics::codes::SYNTAX,
+            "le texte n'a pas pu être analysé",
+            Span::new(base, end),
+        ),
+    }
 }
 
 /// The keyword and name a broken chunk was defining, if it says (`règle plafond …`).

@@ -10,13 +10,16 @@ use crate::db::{Db, ItemKey, SourceFile};
 use crate::types::DefRef;
 
 /// The rules, conditions and decisions a definition reads (with the exceptions to it written
-/// in its own file, which are part of its definition).
-fn deps(db: &dyn Db, d: &DefRef) -> Vec<DefRef> {
-    let key = ItemKey::new(db, d.file, d.name.to_string());
+/// in its own file, which are part of its definition). Per item, so that an edit that changes
+/// no reference leaves it equal and the file's graph is not rebuilt.
+#[salsa::tracked(returns(ref))]
+fn item_deps<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Vec<DefRef> {
+    let file = key.file(db);
+    let name = key.name(db);
     let mut out = check_item(db, key).refs();
-    for (ex, target) in &file_defs(db, d.file).exceptions {
-        if **target == *d.name {
-            out.extend(check_item(db, ItemKey::new(db, d.file, ex.clone())).refs());
+    for (ex, target) in &file_defs(db, file).exceptions {
+        if target == name {
+            out.extend(check_item(db, ItemKey::new(db, file, ex.as_str())).refs());
         }
     }
     out.retain(|r| computed_names(db, r.file).contains(&*r.name));
@@ -62,7 +65,7 @@ pub fn file_deps(db: &dyn Db, file: SourceFile) -> FileDeps {
             file,
             name: Arc::from(n.as_str()),
         };
-        let ds = deps(db, &d);
+        let ds = item_deps(db, ItemKey::new(db, file, n.as_str())).clone();
         for x in &ds {
             if !out.files.contains(&x.file) {
                 out.files.push(x.file);

@@ -108,10 +108,8 @@ impl<'a> ExprChecker<'a> {
                 match &b.ty {
                     Ty::Error => TExpr::error(span),
                     Ty::Struct(def) => {
-                        let info = struct_info(
-                            self.db,
-                            ItemKey::new(self.db, def.file, def.name.to_string()),
-                        );
+                        let info =
+                            struct_info(self.db, ItemKey::new(self.db, def.file, &*def.name));
                         match info.fields.iter().position(|f| f.name == field.text) {
                             Some(i) => {
                                 let ty = info.fields[i].ty.clone();
@@ -335,7 +333,7 @@ impl<'a> ExprChecker<'a> {
     }
 
     pub(super) fn def_ref(&self, def: &DefRef) -> ItemKey<'a> {
-        ItemKey::new(self.db, def.file, def.name.to_string())
+        ItemKey::new(self.db, def.file, &*def.name)
     }
 
     fn unknown_name(&mut self, n: &str, span: Span, what: &str) {

@@ -455,7 +455,7 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
                 }
             };
             let ty = match &target {
-                Some(t) => item_type(db, ItemKey::new(db, t.file, t.name.to_string())),
+                Some(t) => item_type(db, ItemKey::new(db, t.file, &*t.name)),
                 None => Ty::Error,
             };
             let condition =
@@ -807,7 +807,7 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                 }
             }
         }
-        let key = ItemKey::new(db, file, key_name.clone());
+        let key = ItemKey::new(db, file, key_name.as_str());
         out.extend(
             check_item(db, key)
                 .diagnostics
@@ -847,7 +847,7 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
         let Some(first) = cycle.first() else { continue };
         let name = first.name.to_string();
         let offset = item_offset(db, file, &name);
-        let span = item_ast(db, ItemKey::new(db, file, name.clone()))
+        let span = item_ast(db, ItemKey::new(db, file, name.as_str()))
             .and_then(|i| i.kind.defined_name().map(|n| n.span))
             .unwrap_or_default()
             .shift(offset);

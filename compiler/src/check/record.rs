@@ -33,10 +33,7 @@ impl ExprChecker<'_> {
                 return TExpr::error(span);
             }
         };
-        let info = struct_info(
-            self.db,
-            ItemKey::new(self.db, def.file, def.name.to_string()),
-        );
+        let info = struct_info(self.db, ItemKey::new(self.db, def.file, &*def.name));
         let mut given: Vec<Option<TExpr>> = vec![None; info.fields.len()];
         for (n, v) in fields {
             let Some(i) = info.fields.iter().position(|f| f.name == n.text) else {

@@ -232,7 +232,7 @@ fn add_file(db: &dyn Db, scope: &mut Scope, file: SourceFile) {
         match kind {
             DefKind::Condition => scope.conditions.push(def),
             DefKind::Enum => {
-                let key = ItemKey::new(db, file, name.clone());
+                let key = ItemKey::new(db, file, name.as_str());
                 if let Some(item) = item_ast(db, key) {
                     if let ItemKind::Enum(e) = &item.kind {
                         for (i, v) in e.variants.iter().enumerate() {

@@ -126,7 +126,7 @@ pub(super) fn table_row_checks(
         match p {
             Ty::Bool => domains.push(vec!["faux".into(), "vrai".into()]),
             Ty::Enum(def) => domains.push(
-                enum_info(db, ItemKey::new(db, def.file, def.name.to_string()))
+                enum_info(db, ItemKey::new(db, def.file, &*def.name))
                     .variants
                     .clone(),
             ),

@@ -22,7 +22,7 @@ pub(super) fn dating_input(
 ) -> Option<DefRef> {
     match scope.lookup(&n.text) {
         Lookup::Found(b) if b.kind == DefKind::Input => {
-            let ty = item_type(db, ItemKey::new(db, b.def.file, b.def.name.to_string()));
+            let ty = item_type(db, ItemKey::new(db, b.def.file, &*b.def.name));
             if ty == Ty::Date || ty.is_error() {
                 return Some(b.def.clone());
             }
@@ -227,8 +227,8 @@ pub(super) fn replacement_mismatch(
             .with_label("autre sorte de définition"),
         );
     }
-    let old_key = ItemKey::new(db, original.def.file, original.def.name.to_string());
-    let new_key = ItemKey::new(db, file, name.text.clone());
+    let old_key = ItemKey::new(db, original.def.file, &*original.def.name);
+    let new_key = ItemKey::new(db, file, name.text.as_str());
     let (old, new) = (item_type(db, old_key), item_type(db, new_key));
     if old.is_error() || new.is_error() {
         return None;

@@ -411,10 +411,7 @@ impl<'a> Compiler<'a> {
         if let Some(i) = self.enums.get(def) {
             return *i;
         }
-        let info = enum_info(
-            self.db,
-            ItemKey::new(self.db, def.file, def.name.to_string()),
-        );
+        let info = enum_info(self.db, ItemKey::new(self.db, def.file, &*def.name));
         let i = self.plan.enums.len() as u32;
         self.plan.enums.push(EnumDesc {
             name: def.name.clone(),
@@ -699,7 +696,7 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
             }
         }
         for (key, _) in &fd.exceptions {
-            let checked = check_item(db, ItemKey::new(db, *f, key.clone()));
+            let checked = check_item(db, ItemKey::new(db, *f, key.as_str()));
             if let Detail::Exception {
                 target: Some(t), ..
             } = &checked.detail
@@ -712,7 +709,7 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
     }
     for (slot, from, file, name) in pending {
         c.current = Some((slot, file));
-        let key = ItemKey::new(db, file, name.clone());
+        let key = ItemKey::new(db, file, name.as_str());
         let checked = check_item(db, key);
         let offset = item_offset(db, file, &name);
         let Some(item) = item_ast(db, key) else {
@@ -792,7 +789,7 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
     }
     for (slot, from, file, key) in exceptions {
         c.current = Some((slot, file));
-        let k = ItemKey::new(db, file, key.clone());
+        let k = ItemKey::new(db, file, key.as_str());
         let checked = check_item(db, k);
         let offset = item_offset(db, file, &key);
         let Some(item) = item_ast(db, k) else {
@@ -822,7 +819,7 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
 
     // 3. Structures (field types and defaults), discovered while compiling.
     while let Some(def) = c.struct_queue.pop() {
-        let info = struct_info(db, ItemKey::new(db, def.file, def.name.to_string()));
+        let info = struct_info(db, ItemKey::new(db, def.file, &*def.name));
         let offset = item_offset(db, def.file, &def.name);
         let fields = info
             .fields
@@ -839,7 +836,7 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
     }
 
     // 4. Outputs.
-    let checked = check_item(db, ItemKey::new(db, entry, programme.name.text.clone()));
+    let checked = check_item(db, ItemKey::new(db, entry, programme.name.text.as_str()));
     if let Detail::Programme {
         dated_by: Some(d), ..
     } = &checked.detail

@@ -44,7 +44,7 @@ pub fn completions(db: &dyn Db, file: SourceFile, offset: usize) -> Vec<Completi
         let crate::types::Ty::Struct(d) = &ty else {
             return Vec::new();
         };
-        let info = crate::check::struct_info(db, ItemKey::new(db, d.file, d.name.to_string()));
+        let info = crate::check::struct_info(db, ItemKey::new(db, d.file, &*d.name));
         return info
             .fields
             .iter()
@@ -64,9 +64,7 @@ pub fn completions(db: &dyn Db, file: SourceFile, offset: usize) -> Vec<Completi
         let Some(b) = bindings.first() else { continue };
         let detail = match b.kind {
             DefKind::Enum | DefKind::Struct | DefKind::Programme => None,
-            _ => Some(
-                item_type(db, ItemKey::new(db, b.def.file, b.def.name.to_string())).to_string(),
-            ),
+            _ => Some(item_type(db, ItemKey::new(db, b.def.file, &*b.def.name)).to_string()),
         };
         let kind = match b.kind {
             DefKind::Programme => "programme",
@@ -159,7 +157,7 @@ fn chain_type_with(
             let scope = module_scope(db, file);
             match scope.lookup(first) {
                 Lookup::Found(b) if b.kind.is_value() => {
-                    item_type(db, ItemKey::new(db, b.def.file, b.def.name.to_string()))
+                    item_type(db, ItemKey::new(db, b.def.file, &*b.def.name))
                 }
                 _ => return None,
             }
@@ -169,7 +167,7 @@ fn chain_type_with(
         let Ty::Struct(d) = &ty else {
             return None;
         };
-        let info = crate::check::struct_info(db, ItemKey::new(db, d.file, d.name.to_string()));
+        let info = crate::check::struct_info(db, ItemKey::new(db, d.file, &*d.name));
         ty = info.fields.iter().find(|f| f.name == *p)?.ty.clone();
     }
     Some(ty)
@@ -239,7 +237,7 @@ fn selon_values(db: &dyn Db, file: SourceFile, before: &str) -> Option<Vec<Compl
     let Ty::Enum(d) = chain_type(db, file, scrutinee)? else {
         return None;
     };
-    let key = ItemKey::new(db, d.file, d.name.to_string());
+    let key = ItemKey::new(db, d.file, &*d.name);
     let item = item_ast(db, key)?;
     let ItemKind::Enum(e) = &item.kind else {
         return None;

@@ -119,7 +119,7 @@ Type prédéfini de pol.",
 
 /// A structure field: its name, type and structure, and its documentation.
 fn field_text(db: &dyn Db, def: &DefRef, index: u32) -> Option<String> {
-    let key = ItemKey::new(db, def.file, def.name.to_string());
+    let key = ItemKey::new(db, def.file, &*def.name);
     let info = struct_info(db, key);
     let f = info.fields.get(index as usize)?;
     let mut out = format!(
@@ -166,7 +166,7 @@ pub fn hover_text(db: &dyn Db, t: &Target) -> String {
 /// [`hover_text`], saying which version of an amended definition is in force on
 /// `rules_date`.
 pub fn hover_text_at(db: &dyn Db, t: &Target, rules_date: Option<NaiveDate>) -> String {
-    let key = ItemKey::new(db, t.def.file, t.def.name.to_string());
+    let key = ItemKey::new(db, t.def.file, &*t.def.name);
     let item = item_ast(db, key);
     if let (Some(i), Some(item)) = (t.variant, item.as_ref()) {
         if let ItemKind::Enum(e) = &item.kind {
@@ -225,7 +225,7 @@ pub fn hover_text_at(db: &dyn Db, t: &Target, rules_date: Option<NaiveDate>) -> 
             "\n\nRemplacée à partir du {date} ({})",
             shown_path(db, *f)
         ));
-        let key = ItemKey::new(db, *f, t.def.name.to_string());
+        let key = ItemKey::new(db, *f, &*t.def.name);
         if ty.is_some() {
             out.push_str(&format!(" : {}", item_type(db, key)));
         }

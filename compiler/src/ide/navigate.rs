@@ -44,7 +44,7 @@ pub fn target(db: &dyn Db, def: &DefRef) -> Option<Target> {
 
 /// Where a value of an enumeration is written.
 pub fn variant_target(db: &dyn Db, enum_def: &DefRef, index: u32) -> Option<Target> {
-    let key = ItemKey::new(db, enum_def.file, enum_def.name.to_string());
+    let key = ItemKey::new(db, enum_def.file, &*enum_def.name);
     let item = item_ast(db, key)?;
     let ItemKind::Enum(e) = &item.kind else {
         return None;
@@ -95,7 +95,7 @@ pub fn definition_at(db: &dyn Db, file: SourceFile, offset: u32) -> Option<(Targ
             }
         }
         // A reference inside the body.
-        let checked = check_item(db, ItemKey::new(db, file, key_name.clone()));
+        let checked = check_item(db, ItemKey::new(db, file, key_name.as_str()));
         let mut found: Option<(DefRef, Span, Option<u32>)> = None;
         checked.visit_exprs(&mut |e| find_ref(e, local, &mut found));
         return match found? {
@@ -181,7 +181,7 @@ pub fn navigate_at(db: &dyn Db, file: SourceFile, offset: u32) -> Option<(Source
         let t = variant_target(db, &d, i)?;
         return Some((t.def.file, t.name_span, span.shift(pi.offset)));
     };
-    let key = ItemKey::new(db, def.file, def.name.to_string());
+    let key = ItemKey::new(db, def.file, &*def.name);
     let item = item_ast(db, key)?;
     let ItemKind::Struct(s) = &item.kind else {
         return None;
@@ -232,6 +232,6 @@ pub(super) fn item_at<'db>(
         .iter()
         .position(|pi| offset >= pi.offset && pi.item.span.contains(offset - pi.offset))?;
     let pi = &parsed.items[index];
-    let key = ItemKey::new(db, file, item_names(db, file)[index].clone());
+    let key = ItemKey::new(db, file, item_names(db, file)[index].as_str());
     Some((pi, key, offset - pi.offset))
 }

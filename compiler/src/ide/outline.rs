@@ -46,7 +46,7 @@ pub fn inlay_types(db: &dyn Db, file: SourceFile) -> Vec<(u32, String)> {
         .iter()
         .filter_map(|pi| match &pi.item.kind {
             ItemKind::Rule(r) if r.ty.is_none() => {
-                let ty = item_type(db, ItemKey::new(db, file, r.name.text.clone()));
+                let ty = item_type(db, ItemKey::new(db, file, r.name.text.as_str()));
                 (!ty.is_error()).then(|| (pi.offset + r.name.span.end, format!(" : {ty}")))
             }
             _ => None,

@@ -44,7 +44,7 @@ pub fn references(db: &dyn Db, def: &DefRef, files: &[SourceFile]) -> Vec<(Sourc
                 }
             }
             // References the checker resolved.
-            let checked = check_item(db, ItemKey::new(db, file, key_name.clone()));
+            let checked = check_item(db, ItemKey::new(db, file, key_name.as_str()));
             checked.visit_exprs(&mut |e| collect_refs(e, def, &mut spans));
             // A `remplace` of this definition is a reference too.
             if pi.item.replaces {
@@ -232,7 +232,7 @@ pub fn references_to(
         Referenced::Field(d, i) => (d, *i, false),
     };
     let mut out = Vec::new();
-    let key = ItemKey::new(db, def.file, def.name.to_string());
+    let key = ItemKey::new(db, def.file, &*def.name);
     let offset = crate::db::item_offset(db, def.file, &def.name);
     match item_ast(db, key).map(|i| i.kind.clone()) {
         Some(ItemKind::Enum(e)) if is_variant => {
@@ -251,7 +251,7 @@ pub fn references_to(
         let parsed = parse_file(db, file);
         let names = item_names(db, file);
         for (pi, key_name) in parsed.items.iter().zip(names) {
-            let checked = check_item(db, ItemKey::new(db, file, key_name.clone()));
+            let checked = check_item(db, ItemKey::new(db, file, key_name.as_str()));
             let mut spans: Vec<Span> = Vec::new();
             checked.visit_exprs(&mut |e| {
                 if is_variant {

@@ -163,7 +163,10 @@ fn starts_with_item_keyword(line: &str) -> bool {
 }
 
 fn is_name_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || unicode_normalization::char::is_combining_mark(c)
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || c == '_';
+    }
+    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
 }
 
 /// Reads one line's tokens as far as the cuts care: whether it ends inside a « text », and

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use rustc_hash::FxHashMap;
 use salsa::{Durability, Setter};
 
 use crate::syntax::{self, ast::Item, ParsedChunk, ParsedFile};
@@ -242,13 +243,43 @@ fn item_index(db: &dyn Db, file: SourceFile, name: &str) -> Option<usize> {
     item_positions(db, file).get(name).copied()
 }
 
-/// The syntax tree of one item (spans relative to the item). Equal trees are backdated, so
-/// an edit elsewhere in the file re-runs nothing that depends on this item.
+/// One named item of a file, as a salsa tracked struct: its identity is its name, and its
+/// tree a tracked field, so that a query reading the tree of one item depends on that item
+/// alone, not on the whole file.
+#[salsa::tracked]
+struct FileItem<'db> {
+    /// Untracked, hence its identity.
+    #[returns(ref)]
+    name: String,
+    #[tracked]
+    #[returns(clone)]
+    ast: Arc<Item>,
+}
+
+/// A file's items by stable name (the first item of a name, as `item_positions`). Equal after
+/// an edit that keeps the names: the items keep their identity, and only the tree of an
+/// edited one changes.
+#[salsa::tracked(returns(ref))]
+fn file_items<'db>(db: &'db dyn Db, file: SourceFile) -> FxHashMap<String, FileItem<'db>> {
+    let parsed = parse_file(db, file);
+    let mut out = FxHashMap::default();
+    for (item, name) in parsed.items.iter().zip(item_names(db, file)) {
+        if !out.contains_key(name) {
+            out.insert(
+                name.clone(),
+                FileItem::new(db, name.clone(), item.item.clone()),
+            );
+        }
+    }
+    out
+}
+
+/// The syntax tree of one item (spans relative to the item). Depends on that item only: an
+/// edit elsewhere in the file re-runs nothing that depends on it.
 #[salsa::tracked(returns(clone))]
 pub fn item_ast<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Option<Arc<Item>> {
-    let file = key.file(db);
-    let i = item_index(db, file, key.name(db))?;
-    Some(parse_file(db, file).items[i].item.clone())
+    let item = file_items(db, key.file(db)).get(key.name(db))?;
+    Some(item.ast(db))
 }
 
 /// Where an item starts in its file (for turning relative spans into absolute ones).

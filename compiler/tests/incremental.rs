@@ -100,3 +100,19 @@ fn inserting_lines_above_rechecks_nothing_and_keeps_spans_right() {
     let span = diags[0].primary.span;
     assert_eq!(&edited[span.range()], "inconnu");
 }
+
+#[test]
+fn editing_a_rule_reparses_and_rereads_only_that_rule() {
+    let (mut db, file) = setup();
+    // A longer body moves every item after it: they are neither parsed nor read again.
+    db.set_file(
+        "/mémoire/policies/p.pol",
+        &SOURCE.replace("x + 3 $", "x + 3 $ + 4 $"),
+    );
+    assert!(file_diagnostics(&db, file).is_empty());
+    let log = db.take_log();
+    let count = |query: &str| log.iter().filter(|l| l.starts_with(query)).count();
+    assert_eq!(count("parse_chunk("), 1, "{log:#?}");
+    assert_eq!(count("item_ast("), 1, "{log:#?}");
+    assert_eq!(checked_items(&db, file, &log), vec!["c"]);
+}

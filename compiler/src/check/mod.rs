@@ -12,6 +12,7 @@ mod versions;
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use crate::db::{item_ast, item_offset, parse_file, Db, ItemKey, SourceFile};
@@ -612,8 +613,8 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
 
     // Imports.
     let resolved = resolved_imports(db, file);
-    let mut first_def: BTreeMap<&str, (Span, &'static str)> = BTreeMap::new();
-    let mut first_replacement: BTreeMap<&str, Span> = BTreeMap::new();
+    let mut first_def: FxHashMap<&str, (Span, &'static str)> = FxHashMap::default();
+    let mut first_replacement: FxHashMap<&str, Span> = FxHashMap::default();
     let mut version_seen: Option<Span> = None;
     let mut programme_seen: Option<Span> = None;
     let mut imports_seen: BTreeMap<Vec<String>, Span> = BTreeMap::new();

@@ -172,41 +172,59 @@ fn is_name_char(c: char) -> bool {
 /// Reads one line's tokens as far as the cuts care: whether it ends inside a « text », and
 /// whether its last token (comments aside) is the word `remplace`.
 fn lex(line: &str, mut in_text: bool, mut last_is_replace: bool) -> (bool, bool) {
-    let mut chars = line.char_indices().peekable();
-    let mut in_quote = false;
-    while let Some((i, c)) = chars.next() {
+    let mut rest = line;
+    loop {
         if in_text {
-            in_text = c != '»';
+            let Some(i) = rest.find('»') else {
+                return (true, last_is_replace);
+            };
+            rest = &rest[i + '»'.len_utf8()..];
+            in_text = false;
+            last_is_replace = false;
             continue;
         }
-        if in_quote {
-            in_quote = c != '"' && c != '\n' && c != '\r';
-            continue;
+        // Code, up to the next comment, text or quote.
+        let stop = rest.find(['#', '«', '"']);
+        let code = &rest[..stop.unwrap_or(rest.len())];
+        if let Some(last) = last_token(code) {
+            last_is_replace = last == "remplace";
         }
-        match c {
-            '#' => break,
-            '«' => {
+        let Some(i) = stop else {
+            return (false, last_is_replace);
+        };
+        match rest[i..].chars().next() {
+            Some('«') => {
+                rest = &rest[i + '«'.len_utf8()..];
                 in_text = true;
                 last_is_replace = false;
             }
-            '"' => {
-                in_quote = true;
+            Some('"') => {
+                // A quoted text stops at its quote or at the end of its line.
+                let after = &rest[i + 1..];
+                let Some(j) = after.find(['"', '\n', '\r']) else {
+                    return (false, false);
+                };
+                rest = &after[j + 1..];
                 last_is_replace = false;
             }
-            c if is_name_char(c) => {
-                let mut end = i + c.len_utf8();
-                while let Some(&(j, d)) = chars.peek() {
-                    if !is_name_char(d) {
-                        break;
-                    }
-                    end = j + d.len_utf8();
-                    chars.next();
-                }
-                last_is_replace = &line[i..end] == "remplace";
-            }
-            c if c.is_whitespace() => {}
-            _ => last_is_replace = false,
+            // A comment or a doc line: the rest of the line.
+            _ => return (false, last_is_replace),
         }
     }
-    (in_text, last_is_replace)
+}
+
+/// The last token of a piece of code: a name, or "" for a sign; `None` if it is blank.
+fn last_token(code: &str) -> Option<&str> {
+    let code = code.trim_end();
+    let last = code.chars().next_back()?;
+    if !is_name_char(last) {
+        return Some("");
+    }
+    let start = code
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_name_char(*c))
+        .last()
+        .map_or(0, |(i, _)| i);
+    Some(&code[start..])
 }

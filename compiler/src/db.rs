@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use rustc_hash::FxHashMap;
 use salsa::{Durability, Setter};
 
+use crate::syntax::tokens::Token;
 use crate::syntax::{self, ast::Item, ParsedChunk, ParsedFile};
 
 /// One `.pol` file: its path and its (NFC-normalised) text.
@@ -179,22 +180,52 @@ fn parse_chunk<'db>(db: &'db dyn Db, chunk: ChunkText<'db>) -> ParsedChunk {
     syntax::parse_chunk(chunk.text(db), chunk.followed(db))
 }
 
+/// A file's chunks (`syntax::chunks`), each with where it starts.
+#[salsa::tracked(returns(ref))]
+fn file_chunks<'db>(db: &'db dyn Db, file: SourceFile) -> Vec<(usize, ChunkText<'db>)> {
+    let text = file.text(db);
+    syntax::chunks::chunks(text)
+        .into_iter()
+        .map(|r| {
+            let followed = r.end < text.len();
+            (r.start, ChunkText::new(db, &text[r], followed))
+        })
+        .collect()
+}
+
 /// Parses a file, chunk by chunk. Re-executes on every edit of the file, but parses again
 /// only the chunks the edit changed; everything after it works per item and is backdated when
 /// the item's tree did not change.
 #[salsa::tracked(returns(ref))]
 pub fn parse_file(db: &dyn Db, file: SourceFile) -> ParsedFile {
-    let text = file.text(db);
     // One stack for every chunk: each would otherwise map its own.
     syntax::with_parse_stack(|| {
-        let parsed: Vec<(usize, &ParsedChunk)> = syntax::chunks::chunks(text)
-            .into_iter()
-            .map(|r| {
-                let chunk = ChunkText::new(db, &text[r.clone()], r.end < text.len());
-                (r.start, parse_chunk(db, chunk))
-            })
+        let parsed: Vec<(usize, &ParsedChunk)> = file_chunks(db, file)
+            .iter()
+            .map(|(start, chunk)| (*start, parse_chunk(db, *chunk)))
             .collect();
-        syntax::assemble(text, &parsed)
+        syntax::assemble(file.text(db), &parsed)
+    })
+}
+
+#[salsa::tracked(returns(ref))]
+fn chunk_tokens<'db>(db: &'db dyn Db, chunk: ChunkText<'db>) -> Vec<Token> {
+    syntax::tokens::tokens(chunk.text(db))
+}
+
+/// The classified tokens of a file (for highlighting), chunk by chunk like its parse.
+#[salsa::tracked(returns(ref))]
+pub fn file_tokens(db: &dyn Db, file: SourceFile) -> Vec<Token> {
+    syntax::with_parse_stack(|| {
+        let mut out = Vec::new();
+        for (start, chunk) in file_chunks(db, file) {
+            out.extend(
+                chunk_tokens(db, *chunk)
+                    .iter()
+                    .map(|(a, b, class)| (a + start, b + start, *class)),
+            );
+        }
+        out
     })
 }
 

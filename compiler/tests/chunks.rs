@@ -1,11 +1,12 @@
 //! A file parsed chunk by chunk (as the database does, so that an edit re-parses one chunk)
-//! gives the same items, errors and broken definitions as the whole file parsed at once: on
+//! gives the same items, errors, broken definitions and highlighted tokens as the whole file
+//! parsed at once: on
 //! every shipped policy, on corners of the grammar, and on the shipped policies damaged line
 //! by line as an editor leaves them mid-keystroke.
 
 mod common;
 
-use pol_compiler::db::{parse_file, Database};
+use pol_compiler::db::{file_tokens, parse_file, Database};
 use pol_compiler::syntax::{self, chunks::chunks};
 
 /// Parses `text` through the database (chunk by chunk) and at once, and compares.
@@ -14,6 +15,11 @@ fn assert_same(label: &str, text: &str) {
     let text = syntax::normalize(text);
     let mut db = Database::new("/mémoire/policies");
     let file = db.set_file("/mémoire/policies/p.pol", &text);
+    assert_eq!(
+        file_tokens(&db, file),
+        &syntax::tokens::tokens(&text),
+        "{label}: tokens by chunks differ"
+    );
     let by_chunks = parse_file(&db, file);
     let whole = syntax::parse(&text);
     if by_chunks == &whole {

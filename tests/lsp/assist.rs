@@ -182,6 +182,67 @@ fn missing_selon_arms_are_added_one_per_line_with_a_value_left_to_write() {
     ed.stop();
 }
 
+/// The protocol's relative tokens as absolute `(line, column, length, type)`.
+fn absolute_tokens(result: &serde_json::Value) -> Vec<[u64; 4]> {
+    let data: Vec<u64> = result["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let (mut line, mut col) = (0u64, 0u64);
+    let mut out = Vec::new();
+    for t in data.chunks(5) {
+        if t[0] > 0 {
+            line += t[0];
+            col = t[1];
+        } else {
+            col += t[1];
+        }
+        out.push([line, col, t[2], t[3]]);
+    }
+    out
+}
+
+#[test]
+fn semantic_tokens_of_a_range_are_those_of_the_whole_file_on_its_lines() {
+    let (dir, _commun, programme) = workspace();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
+    // Long enough to be cut into many chunks.
+    let src = format!(
+        "{PROGRAMME}{}",
+        (0..200)
+            .map(|i| format!(
+                "§ « Section {i} »\nrègle r_{i} : argent = plafond × {i} % # note {i}\n\n"
+            ))
+            .collect::<String>()
+    );
+    open(&mut ed, &programme, &src);
+    let doc = json!({"uri": uri(&programme)});
+    let full = absolute_tokens(
+        &ed.request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": doc}),
+        )["result"],
+    );
+    let lines = src.lines().count() as u64;
+    for (from, to) in [(0, 5), (40, 61), (lines - 30, lines), (7, 7)] {
+        let r = ed.request(
+            "textDocument/semanticTokens/range",
+            json!({"textDocument": doc, "range": {"start": {"line": from, "character": 0}, "end": {"line": to, "character": 0}}}),
+        );
+        let want: Vec<[u64; 4]> = full
+            .iter()
+            .filter(|t| t[0] >= from && t[0] < to)
+            .copied()
+            .collect();
+        assert_eq!(absolute_tokens(&r["result"]), want, "lines {from}..{to}");
+        assert!(from == to || !want.is_empty(), "lines {from}..{to}");
+    }
+    ed.stop();
+}
+
 #[test]
 fn semantic_tokens_classify_keywords_names_units_and_comments() {
     let (dir, _commun, programme) = workspace();

@@ -17,17 +17,17 @@ pub struct Symbol {
 /// The named definitions of a file, in order (file-absolute spans).
 pub fn symbols(db: &dyn Db, file: SourceFile) -> Vec<Symbol> {
     let parsed = parse_file(db, file);
-    let defs = file_defs(db, file);
+    // The first definition of each name, as the file's definitions list them.
+    let mut kinds: rustc_hash::FxHashMap<&str, DefKind> = Default::default();
+    for (d, k, _) in &file_defs(db, file).defs {
+        kinds.entry(d.as_str()).or_insert(*k);
+    }
     parsed
         .items
         .iter()
         .filter_map(|pi| {
             let n = pi.item.kind.defined_name()?;
-            let kind = defs
-                .defs
-                .iter()
-                .find(|(d, _, _)| *d == n.text)
-                .map(|(_, k, _)| *k)?;
+            let kind = *kinds.get(n.text.as_str())?;
             Some(Symbol {
                 name: n.text.clone(),
                 kind,

@@ -26,14 +26,20 @@ pub enum Highlight {
     Local,
 }
 
-/// Every token of a file with its highlight class (file-absolute byte ranges, in order).
-pub fn semantic_tokens(db: &dyn Db, file: SourceFile) -> Vec<(usize, usize, Highlight)> {
-    use crate::syntax::tokens::{tokens, TokenClass};
+/// The tokens of a file that overlap `range` (bytes; `0..usize::MAX` for all), with their
+/// highlight class (file-absolute byte ranges, in order).
+pub fn semantic_tokens(
+    db: &dyn Db,
+    file: SourceFile,
+    range: std::ops::Range<usize>,
+) -> Vec<(usize, usize, Highlight)> {
+    use crate::syntax::tokens::TokenClass;
     let text = file.text(db);
     let scope = module_scope(db, file);
-    tokens(text)
-        .into_iter()
-        .map(|(start, end, class)| {
+    crate::db::file_tokens(db, file)
+        .iter()
+        .filter(|(start, end, _)| *end > range.start && *start < range.end)
+        .map(|&(start, end, class)| {
             let h = match class {
                 TokenClass::Keyword => Highlight::Keyword,
                 TokenClass::Number | TokenClass::Date => Highlight::Number,

@@ -20,7 +20,10 @@ pub enum TokenClass {
     Documentation,
 }
 
-fn walk(pair: Pair<'_, Rule>, out: &mut Vec<(usize, usize, TokenClass)>) {
+/// A token: `(start, end, class)`, in bytes.
+pub type Token = (usize, usize, TokenClass);
+
+fn walk(pair: Pair<'_, Rule>, out: &mut Vec<Token>) {
     let span = pair.as_span();
     let class = match pair.as_rule() {
         r if super::errors::keyword_word(r).is_some() => Some(TokenClass::Keyword),
@@ -53,10 +56,10 @@ fn walk(pair: Pair<'_, Rule>, out: &mut Vec<(usize, usize, TokenClass)>) {
     }
 }
 
-/// The classified tokens of a text, in order: `(start, end, class)` in bytes. Comments are
-/// found by a scan that skips strings; a file that does not parse has only its comments
-/// and the tokens of the items that do.
-pub fn tokens(text: &str) -> Vec<(usize, usize, TokenClass)> {
+/// The classified tokens of a text, in order. Comments are found by a scan that skips
+/// strings; a file that does not parse has only its comments and the tokens of the items
+/// that do. The compiler lexes files by chunks (`db::file_tokens`), which gives the same.
+pub fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     if let Ok(pairs) = PolParser::parse(Rule::file, text) {
         for p in pairs.flatten() {

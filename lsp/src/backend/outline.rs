@@ -98,39 +98,67 @@ pub(super) async fn semantic_tokens_full(
     this: &Backend,
     params: SemanticTokensParams,
 ) -> Result<Option<SemanticTokensResult>> {
+    let uri = params.text_document.uri;
     this.read(move |st| {
-        let (file, _) = Backend::file_at(st, &params.text_document.uri)?;
-        let db = st.db.as_ref()?;
-        let idx = Backend::index(&st.open, db, file);
-        let mut data = Vec::new();
-        let (mut prev_line, mut prev_col) = (0u32, 0u32);
-        let mut walker = idx.walker();
-        for (start, end, h) in ide::semantic_tokens(db, file) {
-            let (a, b) = (walker.position(start), walker.position(end));
-            // The protocol's tokens live on one line; multi-line ones are left uncoloured.
-            if a.line != b.line || b.character <= a.character {
-                continue;
-            }
-            let delta_line = a.line - prev_line;
-            let delta_start = if delta_line == 0 {
-                a.character - prev_col
-            } else {
-                a.character
-            };
-            data.push(SemanticToken {
-                delta_line,
-                delta_start,
-                length: b.character - a.character,
-                token_type: legend_index(h),
-                token_modifiers_bitset: 0,
-            });
-            prev_line = a.line;
-            prev_col = a.character;
-        }
+        let data = tokens_in(st, &uri, None)?;
         Some(SemanticTokensResult::Tokens(SemanticTokens {
             result_id: None,
             data,
         }))
     })
     .await
+}
+
+/// The tokens of the lines an editor shows: only the chunks of the file they cover are lexed.
+pub(super) async fn semantic_tokens_range(
+    this: &Backend,
+    params: SemanticTokensRangeParams,
+) -> Result<Option<SemanticTokensRangeResult>> {
+    let uri = params.text_document.uri;
+    let range = params.range;
+    this.read(move |st| {
+        let data = tokens_in(st, &uri, Some(range))?;
+        Some(SemanticTokensRangeResult::Tokens(SemanticTokens {
+            result_id: None,
+            data,
+        }))
+    })
+    .await
+}
+
+/// The protocol's tokens of a document, or of a range of it, each relative to the previous.
+fn tokens_in(st: &super::State, uri: &Uri, range: Option<Range>) -> Option<Vec<SemanticToken>> {
+    let (file, _) = Backend::file_at(st, uri)?;
+    let db = st.db.as_ref()?;
+    let idx = Backend::index(&st.open, db, file);
+    let bytes = match range {
+        Some(r) => idx.offset(r.start)..idx.offset(r.end),
+        None => 0..usize::MAX,
+    };
+    let mut data = Vec::new();
+    let (mut prev_line, mut prev_col) = (0u32, 0u32);
+    let mut walker = idx.walker();
+    for (start, end, h) in ide::semantic_tokens(db, file, bytes) {
+        let (a, b) = (walker.position(start), walker.position(end));
+        // The protocol's tokens live on one line; multi-line ones are left uncoloured.
+        if a.line != b.line || b.character <= a.character {
+            continue;
+        }
+        let delta_line = a.line - prev_line;
+        let delta_start = if delta_line == 0 {
+            a.character - prev_col
+        } else {
+            a.character
+        };
+        data.push(SemanticToken {
+            delta_line,
+            delta_start,
+            length: b.character - a.character,
+            token_type: legend_index(h),
+            token_modifiers_bitset: 0,
+        });
+        prev_line = a.line;
+        prev_col = a.character;
+    }
+    Some(data)
 }

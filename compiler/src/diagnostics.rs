@@ -329,15 +329,31 @@ pub fn render(reports: &[Report], color: bool) -> String {
 }
 
 /// "voulez-vous dire …" suggestions: the closest candidate by edit distance, if close enough.
+/// Candidates whose length alone puts them too far are not compared, and a comparison stops
+/// as soon as it cannot come close enough: many unknown names among many candidates (a
+/// dossier's mistyped fields, a policy full of typos) stay cheap.
 pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    let wanted_l = wanted.to_lowercase();
+    let wanted_l: Vec<char> = wanted.to_lowercase().chars().collect();
+    let len = wanted.chars().count();
+    let limit = (len.max(3) / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
+    let mut other: Vec<char> = Vec::new();
     for c in candidates {
-        let d = edit_distance(&wanted_l, &c.to_lowercase());
-        let len = wanted.chars().count();
-        let limit = (len.max(3) / 3).max(1);
+        if best.is_some_and(|(bd, _)| bd == 0) {
+            break;
+        }
+        other.clear();
+        other.extend(c.to_lowercase().chars());
+        // Only a closer candidate than the best so far can replace it.
+        let within = best.map_or(limit, |(bd, _)| bd.saturating_sub(1).min(limit));
+        if other.len().abs_diff(wanted_l.len()) > within {
+            continue;
+        }
+        let Some(d) = edit_distance_within(&wanted_l, &other, within) else {
+            continue;
+        };
         // A one-letter name is not « close » to every other one-letter name.
-        if d <= limit && (d < len || d == 0) && best.is_none_or(|(bd, _)| d < bd) {
+        if d < len || d == 0 {
             best = Some((d, c));
         }
     }
@@ -345,10 +361,8 @@ pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
 }
 
 /// Edits between two words, a swap of two neighbouring letters counting as one (`mni` is
-/// one edit from `min`), as typing mistakes go.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
+/// one edit from `min`), as typing mistakes go; `None` if more than `limit`.
+fn edit_distance_within(a: &[char], b: &[char], limit: usize) -> Option<usize> {
     // Three rows: two back (for swaps), one back, current.
     let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -362,10 +376,15 @@ fn edit_distance(a: &str, b: &str) -> usize {
                 cur[j] = cur[j].min(before[j - 2] + 1);
             }
         }
+        // Every later row is at least the smallest of this one and the one before (a swap
+        // reaches back two rows).
+        if cur.iter().chain(prev.iter()).all(|&d| d > limit) {
+            return None;
+        }
         std::mem::swap(&mut before, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    Some(prev[b.len()]).filter(|&d| d <= limit)
 }
 
 #[cfg(test)]
@@ -396,5 +415,86 @@ mod tests {
             suggest("bonifiee", ["bonifiée"]).as_deref(),
             Some("bonifiée")
         );
+    }
+
+    /// The plain dynamic programme, without bounds: what `suggest` must agree with.
+    fn reference(wanted: &str, candidates: &[&str]) -> Option<String> {
+        fn distance(a: &str, b: &str) -> usize {
+            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+            for (i, row) in d.iter_mut().enumerate() {
+                row[0] = i;
+            }
+            d[0] = (0..=b.len()).collect();
+            for i in 1..=a.len() {
+                for j in 1..=b.len() {
+                    let cost = usize::from(a[i - 1] != b[j - 1]);
+                    d[i][j] = (d[i - 1][j] + 1)
+                        .min(d[i][j - 1] + 1)
+                        .min(d[i - 1][j - 1] + cost);
+                    if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                        d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                    }
+                }
+            }
+            d[a.len()][b.len()]
+        }
+        let len = wanted.chars().count();
+        let limit = (len.max(3) / 3).max(1);
+        let mut best: Option<(usize, &str)> = None;
+        for c in candidates {
+            let d = distance(&wanted.to_lowercase(), &c.to_lowercase());
+            if d <= limit && (d < len || d == 0) && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, c));
+            }
+        }
+        best.map(|(_, c)| c.to_string())
+    }
+
+    #[test]
+    fn bounded_suggestions_agree_with_the_plain_distance() {
+        let names = [
+            "montant",
+            "Montant",
+            "montants",
+            "plafond",
+            "plafond_cuma",
+            "aide",
+            "aides",
+            "taux_de_base",
+            "taux",
+            "bonifiée",
+            "bonifie",
+            "dépenses",
+            "dépense",
+            "objectif",
+            "x",
+            "xy",
+            "superficie_cultivée",
+            "superficie_en_cultures_annuelles",
+            "min",
+            "max",
+        ];
+        let mut wanted: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        for n in names {
+            let chars: Vec<char> = n.chars().collect();
+            for i in 0..chars.len() {
+                let mut dropped = chars.clone();
+                dropped.remove(i);
+                wanted.push(dropped.into_iter().collect());
+                let mut swapped = chars.clone();
+                if i + 1 < chars.len() {
+                    swapped.swap(i, i + 1);
+                    wanted.push(swapped.into_iter().collect());
+                }
+                let mut doubled = chars.clone();
+                doubled.insert(i, 'z');
+                doubled.insert(0, 'q');
+                wanted.push(doubled.into_iter().collect());
+            }
+        }
+        for w in &wanted {
+            assert_eq!(suggest(w, names), reference(w, &names), "{w}");
+        }
     }
 }

@@ -84,6 +84,10 @@ fn exact_number(j: Scalar<'_>) -> Option<(Decimal, Option<&str>)> {
             .ok()
             .or_else(|| Decimal::from_scientific(n).ok())
             .map(|d| (d, None)),
+        // Most amounts are written plainly (`"19500.00"`): read them as they are.
+        Scalar::Text(s) if is_plain_decimal(s) => {
+            Decimal::from_str_exact(s).ok().map(|d| (d, None))
+        }
         Scalar::Text(s) => {
             let s = s.trim();
             // Split a trailing unit (`2,3 ha`, `15 %`, `19500 $`).
@@ -110,6 +114,16 @@ fn exact_number(j: Scalar<'_>) -> Option<(Decimal, Option<&str>)> {
         }
         Scalar::Bool(_) => None,
     }
+}
+
+/// Digits, optionally a point and more digits: what the general reading of a number gives
+/// back unchanged.
+fn is_plain_decimal(s: &str) -> bool {
+    let (int, frac) = s.split_once('.').unwrap_or((s, "0"));
+    !int.is_empty()
+        && !frac.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Decodes a scalar as a value of type `t`, a structure or a list excepted. `Err` holds the

@@ -267,29 +267,18 @@ fn semantic_tokens_classify_keywords_names_units_and_comments() {
         "textDocument/semanticTokens/full",
         json!({"textDocument": {"uri": uri(&programme)}}),
     );
-    let data: Vec<u64> = r["result"]["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_u64().unwrap())
-        .collect();
-    // Decode to (line, column, length, type) and read the tokens back from the text.
+    // Read the tokens back from the text.
     let lines: Vec<Vec<u16>> = PROGRAMME
         .lines()
         .map(|l| l.encode_utf16().collect())
         .collect();
-    let (mut line, mut col) = (0u64, 0u64);
-    let mut seen = Vec::new();
-    for t in data.chunks(5) {
-        if t[0] > 0 {
-            line += t[0];
-            col = t[1];
-        } else {
-            col += t[1];
-        }
-        let units = &lines[line as usize][col as usize..(col + t[2]) as usize];
-        seen.push((String::from_utf16(units).unwrap(), legend[t[3] as usize]));
-    }
+    let seen: Vec<(String, &str)> = absolute_tokens(&r["result"])
+        .into_iter()
+        .map(|[line, col, len, ty]| {
+            let units = &lines[line as usize][col as usize..(col + len) as usize];
+            (String::from_utf16(units).unwrap(), legend[ty as usize])
+        })
+        .collect();
     let has = |tok: &str, ty: &str| seen.iter().any(|(a, b)| a == tok && *b == ty);
     assert!(has("programme", "keyword"), "{seen:?}");
     assert!(has("règle", "keyword"), "{seen:?}");

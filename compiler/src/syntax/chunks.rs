@@ -139,24 +139,10 @@ fn kind_of(line: &str) -> Kind {
     Kind::Other
 }
 
-/// The item keywords of the grammar (`item_keyword`), followed by a character that cannot
+/// An item keyword of the grammar (`item_keyword`), followed by a character that cannot
 /// continue a name.
 fn starts_with_item_keyword(line: &str) -> bool {
-    const KEYWORDS: &[&str] = &[
-        "programme",
-        "version",
-        "importer",
-        "énumération",
-        "structure",
-        "entrée",
-        "règle",
-        "condition",
-        "décision",
-        "exception",
-        "remplace",
-        "table",
-    ];
-    KEYWORDS.iter().any(|k| {
+    super::keywords::ITEM_KEYWORDS.iter().any(|k| {
         line.strip_prefix(k)
             .is_some_and(|rest| !rest.chars().next().is_some_and(is_name_char))
     })

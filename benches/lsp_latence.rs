@@ -168,7 +168,8 @@ fn measure_with_requests(
     time_edits(root, file, &text, edits, true)
 }
 
-/// What an editor asks after each keystroke, as VS Code does for a visible document.
+/// What an editor asks after each keystroke, as VS Code does for a visible document (the
+/// tokens as a delta from the last result, once there is one).
 const AFTER_EACH_EDIT: &[&str] = &[
     "textDocument/semanticTokens/full",
     "textDocument/codeLens",
@@ -194,6 +195,8 @@ fn time_edits(
     let lines = text.lines().count() as u32;
     let (mut times, mut answered) = (Vec::with_capacity(changes.len()), Vec::new());
     let mut next_id = 1000;
+    // Tokens are asked again as VS Code does: what changed since the last result.
+    let (mut tokens_id, mut tokens_request): (Option<String>, u64) = (None, 0);
     for (i, change) in changes.into_iter().enumerate() {
         let t = Instant::now();
         s.send(
@@ -208,8 +211,16 @@ fn time_edits(
                 .map(|method| {
                     next_id += 1;
                     let mut params = json!({"textDocument": {"uri": u}});
-                    if *method == "textDocument/inlayHint" {
+                    let mut method = *method;
+                    if method == "textDocument/inlayHint" {
                         params["range"] = json!({"start": {"line": 0, "character": 0}, "end": {"line": lines, "character": 0}});
+                    }
+                    if method == "textDocument/semanticTokens/full" {
+                        tokens_request = next_id;
+                        if let Some(previous) = &tokens_id {
+                            method = "textDocument/semanticTokens/full/delta";
+                            params["previousResultId"] = json!(previous);
+                        }
                     }
                     s.send(json!({"jsonrpc": "2.0", "id": next_id, "method": method, "params": params}));
                     next_id
@@ -227,6 +238,9 @@ fn time_edits(
             }
             if let Some(id) = m["id"].as_u64() {
                 pending.remove(&id);
+                if id == tokens_request {
+                    tokens_id = m["result"]["resultId"].as_str().map(str::to_string);
+                }
             }
         }
         times.push(diagnosed.unwrap_or_default());

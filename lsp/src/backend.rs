@@ -52,6 +52,11 @@ struct State {
     watch_dynamically: bool,
     /// The editor's spelling of the files' URIs (files are keyed by resolved path).
     spelling: Spelling,
+    /// The semantic tokens last sent for each document, under their result id, so that the
+    /// next request gets only what changed (`semanticTokens/full/delta`).
+    tokens: HashMap<String, (String, std::sync::Arc<Vec<SemanticToken>>)>,
+    /// The last result id given.
+    tokens_sent: u64,
 }
 
 pub struct Backend {
@@ -201,7 +206,7 @@ impl LanguageServer for Backend {
                                 token_types: LEGEND.to_vec(),
                                 token_modifiers: Vec::new(),
                             },
-                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            full: Some(SemanticTokensFullOptions::Delta { delta: Some(true) }),
                             range: Some(true),
                             work_done_progress_options: WorkDoneProgressOptions::default(),
                         },
@@ -319,6 +324,13 @@ impl LanguageServer for Backend {
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
         outline::semantic_tokens_full(self, params).await
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: SemanticTokensDeltaParams,
+    ) -> Result<Option<SemanticTokensFullDeltaResult>> {
+        outline::semantic_tokens_full_delta(self, params).await
     }
 
     async fn semantic_tokens_range(

@@ -244,6 +244,67 @@ fn semantic_tokens_of_a_range_are_those_of_the_whole_file_on_its_lines() {
 }
 
 #[test]
+fn semantic_tokens_delta_is_what_changed_since_the_last_result() {
+    let (dir, _commun, programme) = workspace();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
+    let rules = |extra: &str| {
+        (0..200)
+            .map(|i| {
+                let tail = if i == 100 { extra } else { "" };
+                format!("règle r_{i} : argent = plafond × {i} %{tail}\n\n")
+            })
+            .collect::<String>()
+    };
+    let src = format!("{PROGRAMME}{}", rules(""));
+    open(&mut ed, &programme, &src);
+    let doc = json!({"uri": uri(&programme)});
+    let ints = |v: &serde_json::Value| -> Vec<u64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_u64().unwrap())
+            .collect()
+    };
+    let first = ed.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": doc}),
+    );
+    let first_id = first["result"]["resultId"].as_str().unwrap().to_string();
+    let mut data = ints(&first["result"]["data"]);
+    // One rule in the middle gains a term.
+    ed.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&programme), "version": 2}, "contentChanges": [{"text": format!("{PROGRAMME}{}", rules(" + 1 $"))}]}),
+    );
+    let delta = ed.request(
+        "textDocument/semanticTokens/full/delta",
+        json!({"textDocument": doc, "previousResultId": first_id}),
+    );
+    let edits = delta["result"]["edits"].as_array().expect("a delta");
+    assert_eq!(edits.len(), 1);
+    let (start, count) = (
+        edits[0]["start"].as_u64().unwrap() as usize,
+        edits[0]["deleteCount"].as_u64().unwrap() as usize,
+    );
+    let inserted = ints(&edits[0]["data"]);
+    assert!(inserted.len() < 50, "{} integers resent", inserted.len());
+    data.splice(start..start + count, inserted);
+    let fresh = ed.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": doc}),
+    );
+    assert_eq!(data, ints(&fresh["result"]["data"]));
+    // A result id that is not the last one gets every token.
+    let stale = ed.request(
+        "textDocument/semanticTokens/full/delta",
+        json!({"textDocument": doc, "previousResultId": first_id}),
+    );
+    assert_eq!(ints(&stale["result"]["data"]), data);
+    ed.stop();
+}
+
+#[test]
 fn semantic_tokens_classify_keywords_names_units_and_comments() {
     let (dir, _commun, programme) = workspace();
     let root = std::fs::canonicalize(dir.path()).unwrap();

@@ -99,14 +99,72 @@ pub(super) async fn semantic_tokens_full(
     params: SemanticTokensParams,
 ) -> Result<Option<SemanticTokensResult>> {
     let uri = params.text_document.uri;
-    this.read(move |st| {
-        let data = tokens_in(st, &uri, None)?;
-        Some(SemanticTokensResult::Tokens(SemanticTokens {
-            result_id: None,
-            data,
-        }))
-    })
-    .await
+    let key = uri.as_str().to_string();
+    let Some(data) = this.read(move |st| tokens_in(st, &uri, None)).await? else {
+        return Ok(None);
+    };
+    let result_id = this.with_state(|st| remember_tokens(st, key, data.clone()));
+    Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
+        result_id: Some(result_id),
+        data,
+    })))
+}
+
+/// What changed since the tokens last sent for the document, as one edit of the protocol's
+/// array (5 integers per token); all of them if the editor's result id is not the last one.
+pub(super) async fn semantic_tokens_full_delta(
+    this: &Backend,
+    params: SemanticTokensDeltaParams,
+) -> Result<Option<SemanticTokensFullDeltaResult>> {
+    let uri = params.text_document.uri;
+    let key = uri.as_str().to_string();
+    let Some(data) = this.read(move |st| tokens_in(st, &uri, None)).await? else {
+        return Ok(None);
+    };
+    Ok(Some(this.with_state(|st| {
+        let previous = st
+            .tokens
+            .get(&key)
+            .filter(|(id, _)| *id == params.previous_result_id)
+            .map(|(_, old)| old.clone());
+        let result_id = remember_tokens(st, key, data.clone());
+        match previous {
+            Some(old) => SemanticTokensFullDeltaResult::TokensDelta(SemanticTokensDelta {
+                result_id: Some(result_id),
+                edits: vec![tokens_edit(&old, &data)],
+            }),
+            None => SemanticTokensFullDeltaResult::Tokens(SemanticTokens {
+                result_id: Some(result_id),
+                data,
+            }),
+        }
+    })))
+}
+
+/// Records the tokens sent for a document under a new result id, and returns the id.
+fn remember_tokens(st: &mut super::State, key: String, data: Vec<SemanticToken>) -> String {
+    st.tokens_sent += 1;
+    let id = st.tokens_sent.to_string();
+    st.tokens
+        .insert(key, (id.clone(), std::sync::Arc::new(data)));
+    id
+}
+
+/// The one edit that turns `old` into `new`: what lies between their common start and their
+/// common end (tokens are relative to the previous one, so an edit mid-file changes few).
+fn tokens_edit(old: &[SemanticToken], new: &[SemanticToken]) -> SemanticTokensEdit {
+    let start = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let end = old[start..]
+        .iter()
+        .rev()
+        .zip(new[start..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    SemanticTokensEdit {
+        start: (start * 5) as u32,
+        delete_count: ((old.len() - start - end) * 5) as u32,
+        data: Some(new[start..new.len() - end].to_vec()),
+    }
 }
 
 /// The tokens of the lines an editor shows: only the chunks of the file they cover are lexed.

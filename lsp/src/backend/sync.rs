@@ -218,6 +218,7 @@ pub(super) async fn did_close(this: &Backend, params: DidCloseTextDocumentParams
     let all = this.with_state(|st| {
         st.open.remove(&path);
         st.spelling.uris.remove(&path);
+        st.tokens.remove(params.text_document.uri.as_str());
         if !is_policy(&path) {
             return None;
         }

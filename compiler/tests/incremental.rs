@@ -116,3 +116,25 @@ fn editing_a_rule_reparses_and_rereads_only_that_rule() {
     assert_eq!(count("item_ast("), 1, "{log:#?}");
     assert_eq!(checked_items(&db, file, &log), vec!["c"]);
 }
+
+#[test]
+fn editing_one_file_again_and_again_never_reparses_another() {
+    let mut db = Database::with_log("/mémoire/policies");
+    let other = db.set_file("/mémoire/policies/autre.pol", SOURCE);
+    let file = db.set_file("/mémoire/policies/p.pol", SOURCE);
+    assert!(file_diagnostics(&db, other).is_empty());
+    assert!(file_diagnostics(&db, file).is_empty());
+    // Enough edits for anything kept only a few revisions to be dropped.
+    for k in 0..12 {
+        db.set_file(
+            "/mémoire/policies/p.pol",
+            &SOURCE.replace("x × 2", &format!("x × {}", k + 3)),
+        );
+        db.take_log();
+        assert!(file_diagnostics(&db, file).is_empty());
+        assert!(file_diagnostics(&db, other).is_empty());
+        let log = db.take_log();
+        let parsed = log.iter().filter(|l| l.starts_with("parse_chunk(")).count();
+        assert_eq!(parsed, 1, "edit {k}: {log:#?}");
+    }
+}

@@ -170,7 +170,7 @@ fn lex(line: &str, mut in_text: bool, mut last_is_replace: bool) -> (bool, bool)
             continue;
         }
         // Code, up to the next comment, text or quote.
-        let stop = rest.find(['#', '«', '"']);
+        let stop = next_special(rest);
         let code = &rest[..stop.unwrap_or(rest.len())];
         if let Some(last) = last_token(code) {
             last_is_replace = last == "remplace";
@@ -197,6 +197,17 @@ fn lex(line: &str, mut in_text: bool, mut last_is_replace: bool) -> (bool, bool)
             _ => return (false, last_is_replace),
         }
     }
+}
+
+/// Where the next `#`, `«` or `"` is: a byte search, the three being rare (`«` is the only
+/// character whose UTF-8 form is 0xC2 0xAB).
+fn next_special(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    b.iter().enumerate().find_map(|(i, &c)| match c {
+        b'#' | b'"' => Some(i),
+        0xC2 if b.get(i + 1) == Some(&0xAB) => Some(i),
+        _ => None,
+    })
 }
 
 /// The last token of a piece of code: a name, or "" for a sign; `None` if it is blank.

@@ -182,14 +182,18 @@ fn missing_selon_arms_are_added_one_per_line_with_a_value_left_to_write() {
     ed.stop();
 }
 
-/// The protocol's relative tokens as absolute `(line, column, length, type)`.
-fn absolute_tokens(result: &serde_json::Value) -> Vec<[u64; 4]> {
-    let data: Vec<u64> = result["data"]
-        .as_array()
+/// A JSON array of integers (the protocol's token data).
+fn ints(v: &serde_json::Value) -> Vec<u64> {
+    v.as_array()
         .unwrap()
         .iter()
-        .map(|v| v.as_u64().unwrap())
-        .collect();
+        .map(|x| x.as_u64().unwrap())
+        .collect()
+}
+
+/// The protocol's relative tokens as absolute `(line, column, length, type)`.
+fn absolute_tokens(result: &serde_json::Value) -> Vec<[u64; 4]> {
+    let data = ints(&result["data"]);
     let (mut line, mut col) = (0u64, 0u64);
     let mut out = Vec::new();
     for t in data.chunks(5) {
@@ -259,13 +263,6 @@ fn semantic_tokens_delta_is_what_changed_since_the_last_result() {
     let src = format!("{PROGRAMME}{}", rules(""));
     open(&mut ed, &programme, &src);
     let doc = json!({"uri": uri(&programme)});
-    let ints = |v: &serde_json::Value| -> Vec<u64> {
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_u64().unwrap())
-            .collect()
-    };
     let first = ed.request(
         "textDocument/semanticTokens/full",
         json!({"textDocument": doc}),
@@ -445,12 +442,7 @@ fn semantic_tokens_of_a_long_line_with_emoji() {
         "textDocument/semanticTokens/full",
         json!({"textDocument": {"uri": uri(&programme)}}),
     );
-    let data: Vec<u64> = r["result"]["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_u64().unwrap())
-        .collect();
+    let data = ints(&r["result"]["data"]);
     let lines: Vec<Vec<u16>> = src.lines().map(|l| l.encode_utf16().collect()).collect();
     let (mut line, mut col) = (0u64, 0u64);
     let mut last = String::new();

@@ -98,9 +98,7 @@ pub(super) async fn semantic_tokens_full(
     this: &Backend,
     params: SemanticTokensParams,
 ) -> Result<Option<SemanticTokensResult>> {
-    let uri = params.text_document.uri;
-    let key = uri.as_str().to_string();
-    let Some(data) = this.read(move |st| tokens_in(st, &uri, None)).await? else {
+    let Some((key, data)) = document_tokens(this, params.text_document.uri).await? else {
         return Ok(None);
     };
     let result_id = this.with_state(|st| remember_tokens(st, key, data.clone()));
@@ -116,9 +114,7 @@ pub(super) async fn semantic_tokens_full_delta(
     this: &Backend,
     params: SemanticTokensDeltaParams,
 ) -> Result<Option<SemanticTokensFullDeltaResult>> {
-    let uri = params.text_document.uri;
-    let key = uri.as_str().to_string();
-    let Some(data) = this.read(move |st| tokens_in(st, &uri, None)).await? else {
+    let Some((key, data)) = document_tokens(this, params.text_document.uri).await? else {
         return Ok(None);
     };
     Ok(Some(this.with_state(|st| {
@@ -139,6 +135,14 @@ pub(super) async fn semantic_tokens_full_delta(
             }),
         }
     })))
+}
+
+/// Every token of a document, computed off the lock, with the key its last result is kept
+/// under.
+async fn document_tokens(this: &Backend, uri: Uri) -> Result<Option<(String, Vec<SemanticToken>)>> {
+    let key = uri.as_str().to_string();
+    let data = this.read(move |st| tokens_in(st, &uri, None)).await?;
+    Ok(data.map(|d| (key, d)))
 }
 
 /// Records the tokens sent for a document under a new result id, and returns the id.

@@ -98,26 +98,45 @@ pub enum DatedBy {
     Chosen,
 }
 
+/// An evaluation error: one pointer wide, so that the evaluator's results (`Result<Value,
+/// EvalError>`) stay as small as a value. Its fields are `EvalErrorData`'s.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct EvalError {
-    pub kind: Box<EvalErrorKind>,
+pub struct EvalError(Box<EvalErrorData>);
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct EvalErrorData {
+    pub kind: EvalErrorKind,
     /// Where in the policy, when the error comes from evaluating an expression.
     pub location: Option<Location>,
     /// The definition being evaluated.
     pub within: Option<Arc<str>>,
 }
 
+impl std::ops::Deref for EvalError {
+    type Target = EvalErrorData;
+
+    fn deref(&self) -> &EvalErrorData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for EvalError {
+    fn deref_mut(&mut self) -> &mut EvalErrorData {
+        &mut self.0
+    }
+}
+
 impl EvalError {
     pub fn new(kind: EvalErrorKind) -> EvalError {
-        EvalError {
-            kind: Box::new(kind),
+        EvalError(Box::new(EvalErrorData {
+            kind,
             location: None,
             within: None,
-        }
+        }))
     }
 
     pub fn code(&self) -> &'static str {
-        match self.kind.as_ref() {
+        match &self.kind {
             EvalErrorKind::MissingInput { .. } => "pol::dossier::entrée_manquante",
             EvalErrorKind::UnknownField { .. } => "pol::dossier::champ_inconnu",
             EvalErrorKind::WrongType { .. } => "pol::dossier::type",
@@ -142,7 +161,7 @@ impl EvalError {
 
 impl fmt::Display for EvalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.kind.as_ref() {
+        match &self.kind {
             EvalErrorKind::MissingInput { path } => {
                 write!(f, "le dossier ne donne pas « {path} », nécessaire au calcul")?
             }

@@ -78,7 +78,7 @@ impl Ty {
     pub fn unit(&self) -> Option<Unit> {
         match self {
             Ty::Int | Ty::Dec | Ty::Pct => Some(Unit::dimensionless()),
-            Ty::Qty(u) => Some(u.clone()),
+            Ty::Qty(u) => Some(*u),
             _ => None,
         }
     }

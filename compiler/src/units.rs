@@ -47,10 +47,32 @@ impl Dim {
     }
 }
 
-/// A unit: sorted `(dimension, exponent)` pairs with no zero exponent. The empty unit is
-/// dimensionless.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
-pub struct Unit(Vec<(Dim, i8)>);
+/// How many base dimensions there are.
+const DIMS: usize = 14;
+
+/// Every base dimension, in display order.
+const ALL_DIMS: [Dim; DIMS] = [
+    Dim::Money,
+    Dim::Hectare,
+    Dim::Metre,
+    Dim::Kilometre,
+    Dim::Kilogram,
+    Dim::Tonne,
+    Dim::Litre,
+    Dim::Unit,
+    Dim::Tap,
+    Dim::Hive,
+    Dim::Tree,
+    Dim::Day,
+    Dim::Month,
+    Dim::Year,
+];
+
+/// A unit: the exponent of each base dimension (`$/ha` is 1 for `$`, -1 for `ha`, 0 for
+/// the others). All zeros is the dimensionless unit. A plain array, so that a unit is copied
+/// rather than allocated: the evaluator's runtime types carry one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Unit([i8; DIMS]);
 
 /// Every spelling accepted in source text, with its meaning.
 const ATOMS: &[(&str, Dim, i8)] = &[
@@ -86,26 +108,36 @@ const ATOMS: &[(&str, Dim, i8)] = &[
 
 impl Unit {
     pub fn dimensionless() -> Unit {
-        Unit(Vec::new())
+        Unit([0; DIMS])
     }
 
     pub fn money() -> Unit {
-        Unit(vec![(Dim::Money, 1)])
+        Unit::of(Dim::Money)
     }
 
     pub fn is_dimensionless(&self) -> bool {
-        self.0.is_empty()
+        self.0 == [0; DIMS]
     }
 
     pub fn is_money(&self) -> bool {
-        self.0 == [(Dim::Money, 1)]
+        *self == Unit::money()
+    }
+
+    /// The dimensions with a non-zero exponent, in display order.
+    fn powers(&self) -> impl Iterator<Item = (Dim, i8)> + '_ {
+        ALL_DIMS
+            .iter()
+            .zip(self.0)
+            .filter(|(_, e)| *e != 0)
+            .map(|(d, e)| (*d, e))
     }
 
     /// A single time dimension with exponent 1 (`jour`, `mois`, `an`), as written after a
     /// number to make a duration literal.
     pub fn as_duration_dim(&self) -> Option<Dim> {
-        match self.0.as_slice() {
-            [(d @ (Dim::Day | Dim::Month | Dim::Year), 1)] => Some(*d),
+        let mut powers = self.powers();
+        match (powers.next(), powers.next()) {
+            (Some((d @ (Dim::Day | Dim::Month | Dim::Year), 1)), None) => Some(d),
             _ => None,
         }
     }
@@ -113,18 +145,23 @@ impl Unit {
     /// The time dimension this unit is « per » (`$/an` → an), if exactly one.
     pub fn per_time(&self) -> Option<Dim> {
         let mut per = self
-            .0
-            .iter()
+            .powers()
             .filter(|(d, e)| matches!(d, Dim::Day | Dim::Month | Dim::Year) && *e == -1);
         match (per.next(), per.next()) {
-            (Some((d, _)), None) => Some(*d),
+            (Some((d, _)), None) => Some(d),
             _ => None,
         }
     }
 
     /// The unit of one dimension.
     pub fn of(d: Dim) -> Unit {
-        Unit(vec![(d, 1)])
+        Unit::power(d, 1)
+    }
+
+    fn power(d: Dim, e: i8) -> Unit {
+        let mut exponents = [0; DIMS];
+        exponents[d as usize] = e;
+        Unit(exponents)
     }
 
     /// Parses one atom (`ha`, `m²`, `$`…).
@@ -132,7 +169,7 @@ impl Unit {
         ATOMS
             .iter()
             .find(|(s, _, _)| *s == text)
-            .map(|&(_, d, e)| Unit(vec![(d, e)]))
+            .map(|&(_, d, e)| Unit::power(d, e))
     }
 
     /// Parses `a/b/c` (spaces around `/` allowed).
@@ -146,15 +183,10 @@ impl Unit {
     }
 
     fn combine(&self, other: &Unit, sign: i8) -> Unit {
-        let mut out = self.0.clone();
-        for &(d, e) in &other.0 {
-            match out.iter_mut().find(|(od, _)| *od == d) {
-                Some(slot) => slot.1 = slot.1.saturating_add(sign.saturating_mul(e)),
-                None => out.push((d, sign.saturating_mul(e))),
-            }
+        let mut out = self.0;
+        for (mine, theirs) in out.iter_mut().zip(other.0) {
+            *mine = mine.saturating_add(sign.saturating_mul(theirs));
         }
-        out.retain(|&(_, e)| e != 0);
-        out.sort();
         Unit(out)
     }
 
@@ -182,10 +214,10 @@ fn superscript(e: i8) -> String {
 impl fmt::Display for Unit {
     /// `$/ha`, `m³`, `$/m²`, `$·m`; the dimensionless unit displays as `1`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let num: Vec<_> = self.0.iter().filter(|(_, e)| *e > 0).collect();
-        let den: Vec<_> = self.0.iter().filter(|(_, e)| *e < 0).collect();
-        let part = |&&(d, e): &&(Dim, i8)| {
-            let e = e.abs();
+        let num: Vec<_> = self.powers().filter(|(_, e)| *e > 0).collect();
+        let den: Vec<_> = self.powers().filter(|(_, e)| *e < 0).collect();
+        let part = |&(d, e): &(Dim, i8)| {
+            let e = e.saturating_abs();
             if e == 1 {
                 d.symbol().to_string()
             } else {
@@ -232,6 +264,25 @@ mod tests {
         assert_eq!(Unit::parse("ruches"), Unit::parse("ruche"));
         assert_eq!(Unit::parse("m3"), Unit::parse("m³"));
         assert_eq!(Unit::parse("$ / entaille"), Unit::parse("$/entailles"));
+    }
+
+    #[test]
+    fn every_dimension_has_its_own_exponent() {
+        for (i, d) in ALL_DIMS.iter().enumerate() {
+            assert_eq!(*d as usize, i);
+        }
+    }
+
+    #[test]
+    fn exponents_that_cancel_leave_no_dimension() {
+        let rate = Unit::parse("$/m²").unwrap();
+        let area = Unit::parse("m²").unwrap();
+        assert_eq!(rate.mul(&area), Unit::money());
+        assert!(area.div(&area).is_dimensionless());
+        assert_eq!(
+            Unit::parse("m²").unwrap().mul(&Unit::parse("m").unwrap()),
+            Unit::parse("m³").unwrap()
+        );
     }
 
     #[test]

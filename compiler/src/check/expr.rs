@@ -327,7 +327,7 @@ impl<'a> ExprChecker<'a> {
                         .with_help("pour un tarif plus fin, utilisez une unité composée, par exemple 0,005 $/kg"),
                     );
                 }
-                te(TKind::Const(Const::Num(value)), Ty::Qty(u.clone()), span)
+                te(TKind::Const(Const::Num(value)), Ty::Qty(*u), span)
             }
         }
     }
@@ -703,7 +703,7 @@ impl<'a> ExprChecker<'a> {
                         );
                         Ty::Error
                     }
-                    (Ty::Qty(u), _) => Ty::Qty(u.clone()),
+                    (Ty::Qty(u), _) => Ty::Qty(*u),
                     _ => Ty::Dec,
                 }
             }
@@ -735,6 +735,6 @@ pub fn unit_type(u: &Unit) -> Ty {
     if u.is_dimensionless() {
         Ty::Dec
     } else {
-        Ty::Qty(u.clone())
+        Ty::Qty(*u)
     }
 }

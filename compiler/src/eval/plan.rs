@@ -441,7 +441,7 @@ impl<'a> Compiler<'a> {
             Ty::Int => RtTy::Int,
             Ty::Dec => RtTy::Dec,
             Ty::Pct => RtTy::Pct,
-            Ty::Qty(u) => RtTy::Qty(u.clone()),
+            Ty::Qty(u) => RtTy::Qty(*u),
             Ty::Text => RtTy::Text,
             Ty::Date => RtTy::Date,
             Ty::Duration => RtTy::Duration,

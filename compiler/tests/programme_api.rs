@@ -58,3 +58,23 @@ fn the_batch_line_written_directly_is_the_outcome_json_of_every_golden_dossier()
     }
     assert!(seen >= 393, "{seen}");
 }
+
+/// Evaluations that record nothing run the plan's compiled expressions; explanations walk
+/// the tree. Both give every golden dossier the same outputs, values, errors and motives.
+#[test]
+fn every_golden_dossier_has_the_same_outcome_compiled_and_walked() {
+    let mut seen = 0;
+    for (f, prog, d) in common::golden_dossiers() {
+        let options = Options::at(d.date.expect("a golden dossier gives its date"));
+        let compiled = prog.evaluate(&d.inputs, &options);
+        let mut walked = prog.evaluate(&d.inputs, &options.explained(true));
+        if let Ok(outputs) = &mut walked.result {
+            for o in outputs {
+                assert!(o.explanation.take().is_some(), "{}", f.display());
+            }
+        }
+        assert_eq!(compiled, walked, "{}", f.display());
+        seen += 1;
+    }
+    assert!(seen >= 393, "{seen}");
+}

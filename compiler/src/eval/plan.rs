@@ -240,6 +240,8 @@ pub struct Plan {
     pub by_name: BTreeMap<String, Slot>,
     /// Every `selon`, for coverage reports.
     pub selons: Vec<SelonInfo>,
+    /// The expressions compiled to closures, built when first needed.
+    pub compiled: super::run::CompiledCell,
 }
 
 /// Where a `selon` is and what its arms are called.
@@ -638,6 +640,7 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
             outputs: Vec::new(),
             by_name: BTreeMap::new(),
             selons: Vec::new(),
+            compiled: Default::default(),
         },
         struct_queue: Vec::new(),
         current: None,
@@ -854,6 +857,8 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
     };
     c.plan.outputs = outputs;
     compute_defaults(&mut c.plan);
+    // Computing the defaults may have compiled the expressions of a plan not yet finished.
+    c.plan.compiled = Default::default();
     Ok(Arc::new(c.plan))
 }
 

@@ -12,6 +12,9 @@ use crate::syntax::ast::BinOp;
 use crate::types::Duration;
 
 mod builtins;
+mod compiled;
+
+pub use compiled::CompiledCell;
 
 #[derive(Clone, Debug)]
 enum Memo {
@@ -99,6 +102,9 @@ impl Coverage {
 }
 
 type R<T> = Result<T, EvalError>;
+
+/// A comprehension's filter, compiled or walked.
+type Keep<'a, 'p> = Option<&'a dyn Fn(&mut Evaluator<'p>) -> R<bool>>;
 
 /// A field of a structure value.
 fn project(v: &Value, i: u32) -> R<Value> {
@@ -357,6 +363,10 @@ impl<'p> Evaluator<'p> {
             // A table is a function: its value is only taken through `Table` calls.
             Body::Table { .. } => Ok((Value::Bool(false), None)),
             Body::Expr(body) => {
+                // What records nothing runs the compiled expressions.
+                let code = (self.steps.is_none() && self.coverage.is_none())
+                    .then(|| plan.compiled.get(plan).version(slot, vi))
+                    .flatten();
                 // Exceptions: every condition is evaluated, so that two that hold at once are
                 // reported rather than one silently winning.
                 let mut applied: Option<usize> = None;
@@ -364,7 +374,11 @@ impl<'p> Evaluator<'p> {
                     if ex.from.is_some_and(|d| d > self.rules_date) {
                         continue;
                     }
-                    if self.eval(&ex.condition)?.as_bool().unwrap_or(false) {
+                    let holds = match code.and_then(|c| c.exceptions.get(i)) {
+                        Some((condition, _)) => condition(self)?,
+                        None => self.eval(&ex.condition)?,
+                    };
+                    if holds.as_bool().unwrap_or(false) {
                         if let Some(first) = applied {
                             let mut e = EvalError::new(EvalErrorKind::ExceptionConflict {
                                 rule: def.name.to_string(),
@@ -378,9 +392,11 @@ impl<'p> Evaluator<'p> {
                         applied = Some(i);
                     }
                 }
-                let v = match applied {
-                    Some(i) => self.eval(&version.exceptions[i].body)?,
-                    None => self.eval(body)?,
+                let v = match (applied, code) {
+                    (Some(i), Some(c)) if i < c.exceptions.len() => (c.exceptions[i].1)(self)?,
+                    (Some(i), _) => self.eval(&version.exceptions[i].body)?,
+                    (None, Some(c)) => (c.body)(self)?,
+                    (None, None) => self.eval(body)?,
                 };
                 Ok((v, applied))
             }
@@ -570,30 +586,37 @@ impl<'p> Evaluator<'p> {
     /// `body pour chaque x dans list [si filter]`.
     fn comprehension(&mut self, list: &PExpr, filter: Option<&PExpr>, body: &PExpr) -> R<Value> {
         let mut out = Vec::new();
-        self.each_element(list, filter, body, &mut |v| out.push(v))?;
+        let list = self.eval(list)?;
+        let filter = filter.map(|f| move |ev: &mut Self| ev.boolean(f));
+        self.each_element(
+            list,
+            filter.as_ref().map(|f| f as &dyn Fn(&mut Self) -> R<bool>),
+            &|ev: &mut Self| ev.eval(body),
+            &mut |v| out.push(v),
+        )?;
         Ok(Value::List(out.into()))
     }
 
-    /// Each element of `body pour chaque x dans list [si filter]`, in order, handed to `sink`;
-    /// the first error stops.
+    /// Each element of `body pour chaque x dans list [si filter]` (the list already
+    /// evaluated), in order, handed to `sink`; the first error stops.
     fn each_element(
         &mut self,
-        list: &PExpr,
-        filter: Option<&PExpr>,
-        body: &PExpr,
+        list: Value,
+        filter: Keep<'_, 'p>,
+        body: &dyn Fn(&mut Self) -> R<Value>,
         sink: &mut dyn FnMut(Value),
     ) -> R<()> {
-        let Value::List(items) = self.eval(list)? else {
+        let Value::List(items) = list else {
             return Ok(());
         };
         for item in items.iter() {
             self.locals.push(item.clone());
             let keep = match filter {
-                Some(f) => self.boolean(f),
+                Some(f) => f(self),
                 None => Ok(true),
             };
             let r = match keep {
-                Ok(true) => self.eval(body).map(Some),
+                Ok(true) => body(self).map(Some),
                 Ok(false) => Ok(None),
                 Err(e) => Err(e),
             };
@@ -615,6 +638,11 @@ impl<'p> Evaluator<'p> {
         for a in args {
             keys.push(self.eval(a)?);
         }
+        self.table_lookup(slot, &keys)
+    }
+
+    /// The value of the row of `slot` in force that its keys' values match first.
+    fn table_lookup(&mut self, slot: Slot, keys: &[Value]) -> R<Value> {
         let plan = self.plan;
         let def = plan.def(slot);
         let vi = self.version_index(slot);
@@ -631,7 +659,7 @@ impl<'p> Evaluator<'p> {
         let mut found: Option<usize> = None;
         for (ri, row) in rows.iter().enumerate() {
             let mut all = true;
-            for (cell, key) in row.keys.iter().zip(&keys) {
+            for (cell, key) in row.keys.iter().zip(keys) {
                 let ok = match cell {
                     PCell::Any => true,
                     // Most cells are written out: compared as they are, not evaluated.

@@ -90,13 +90,20 @@ pub fn eval_files(
     let Json::Object(map) = inputs else {
         panic!("inputs must be an object")
     };
-    let mut ev = start(&plan, &map, &pol_compiler::eval::Options::at(date(at)))
-        .map_err(|es| es.iter().map(|e| e.code().to_string()).collect::<Vec<_>>())?;
     let slot = plan
         .slot(rule)
         .unwrap_or_else(|| panic!("pas de règle {rule}"));
+    // Compiled (nothing recorded) and walked (explanations on): the same value or error.
+    let options = pol_compiler::eval::Options::at(date(at));
+    let [compiled, walked] = [false, true].map(|explain| {
+        start(&plan, &map, &options.explained(explain)).map(|mut ev| ev.value(slot))
+    });
+    assert_eq!(
+        compiled, walked,
+        "évaluation compilée et parcourue de {rule}"
+    );
     let def = plan.def(slot);
-    match ev.value(slot) {
+    match compiled.map_err(|es| es.iter().map(|e| e.code().to_string()).collect::<Vec<_>>())? {
         Ok(v) => Ok(pol_compiler::eval::dossier::to_json(&v, &def.ty, &plan)),
         Err(e) => Err(vec![e.code().to_string(), e.to_string()]),
     }

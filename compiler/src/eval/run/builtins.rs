@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::{err, Evaluator, MAX_RANGE, R};
+use super::{err, Evaluator, Keep, MAX_RANGE, R};
 use crate::eval::arith::{compare, exact_sum};
 use crate::eval::error::EvalErrorKind;
 use crate::eval::plan::{PExpr, PKind};
@@ -15,7 +15,7 @@ use crate::types::Builtin;
 
 /// What `minimum`, `maximum`, `somme`, `nombre`, `tous` and `existe` make of their
 /// elements, taken one at a time.
-enum Fold {
+pub(super) enum Fold {
     Best(Option<Value>),
     Sum(Decimal),
     Count(u64),
@@ -24,7 +24,7 @@ enum Fold {
 }
 
 impl Fold {
-    fn of(b: Builtin) -> Option<Fold> {
+    pub(super) fn of(b: Builtin) -> Option<Fold> {
         Some(match b {
             Builtin::Min | Builtin::Max => Fold::Best(None),
             Builtin::Sum => Fold::Sum(Decimal::ZERO),
@@ -35,7 +35,7 @@ impl Fold {
         })
     }
 
-    fn add(&mut self, b: Builtin, v: Value) -> R<()> {
+    pub(super) fn add(&mut self, b: Builtin, v: Value) -> R<()> {
         match self {
             Fold::Best(best) => {
                 *best = Some(match best.take() {
@@ -57,7 +57,7 @@ impl Fold {
         Ok(())
     }
 
-    fn finish(self, b: Builtin) -> R<Value> {
+    pub(super) fn finish(self, b: Builtin) -> R<Value> {
         Ok(match self {
             Fold::Best(Some(v)) => v,
             Fold::Best(None) => {
@@ -77,16 +77,16 @@ impl Fold {
     }
 }
 
-impl Evaluator<'_> {
+impl<'p> Evaluator<'p> {
     /// A fold over a comprehension's elements. An error of an element comes first, as when
     /// the list is built before it is folded; the fold's own error (an overflow) after.
-    fn fold_elements(
+    pub(super) fn fold_elements(
         &mut self,
         b: Builtin,
         mut fold: Fold,
-        list: &PExpr,
-        filter: Option<&PExpr>,
-        body: &PExpr,
+        list: Value,
+        filter: Keep<'_, 'p>,
+        body: &dyn Fn(&mut Self) -> R<Value>,
     ) -> R<Value> {
         let mut late = None;
         self.each_element(list, filter, body, &mut |v| {
@@ -111,87 +111,103 @@ impl Evaluator<'_> {
             }],
         ) = (Fold::of(b), args)
         {
-            return self.fold_elements(b, fold, list, filter.as_deref(), body);
+            let list = self.eval(list)?;
+            let filter = filter
+                .as_deref()
+                .map(|f| move |ev: &mut Self| ev.boolean(f));
+            return self.fold_elements(
+                b,
+                fold,
+                list,
+                filter.as_ref().map(|f| f as &dyn Fn(&mut Self) -> R<bool>),
+                &|ev: &mut Self| ev.eval(body),
+            );
         }
         let mut vals = Vec::with_capacity(args.len());
         for a in args {
             vals.push(self.eval(a)?);
         }
-        Ok(match b {
-            Builtin::Min
-            | Builtin::Max
-            | Builtin::Sum
-            | Builtin::Count
-            | Builtin::All
-            | Builtin::Any => {
-                let items: &[Value] = match vals.as_slice() {
-                    [Value::List(l)] => l,
-                    all => all,
-                };
-                let mut fold = Fold::of(b).unwrap_or(Fold::Count(0));
-                for v in items {
-                    fold.add(b, v.clone())?;
-                }
-                fold.finish(b)?
-            }
-            Builtin::Round | Builtin::RoundDown | Builtin::RoundUp => {
-                let x = vals.first().and_then(Value::as_num).unwrap_or_default();
-                let places = vals.get(1).and_then(Value::as_num).unwrap_or_default();
-                let places = u32::try_from(places.mantissa()).unwrap_or(0).min(20);
-                let strategy = match b {
-                    Builtin::Round => RoundingStrategy::MidpointAwayFromZero,
-                    Builtin::RoundDown => RoundingStrategy::ToNegativeInfinity,
-                    _ => RoundingStrategy::ToPositiveInfinity,
-                };
-                Value::Num(x.round_dp_with_strategy(places, strategy))
-            }
-            Builtin::Year => match vals.first() {
-                Some(Value::Date(d)) => Value::Num(Decimal::from(d.year())),
-                _ => Value::Num(Decimal::ZERO),
-            },
-            Builtin::Date => {
-                let part = |i: usize| vals.get(i).and_then(Value::as_num).unwrap_or_default();
-                let (y, m, d) = (part(0), part(1), part(2));
-                let day = i32::try_from(y.mantissa())
-                    .ok()
-                    .filter(|_| y.fract().is_zero() && m.fract().is_zero() && d.fract().is_zero())
-                    .zip(
-                        u32::try_from(m.mantissa())
-                            .ok()
-                            .zip(u32::try_from(d.mantissa()).ok()),
-                    )
-                    .and_then(|(y, (m, d))| NaiveDate::from_ymd_opt(y, m, d));
-                match day {
-                    Some(day) => Value::Date(day),
-                    None => {
-                        return Err(err(EvalErrorKind::NoSuchDate {
-                            year: y.to_string(),
-                            month: m.to_string(),
-                            day: d.to_string(),
-                        }))
-                    }
-                }
-            }
-            Builtin::Range => {
-                let bound = |i: usize| {
-                    vals.get(i)
-                        .and_then(Value::as_num)
-                        .and_then(|d| i64::try_from(d.mantissa()).ok().filter(|_| d.scale() == 0))
-                };
-                let (Some(a), Some(b)) = (bound(0), bound(1)) else {
-                    return Err(err(EvalErrorKind::Overflow));
-                };
-                let len = b.saturating_sub(a).saturating_add(1).max(0);
-                if len > MAX_RANGE {
-                    return Err(err(EvalErrorKind::RangeTooLong { first: a, last: b }));
-                }
-                Value::List((a..=b).map(|n| Value::Num(Decimal::from(n))).collect())
-            }
-            Builtin::Abs => match vals.first() {
-                Some(Value::Num(d)) => Value::Num(d.abs()),
-                Some(v) => v.clone(),
-                None => Value::Num(Decimal::ZERO),
-            },
-        })
+        apply(b, &vals)
     }
+}
+
+/// A built-in function applied to its arguments' values (a fold to a list, or to its
+/// arguments one by one).
+pub(super) fn apply(b: Builtin, vals: &[Value]) -> R<Value> {
+    Ok(match b {
+        Builtin::Min
+        | Builtin::Max
+        | Builtin::Sum
+        | Builtin::Count
+        | Builtin::All
+        | Builtin::Any => {
+            let items: &[Value] = match vals {
+                [Value::List(l)] => l,
+                all => all,
+            };
+            let mut fold = Fold::of(b).unwrap_or(Fold::Count(0));
+            for v in items {
+                fold.add(b, v.clone())?;
+            }
+            fold.finish(b)?
+        }
+        Builtin::Round | Builtin::RoundDown | Builtin::RoundUp => {
+            let x = vals.first().and_then(Value::as_num).unwrap_or_default();
+            let places = vals.get(1).and_then(Value::as_num).unwrap_or_default();
+            let places = u32::try_from(places.mantissa()).unwrap_or(0).min(20);
+            let strategy = match b {
+                Builtin::Round => RoundingStrategy::MidpointAwayFromZero,
+                Builtin::RoundDown => RoundingStrategy::ToNegativeInfinity,
+                _ => RoundingStrategy::ToPositiveInfinity,
+            };
+            Value::Num(x.round_dp_with_strategy(places, strategy))
+        }
+        Builtin::Year => match vals.first() {
+            Some(Value::Date(d)) => Value::Num(Decimal::from(d.year())),
+            _ => Value::Num(Decimal::ZERO),
+        },
+        Builtin::Date => {
+            let part = |i: usize| vals.get(i).and_then(Value::as_num).unwrap_or_default();
+            let (y, m, d) = (part(0), part(1), part(2));
+            let day = i32::try_from(y.mantissa())
+                .ok()
+                .filter(|_| y.fract().is_zero() && m.fract().is_zero() && d.fract().is_zero())
+                .zip(
+                    u32::try_from(m.mantissa())
+                        .ok()
+                        .zip(u32::try_from(d.mantissa()).ok()),
+                )
+                .and_then(|(y, (m, d))| NaiveDate::from_ymd_opt(y, m, d));
+            match day {
+                Some(day) => Value::Date(day),
+                None => {
+                    return Err(err(EvalErrorKind::NoSuchDate {
+                        year: y.to_string(),
+                        month: m.to_string(),
+                        day: d.to_string(),
+                    }))
+                }
+            }
+        }
+        Builtin::Range => {
+            let bound = |i: usize| {
+                vals.get(i)
+                    .and_then(Value::as_num)
+                    .and_then(|d| i64::try_from(d.mantissa()).ok().filter(|_| d.scale() == 0))
+            };
+            let (Some(a), Some(b)) = (bound(0), bound(1)) else {
+                return Err(err(EvalErrorKind::Overflow));
+            };
+            let len = b.saturating_sub(a).saturating_add(1).max(0);
+            if len > MAX_RANGE {
+                return Err(err(EvalErrorKind::RangeTooLong { first: a, last: b }));
+            }
+            Value::List((a..=b).map(|n| Value::Num(Decimal::from(n))).collect())
+        }
+        Builtin::Abs => match vals.first() {
+            Some(Value::Num(d)) => Value::Num(d.abs()),
+            Some(v) => v.clone(),
+            None => Value::Num(Decimal::ZERO),
+        },
+    })
 }

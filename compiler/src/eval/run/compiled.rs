@@ -1,0 +1,267 @@
+//! A plan's expressions compiled once into closures, for the evaluations that record nothing
+//! (no explanation, no coverage): the batch, `pol eval`, `pol test`, the editor's lenses.
+//!
+//! Each closure does what `Evaluator::eval` does for its node, with the same helpers
+//! (`arith`, `compare`, `project`, the folds, the table look-up), children in the same order,
+//! so that values and errors are the same; it only saves the walk: the match on the node's
+//! kind, the frame of `eval_inner`, the look at the stack at every level. A node this module
+//! does not compile is handed to the tree walker as it is (`Evaluator::eval`), so that the tree
+//! walker stays the one definition of what an expression means.
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use super::builtins::{apply, Fold};
+use super::{project, Evaluator, Memo, R, STACK_STRIDE};
+use crate::eval::arith::{arith, compare, values_equal};
+use crate::eval::plan::{Body, PExpr, PKind, Plan};
+use crate::eval::value::Value;
+use crate::types::Builtin;
+
+/// One expression, compiled.
+pub(super) type Code = Box<dyn Fn(&mut Evaluator<'_>) -> R<Value> + Send + Sync>;
+
+/// The compiled expressions of one version of a definition: its body and its exceptions
+/// (condition, body), in order.
+pub(super) struct CompiledVersion {
+    pub body: Code,
+    pub exceptions: Vec<(Code, Code)>,
+}
+
+/// The compiled expressions of a plan, by slot and version (`None`: not an expression).
+pub struct Compiled {
+    defs: Vec<Vec<Option<CompiledVersion>>>,
+}
+
+impl Compiled {
+    fn of(plan: &Plan) -> Compiled {
+        let version = |body: &Body, exceptions: &[crate::eval::plan::PException]| match body {
+            Body::Expr(e) => Some(CompiledVersion {
+                body: compile(e, 0),
+                exceptions: exceptions
+                    .iter()
+                    .map(|ex| (compile(&ex.condition, 0), compile(&ex.body, 0)))
+                    .collect(),
+            }),
+            _ => None,
+        };
+        let defs = plan.defs.iter().map(|d| {
+            d.versions
+                .iter()
+                .map(|v| version(&v.body, &v.exceptions))
+                .collect()
+        });
+        Compiled {
+            defs: defs.collect(),
+        }
+    }
+
+    pub(super) fn version(&self, slot: u32, version: usize) -> Option<&CompiledVersion> {
+        self.defs.get(slot as usize)?.get(version)?.as_ref()
+    }
+}
+
+/// A plan's compiled expressions, built the first time an evaluation needs them. Derived from
+/// the rest of the plan alone, it never makes two plans differ: every cell is equal to every
+/// other and hashes to nothing.
+#[derive(Clone, Default)]
+pub struct CompiledCell(OnceLock<Arc<Compiled>>);
+
+impl CompiledCell {
+    pub(crate) fn get(&self, plan: &Plan) -> &Compiled {
+        self.0.get_or_init(|| Arc::new(Compiled::of(plan)))
+    }
+}
+
+impl PartialEq for CompiledCell {
+    fn eq(&self, _: &CompiledCell) -> bool {
+        true
+    }
+}
+
+impl Eq for CompiledCell {}
+
+impl std::hash::Hash for CompiledCell {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
+}
+
+impl fmt::Debug for CompiledCell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CompiledCell")
+    }
+}
+
+/// What `Evaluator::boolean` makes of a value.
+fn truth(v: Value) -> bool {
+    v.as_bool().unwrap_or(false)
+}
+
+/// `e` at `depth` levels under its definition's root. The stack is looked at on the root
+/// and every `STACK_STRIDE` levels under it, as the tree walker does.
+fn compile(e: &PExpr, depth: u32) -> Code {
+    let code = node(e, depth);
+    if depth.is_multiple_of(STACK_STRIDE) {
+        Box::new(move |ev| crate::with_stack(|| code(ev)))
+    } else {
+        code
+    }
+}
+
+fn node(e: &PExpr, depth: u32) -> Code {
+    let sub = |x: &PExpr| compile(x, depth + 1);
+    match &e.kind {
+        PKind::Const(v) => {
+            let v = v.clone();
+            Box::new(move |_| Ok(v.clone()))
+        }
+        PKind::Slot(s) => {
+            let s = *s;
+            Box::new(move |ev| ev.value(s))
+        }
+        PKind::Local(l) => {
+            let l = *l as usize;
+            Box::new(move |ev| Ok(ev.locals.get(l).cloned().unwrap_or(Value::Bool(false))))
+        }
+        PKind::EvalDate => Box::new(|ev| Ok(Value::Date(ev.date))),
+        PKind::Field(x, i) => field(x, *i, depth),
+        PKind::Not(x) => {
+            let x = sub(x);
+            Box::new(move |ev| Ok(Value::Bool(!truth(x(ev)?))))
+        }
+        PKind::And(a, b) => {
+            let (a, b) = (sub(a), sub(b));
+            Box::new(move |ev| Ok(Value::Bool(truth(a(ev)?) && truth(b(ev)?))))
+        }
+        PKind::Or(a, b) => {
+            let (a, b) = (sub(a), sub(b));
+            Box::new(move |ev| Ok(Value::Bool(truth(a(ev)?) || truth(b(ev)?))))
+        }
+        PKind::If(c, t, o) => {
+            let (c, t, o) = (sub(c), sub(t), sub(o));
+            Box::new(move |ev| if truth(c(ev)?) { t(ev) } else { o(ev) })
+        }
+        PKind::Compare(op, a, b) => {
+            let (op, a) = (*op, sub(a));
+            match &b.kind {
+                PKind::Const(y) => {
+                    let y = y.clone();
+                    Box::new(move |ev| Ok(Value::Bool(compare(op, &a(ev)?, &y)?)))
+                }
+                _ => {
+                    let b = sub(b);
+                    Box::new(move |ev| {
+                        let x = a(ev)?;
+                        Ok(Value::Bool(compare(op, &x, &b(ev)?)?))
+                    })
+                }
+            }
+        }
+        PKind::Arith {
+            op,
+            how,
+            lhs,
+            rhs,
+            round_cents,
+        } => {
+            let (op, how, rc, lhs, rhs) = (*op, *how, *round_cents, sub(lhs), sub(rhs));
+            Box::new(move |ev| {
+                let x = lhs(ev)?;
+                arith(op, how, &x, &rhs(ev)?, rc)
+            })
+        }
+        PKind::In(a, b) => {
+            let (a, b) = (sub(a), sub(b));
+            Box::new(move |ev| {
+                let x = a(ev)?;
+                Ok(Value::Bool(match b(ev)? {
+                    Value::List(items) => items.iter().any(|i| values_equal(i, &x)),
+                    _ => false,
+                }))
+            })
+        }
+        PKind::Builtin(b, args) => builtin(*b, args, depth),
+        PKind::Table(slot, args) => {
+            let (slot, args): (_, Vec<Code>) = (*slot, args.iter().map(sub).collect());
+            Box::new(move |ev| {
+                let mut keys = Vec::with_capacity(args.len());
+                for a in &args {
+                    keys.push(a(ev)?);
+                }
+                ev.table_lookup(slot, &keys)
+            })
+        }
+        PKind::List(items) => {
+            let items: Vec<Code> = items.iter().map(sub).collect();
+            Box::new(move |ev| Ok(Value::List(all(ev, &items)?.into())))
+        }
+        PKind::Record(fields) => {
+            let fields: Vec<Code> = fields.iter().map(sub).collect();
+            Box::new(move |ev| Ok(Value::Struct(all(ev, &fields)?.into())))
+        }
+        // The rare nodes (`selon`, negation, a comprehension that is not folded) are walked.
+        PKind::Neg(_) | PKind::Selon { .. } | PKind::Comprehension { .. } => {
+            let e = e.clone();
+            Box::new(move |ev| ev.eval(&e))
+        }
+    }
+}
+
+/// The values of `codes`, in order; the first error stops.
+fn all(ev: &mut Evaluator<'_>, codes: &[Code]) -> R<Vec<Value>> {
+    let mut out = Vec::with_capacity(codes.len());
+    for c in codes {
+        out.push(c(ev)?);
+    }
+    Ok(out)
+}
+
+/// `x.i`: a local's field and a computed definition's field are read in place.
+fn field(x: &PExpr, i: u32, depth: u32) -> Code {
+    match x.kind {
+        PKind::Local(l) => Box::new(move |ev| match ev.locals.get(l as usize) {
+            Some(v) => project(v, i),
+            None => project(&Value::Bool(false), i),
+        }),
+        PKind::Slot(s) => Box::new(move |ev| match ev.memo.get(s as usize) {
+            Some(Memo::Done(v)) => project(v, i),
+            _ => project(&ev.value(s)?, i),
+        }),
+        _ => {
+            let x = compile(x, depth + 1);
+            Box::new(move |ev| project(&x(ev)?, i))
+        }
+    }
+}
+
+/// A built-in function; over a comprehension, a fold of its elements as they come.
+fn builtin(b: Builtin, args: &[PExpr], depth: u32) -> Code {
+    let sub = |x: &PExpr| compile(x, depth + 1);
+    if let (
+        Some(_),
+        [PExpr {
+            kind: PKind::Comprehension { list, filter, body },
+            ..
+        }],
+    ) = (Fold::of(b), args)
+    {
+        let (list, body) = (sub(list), sub(body));
+        let filter = filter.as_deref().map(sub);
+        return Box::new(move |ev| {
+            let items = list(ev)?;
+            let fold = Fold::of(b).unwrap_or(Fold::Count(0));
+            let keep = filter
+                .as_ref()
+                .map(|f| move |ev: &mut Evaluator<'_>| Ok(truth(f(ev)?)));
+            ev.fold_elements(
+                b,
+                fold,
+                items,
+                keep.as_ref()
+                    .map(|k| k as &dyn Fn(&mut Evaluator<'_>) -> R<bool>),
+                &|ev: &mut Evaluator<'_>| body(ev),
+            )
+        });
+    }
+    let args: Vec<Code> = args.iter().map(sub).collect();
+    Box::new(move |ev| apply(b, &all(ev, &args)?))
+}

@@ -204,6 +204,10 @@ impl<'p> Evaluator<'p> {
     /// none is yet: see `in_force`).
     pub fn version_index(&self, slot: Slot) -> usize {
         let versions = &self.plan.def(slot).versions;
+        // Most definitions have one version: it is the one, in force or not.
+        if versions.len() == 1 {
+            return 0;
+        }
         versions
             .iter()
             .rposition(|v| v.from.is_none_or(|d| d <= self.rules_date))
@@ -213,11 +217,12 @@ impl<'p> Evaluator<'p> {
     /// Whether `slot` exists at the rules' date: a definition written in an amendment file
     /// exists only from the amendment's date.
     pub fn in_force(&self, slot: Slot) -> bool {
+        // The first version is the earliest.
         self.plan
             .def(slot)
             .versions
-            .iter()
-            .any(|v| v.from.is_none_or(|d| d <= self.rules_date))
+            .first()
+            .is_some_and(|v| v.from.is_none_or(|d| d <= self.rules_date))
     }
 
     /// The reason a condition gives when it is not met, in the version in force.
@@ -249,7 +254,20 @@ impl<'p> Evaluator<'p> {
     }
 
     /// The value of a definition (memoised).
+    #[inline]
     pub fn value(&mut self, slot: Slot) -> R<Value> {
+        // Read again, with nothing to record: the common case, kept small enough to inline.
+        if self.steps.is_none() {
+            if let Some(Memo::Done(v)) = self.memo.get(slot as usize) {
+                return Ok(v.clone());
+            }
+        }
+        self.first_value(slot)
+    }
+
+    /// `value`, but for a read to record or a definition not yet computed.
+    #[inline(never)]
+    fn first_value(&mut self, slot: Slot) -> R<Value> {
         if self.steps.is_some() {
             self.note_read(Read::Def(slot));
         }

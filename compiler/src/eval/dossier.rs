@@ -376,23 +376,68 @@ pub fn write_json(v: &Value, t: &RtTy, plan: &Plan, out: &mut Vec<u8>) {
     let _ = match (v, t) {
         (Value::Bool(b), _) => out.write_all(if *b { b"true" } else { b"false" }),
         (Value::Num(d), t) if t.is_money() => {
-            let mut cents = super::value::round_cents(*d);
-            cents.rescale(2);
-            write!(out, "\"{cents}\"")
+            write_money(*d, out);
+            Ok(())
         }
         (Value::Num(d), RtTy::Pct) => {
             write!(out, "\"{} %\"", (*d * Decimal::ONE_HUNDRED).normalize())
         }
         (Value::Num(d), _) => write!(out, "{}", d.normalize()),
-        (Value::Text(s), _) => serde_json::to_writer(&mut *out, &**s).map_err(Into::into),
+        (Value::Text(s), _) => {
+            write_json_str(s, out);
+            Ok(())
+        }
         (Value::Date(d), _) => write!(out, "\"{d}\""),
         (Value::Enum(i), RtTy::Enum(e)) => {
             let name = plan.enums[*e as usize].variants.get(*i as usize);
-            serde_json::to_writer(&mut *out, name.map_or("", String::as_str)).map_err(Into::into)
+            write_json_str(name.map_or("", String::as_str), out);
+            Ok(())
         }
         (Value::Missing(_), _) => out.write_all(b"null"),
         _ => serde_json::to_writer(&mut *out, &to_json(v, t, plan)).map_err(Into::into),
     };
+}
+
+/// A text as JSON, the bytes serde_json writes: as it is between quotes when nothing in it
+/// is escaped (a quote, a backslash, a control character).
+pub fn write_json_str(s: &str, out: &mut Vec<u8>) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        let _ = serde_json::to_writer(&mut *out, s);
+    }
+}
+
+/// Money as a JSON text, as `money_string` writes it (`"9750.00"`): the digits of the cents
+/// with a point before the last two, without going through the decimal's formatter.
+fn write_money(d: Decimal, out: &mut Vec<u8>) {
+    let mut cents = super::value::round_cents(d);
+    cents.rescale(2);
+    let m = cents.mantissa();
+    if cents.scale() != 2 || (m == 0 && cents.is_sign_negative()) {
+        // Not reached by rescaled amounts; the formatter says what it would.
+        let _ = std::io::Write::write_fmt(out, format_args!("\"{cents}\""));
+        return;
+    }
+    let mut digits = [0u8; 40];
+    let mut n = m.unsigned_abs();
+    let mut i = digits.len();
+    while n > 0 || i > digits.len() - 3 {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    let (units, cents_digits) = digits[i..].split_at(digits.len() - i - 2);
+    out.push(b'"');
+    if m < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(units);
+    out.push(b'.');
+    out.extend_from_slice(cents_digits);
+    out.push(b'"');
 }
 
 /// The expected value of one output in a golden dossier.
@@ -623,4 +668,57 @@ pub fn outputs_json(ev: &mut Evaluator<'_>, slots: &[Slot]) -> BTreeMap<String, 
         out.insert(def.name.to_string(), v);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The batch writes money and texts without serde_json or the decimal's formatter: the
+    /// bytes must be the ones they write.
+    #[test]
+    fn money_and_texts_are_written_as_serde_json_writes_them() {
+        let amounts = [
+            "0",
+            "-0",
+            "0.001",
+            "-0.004",
+            "-0.005",
+            "0.005",
+            "1",
+            "-1",
+            "9750",
+            "9750.5",
+            "499999.995",
+            "-12.345",
+            "0.10",
+            "100000000000000000000000.01",
+            "-79228162514264337593543950.335",
+            "79228162514264337593543950335",
+        ];
+        for a in amounts {
+            let d = Decimal::from_str(a).unwrap();
+            let mut out = Vec::new();
+            write_money(d, &mut out);
+            let expected = serde_json::to_string(&money_string(d)).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), expected, "{a}");
+        }
+        for t in [
+            "",
+            "blé d'Inde",
+            "a\"b",
+            "c\\d",
+            "ligne\nsuivante",
+            "\u{7f}",
+            "tab\t",
+            "é",
+        ] {
+            let mut out = Vec::new();
+            write_json_str(t, &mut out);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(t).unwrap()
+            );
+        }
+    }
 }

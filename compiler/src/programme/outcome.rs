@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde_json::{json, Map, Value as Json};
 
 use crate::check::scope::DefKind;
-use crate::eval::dossier::{to_json, write_json};
+use crate::eval::dossier::{to_json, write_json, write_json_str};
 use crate::eval::explain::{explain, render_text, to_json_tree, Node};
 use crate::eval::value::{RtTy, Shown};
 use crate::eval::{start, start_decoded, EvalError, Evaluator, Options, Plan, Slot, Value};
@@ -259,7 +259,7 @@ impl Outcome {
         let start = out.len();
         let key = |out: &mut Vec<u8>, key: &str| {
             out.push(if out.len() == start { b'{' } else { b',' });
-            let _ = serde_json::to_writer(&mut *out, key);
+            write_json_str(key, out);
             out.push(b':');
         };
         let field = |out: &mut Vec<u8>, name: &str, value: &Json| {
@@ -288,15 +288,30 @@ impl Outcome {
                     Ok(f) => f.iter().map(|c| Json::from(&*c.name)).collect(),
                     Err(e) => error_value(e),
                 };
-                let motifs = match decisions.as_slice() {
-                    [one] => names(one),
-                    many => Json::Object(
-                        many.iter()
+                match decisions.as_slice() {
+                    // One decision, as most programmes have: its motives written as they come.
+                    [Output {
+                        failed: Ok(failed), ..
+                    }] => {
+                        key(out, "motifs");
+                        out.push(b'[');
+                        for (i, c) in failed.iter().enumerate() {
+                            if i > 0 {
+                                out.push(b',');
+                            }
+                            write_json_str(&c.name, out);
+                        }
+                        out.push(b']');
+                    }
+                    [one] => field(out, "motifs", &names(one)),
+                    many => {
+                        let motifs = many
+                            .iter()
                             .map(|o| (o.name.to_string(), names(o)))
-                            .collect(),
-                    ),
-                };
-                field(out, "motifs", &motifs);
+                            .collect();
+                        field(out, "motifs", &Json::Object(motifs));
+                    }
+                }
             }
         }
         if out.len() == start {

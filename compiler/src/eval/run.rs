@@ -103,9 +103,6 @@ impl Coverage {
 
 type R<T> = Result<T, EvalError>;
 
-/// A comprehension's filter, compiled or walked.
-type Keep<'a, 'p> = Option<&'a dyn Fn(&mut Evaluator<'p>) -> R<bool>>;
-
 /// A field of a structure value.
 fn project(v: &Value, i: u32) -> R<Value> {
     match v {
@@ -605,39 +602,35 @@ impl<'p> Evaluator<'p> {
     fn comprehension(&mut self, list: &PExpr, filter: Option<&PExpr>, body: &PExpr) -> R<Value> {
         let mut out = Vec::new();
         let list = self.eval(list)?;
-        let filter = filter.map(|f| move |ev: &mut Self| ev.boolean(f));
-        self.each_element(
-            list,
-            filter.as_ref().map(|f| f as &dyn Fn(&mut Self) -> R<bool>),
-            &|ev: &mut Self| ev.eval(body),
-            &mut |v| out.push(v),
-        )?;
+        self.each_element(list, |ev| ev.walk_element(filter, body), |v| out.push(v))?;
         Ok(Value::List(out.into()))
     }
 
-    /// Each element of `body pour chaque x dans list [si filter]` (the list already
-    /// evaluated), in order, handed to `sink`; the first error stops.
+    /// One element of a comprehension, walked: `None` when the filter leaves it out.
+    fn walk_element(&mut self, filter: Option<&PExpr>, body: &PExpr) -> R<Option<Value>> {
+        if let Some(f) = filter {
+            if !self.boolean(f)? {
+                return Ok(None);
+            }
+        }
+        self.eval(body).map(Some)
+    }
+
+    /// Each element of a comprehension over `list` (already evaluated), in order, bound to
+    /// its variable while `element` gives its value (`None`: filtered out), handed to `sink`;
+    /// the first error stops.
     fn each_element(
         &mut self,
         list: Value,
-        filter: Keep<'_, 'p>,
-        body: &dyn Fn(&mut Self) -> R<Value>,
-        sink: &mut dyn FnMut(Value),
+        mut element: impl FnMut(&mut Self) -> R<Option<Value>>,
+        mut sink: impl FnMut(Value),
     ) -> R<()> {
         let Value::List(items) = list else {
             return Ok(());
         };
         for item in items.iter() {
             self.locals.push(item.clone());
-            let keep = match filter {
-                Some(f) => f(self),
-                None => Ok(true),
-            };
-            let r = match keep {
-                Ok(true) => body(self).map(Some),
-                Ok(false) => Ok(None),
-                Err(e) => Err(e),
-            };
+            let r = element(self);
             self.locals.pop();
             if let Some(v) = r? {
                 sink(v);

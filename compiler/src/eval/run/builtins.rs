@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::{err, Evaluator, Keep, MAX_RANGE, R};
+use super::{err, Evaluator, MAX_RANGE, R};
 use crate::eval::arith::{compare, exact_sum};
 use crate::eval::error::EvalErrorKind;
 use crate::eval::plan::{PExpr, PKind};
@@ -77,7 +77,7 @@ impl Fold {
     }
 }
 
-impl<'p> Evaluator<'p> {
+impl Evaluator<'_> {
     /// A fold over a comprehension's elements. An error of an element comes first, as when
     /// the list is built before it is folded; the fold's own error (an overflow) after.
     pub(super) fn fold_elements(
@@ -85,11 +85,10 @@ impl<'p> Evaluator<'p> {
         b: Builtin,
         mut fold: Fold,
         list: Value,
-        filter: Keep<'_, 'p>,
-        body: &dyn Fn(&mut Self) -> R<Value>,
+        element: impl FnMut(&mut Self) -> R<Option<Value>>,
     ) -> R<Value> {
         let mut late = None;
-        self.each_element(list, filter, body, &mut |v| {
+        self.each_element(list, element, |v| {
             if late.is_none() {
                 late = fold.add(b, v).err();
             }
@@ -112,16 +111,8 @@ impl<'p> Evaluator<'p> {
         ) = (Fold::of(b), args)
         {
             let list = self.eval(list)?;
-            let filter = filter
-                .as_deref()
-                .map(|f| move |ev: &mut Self| ev.boolean(f));
-            return self.fold_elements(
-                b,
-                fold,
-                list,
-                filter.as_ref().map(|f| f as &dyn Fn(&mut Self) -> R<bool>),
-                &|ev: &mut Self| ev.eval(body),
-            );
+            let filter = filter.as_deref();
+            return self.fold_elements(b, fold, list, |ev| ev.walk_element(filter, body));
         }
         let mut vals = Vec::with_capacity(args.len());
         for a in args {

@@ -249,17 +249,14 @@ fn builtin(b: Builtin, args: &[PExpr], depth: u32) -> Code {
         return Box::new(move |ev| {
             let items = list(ev)?;
             let fold = Fold::of(b).unwrap_or(Fold::Count(0));
-            let keep = filter
-                .as_ref()
-                .map(|f| move |ev: &mut Evaluator<'_>| Ok(truth(f(ev)?)));
-            ev.fold_elements(
-                b,
-                fold,
-                items,
-                keep.as_ref()
-                    .map(|k| k as &dyn Fn(&mut Evaluator<'_>) -> R<bool>),
-                &|ev: &mut Evaluator<'_>| body(ev),
-            )
+            ev.fold_elements(b, fold, items, |ev| {
+                if let Some(f) = &filter {
+                    if !truth(f(ev)?) {
+                        return Ok(None);
+                    }
+                }
+                body(ev).map(Some)
+            })
         });
     }
     let args: Vec<Code> = args.iter().map(sub).collect();

@@ -89,7 +89,9 @@ fn plain_id(raw: &str) -> Option<&str> {
     }
 }
 
-/// A key, borrowed from the line (an escaped key gives up).
+/// A key, borrowed from the line (an escaped key gives up). It is not checked for NFC: it
+/// is only ever compared with the plan's names, which are, so that a key not in NFC is
+/// found nowhere and the line gives up.
 struct Key;
 
 impl<'de> DeserializeSeed<'de> for Key {
@@ -108,11 +110,7 @@ impl<'de> Visitor<'de> for Key {
     }
 
     fn visit_borrowed_str<E: serde::de::Error>(self, s: &'de str) -> Result<&'de str, E> {
-        if plain(s) {
-            Ok(s)
-        } else {
-            give_up()
-        }
+        Ok(s)
     }
 }
 
@@ -137,6 +135,11 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
         let mut id = None;
         while let Some(key) = map.next_key_seed(Key)? {
             if Some(key) == self.id_field {
+                // The ordinary path compares the key once in NFC; the identifier named by
+                // the user may not be.
+                if !plain(key) {
+                    return give_up();
+                }
                 let raw: &'de RawValue = map.next_value()?;
                 match (id, plain_id(raw.get())) {
                     (None, Some(text)) => id = Some(text),

@@ -198,8 +198,32 @@ fn node(e: &PExpr, depth: u32) -> Code {
             let fields: Vec<Code> = fields.iter().map(sub).collect();
             Box::new(move |ev| Ok(Value::Struct(all(ev, &fields)?.into())))
         }
-        // The rare nodes (`selon`, negation, a comprehension that is not folded) are walked.
-        PKind::Neg(_) | PKind::Selon { .. } | PKind::Comprehension { .. } => {
+        PKind::Selon {
+            scrutinee,
+            arm_of,
+            arms,
+            default,
+            ..
+        } => {
+            let scrutinee = sub(scrutinee);
+            let arm_of = arm_of.clone();
+            let arms: Vec<Code> = arms.iter().map(sub).collect();
+            let default = default.as_deref().map(sub);
+            Box::new(move |ev| {
+                let idx = match scrutinee(ev)? {
+                    Value::Enum(i) => i as usize,
+                    Value::Bool(b) => usize::from(b),
+                    _ => 0,
+                };
+                let code = match arm_of.get(idx).copied().flatten() {
+                    Some(a) => arms.get(a as usize),
+                    None => default.as_ref(),
+                };
+                code.map_or(Ok(Value::Bool(false)), |c| c(ev))
+            })
+        }
+        // The rare nodes (negation, a comprehension that is not folded) are walked.
+        PKind::Neg(_) | PKind::Comprehension { .. } => {
             let e = e.clone();
             Box::new(move |ev| ev.eval(&e))
         }

@@ -19,6 +19,8 @@ pub use compiled::CompiledCell;
 #[derive(Clone, Debug)]
 enum Memo {
     Todo,
+    /// An input the dossier gives, not read yet.
+    Given(Value),
     Busy,
     Done(Value),
     Failed(EvalError),
@@ -54,8 +56,6 @@ pub struct Evaluator<'p> {
     /// The date whose rules are in force: the evaluation date, the date of the input named
     /// by `daté par`, or the one the caller chose (`Options::rules_date`).
     rules_date: NaiveDate,
-    /// Decoded dossier inputs, by slot (`None`: not given).
-    inputs: Vec<Option<Value>>,
     memo: Vec<Memo>,
     locals: Vec<Value>,
     /// `Some` when explanations are wanted.
@@ -144,12 +144,17 @@ fn err(kind: EvalErrorKind) -> EvalError {
 impl<'p> Evaluator<'p> {
     pub fn new(plan: &'p Plan, date: NaiveDate, inputs: Vec<Option<Value>>, explain: bool) -> Self {
         let n = plan.defs.len();
+        // The inputs given wait in the memo, in place: one vector per dossier, not two.
+        let mut memo: Vec<Memo> = inputs
+            .into_iter()
+            .map(|v| v.map_or(Memo::Todo, Memo::Given))
+            .collect();
+        memo.resize_with(n, || Memo::Todo);
         Evaluator {
             plan,
             date,
             rules_date: date,
-            inputs,
-            memo: vec![Memo::Todo; n],
+            memo,
             locals: Vec::new(),
             steps: explain.then(|| vec![None; n]),
             frames: Vec::new(),
@@ -279,7 +284,7 @@ impl<'p> Evaluator<'p> {
                     name: self.plan.def(slot).name.to_string(),
                 }))
             }
-            Memo::Todo => {}
+            Memo::Todo | Memo::Given(_) => {}
         }
         // Each definition read from another nests the evaluation one level deeper: bound it,
         // so that a very long chain of rules is an error rather than a stack overflow.
@@ -289,12 +294,15 @@ impl<'p> Evaluator<'p> {
             }));
         }
         self.depth += 1;
-        self.memo[slot as usize] = Memo::Busy;
+        let given = match std::mem::replace(&mut self.memo[slot as usize], Memo::Busy) {
+            Memo::Given(v) => Some(v),
+            _ => None,
+        };
         let explain = self.steps.is_some();
         if explain {
             self.frames.push(Step::default());
         }
-        let result = self.compute(slot);
+        let result = self.compute(slot, given);
         self.depth -= 1;
         if explain {
             let mut step = self.frames.pop().unwrap_or_default();
@@ -334,8 +342,9 @@ impl<'p> Evaluator<'p> {
         result
     }
 
-    /// The value of a definition, and the exception applied if one did.
-    fn compute(&mut self, slot: Slot) -> R<(Value, Option<usize>)> {
+    /// The value of a definition (`given`: the dossier's value, for an input), and the
+    /// exception applied if one did.
+    fn compute(&mut self, slot: Slot, given: Option<Value>) -> R<(Value, Option<usize>)> {
         let plan = self.plan;
         let def = plan.def(slot);
         let vi = self.version_index(slot);
@@ -353,7 +362,7 @@ impl<'p> Evaluator<'p> {
         }
         match &version.body {
             Body::Input { default } => {
-                if let Some(v) = self.inputs.get(slot as usize).cloned().flatten() {
+                if let Some(v) = given {
                     return Ok((v, None));
                 }
                 match default {

@@ -754,3 +754,25 @@ fn a_structure_value_names_each_field_once_with_its_type() {
         "pol::éval::intervalle"
     );
 }
+
+#[test]
+fn the_deepest_expressions_compile_and_evaluate_on_a_small_stack() {
+    // As deep as the grammar accepts, in a long chain of rules, evaluated (compiled and
+    // walked) on a thread with the stack of an editor's worker: an answer, not an overflow.
+    let sum = vec!["1"; 250].join(" + ");
+    let nested = format!("{}1{}", "(".repeat(200), ")".repeat(200));
+    let mut src = format!("règle r0 : entier = {sum} + {nested}\n");
+    for i in 1..60 {
+        src.push_str(&format!(
+            "règle r{i} : entier = r{} + {nested} - 1\n",
+            i - 1
+        ));
+    }
+    let run = std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(move || value(&src, "r59"))
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(run, json!(251));
+}

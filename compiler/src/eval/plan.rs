@@ -455,6 +455,11 @@ impl<'a> Compiler<'a> {
     }
 
     fn expr(&mut self, e: &TExpr, offset: u32) -> PExpr {
+        // The tree is as deep as the grammar allows, the thread's stack maybe an editor's.
+        crate::with_stack(|| self.expr_inner(e, offset))
+    }
+
+    fn expr_inner(&mut self, e: &TExpr, offset: u32) -> PExpr {
         let span = e.span.shift(offset);
         let b = |c: &mut Self, x: &TExpr| Box::new(c.expr(x, offset));
         let kind = match &e.kind {

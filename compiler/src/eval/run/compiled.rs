@@ -99,12 +99,12 @@ fn truth(v: Value) -> bool {
 /// `e` at `depth` levels under its definition's root. The stack is looked at on the root
 /// and every `STACK_STRIDE` levels under it, as the tree walker does.
 fn compile(e: &PExpr, depth: u32) -> Code {
-    let code = node(e, depth);
-    if depth.is_multiple_of(STACK_STRIDE) {
-        Box::new(move |ev| crate::with_stack(|| code(ev)))
-    } else {
-        code
+    if !depth.is_multiple_of(STACK_STRIDE) {
+        return node(e, depth);
     }
+    // Compiling recurses over the tree as evaluating does: the same look at the stack.
+    let code = crate::with_stack(|| node(e, depth));
+    Box::new(move |ev| crate::with_stack(|| code(ev)))
 }
 
 fn node(e: &PExpr, depth: u32) -> Code {

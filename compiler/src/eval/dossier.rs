@@ -422,8 +422,15 @@ fn write_money(d: Decimal, out: &mut Vec<u8>) {
         return;
     }
     let mut digits = [0u8; 40];
-    let mut n = m.unsigned_abs();
     let mut i = digits.len();
+    let mut wide = m.unsigned_abs();
+    while wide > u128::from(u64::MAX) {
+        i -= 1;
+        digits[i] = b'0' + (wide % 10) as u8;
+        wide /= 10;
+    }
+    // The rest in 64 bits, whose division is many times cheaper.
+    let mut n = wide as u64;
     while n > 0 || i > digits.len() - 3 {
         i -= 1;
         digits[i] = b'0' + (n % 10) as u8;

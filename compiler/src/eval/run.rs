@@ -737,7 +737,14 @@ impl<'p> Evaluator<'p> {
                 if let Some(cov) = self.coverage.as_mut() {
                     cov.rows.insert((slot, one));
                 }
-                self.eval(&rows[one].value)
+                match &rows[one].value {
+                    // Most rows give a value written out.
+                    PExpr {
+                        kind: PKind::Const(v),
+                        ..
+                    } => Ok(v.clone()),
+                    value => self.eval(value),
+                }
             }
         }
     }

@@ -182,13 +182,17 @@ fn node(e: &PExpr, depth: u32) -> Code {
         PKind::Builtin(b, args) => builtin(*b, args, depth),
         PKind::Table(slot, args) => {
             let (slot, args): (_, Vec<Code>) = (*slot, args.iter().map(sub).collect());
-            Box::new(move |ev| {
-                let mut keys = Vec::with_capacity(args.len());
-                for a in &args {
-                    keys.push(a(ev)?);
-                }
-                ev.table_lookup(slot, &keys)
-            })
+            match <[Code; 1]>::try_from(args) {
+                // Most tables have one key: no vector for it.
+                Ok([key]) => Box::new(move |ev| {
+                    let k = key(ev)?;
+                    ev.table_lookup(slot, std::slice::from_ref(&k))
+                }),
+                Err(args) => Box::new(move |ev| {
+                    let keys = all(ev, &args)?;
+                    ev.table_lookup(slot, &keys)
+                }),
+            }
         }
         PKind::List(items) => {
             let items: Vec<Code> = items.iter().map(sub).collect();

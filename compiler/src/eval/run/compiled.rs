@@ -16,6 +16,7 @@ use super::{project, Evaluator, Memo, R, STACK_STRIDE};
 use crate::eval::arith::{arith, compare, values_equal};
 use crate::eval::plan::{Body, PExpr, PKind, Plan};
 use crate::eval::value::Value;
+use crate::syntax::ast::BinOp;
 use crate::types::Builtin;
 
 /// One expression, compiled.
@@ -107,6 +108,7 @@ fn compile(e: &PExpr, depth: u32) -> Code {
     Box::new(move |ev| crate::with_stack(|| code(ev)))
 }
 
+/// A leaf, a read, a call or a choice; the operators are in `operator`.
 fn node(e: &PExpr, depth: u32) -> Code {
     let sub = |x: &PExpr| compile(x, depth + 1);
     match &e.kind {
@@ -124,6 +126,44 @@ fn node(e: &PExpr, depth: u32) -> Code {
         }
         PKind::EvalDate => Box::new(|ev| Ok(Value::Date(ev.date))),
         PKind::Field(x, i) => field(x, *i, depth),
+        PKind::Builtin(b, args) => builtin(*b, args, depth),
+        PKind::Table(slot, args) => table(*slot, args.iter().map(sub).collect()),
+        PKind::Selon {
+            scrutinee,
+            arm_of,
+            arms,
+            default,
+            ..
+        } => selon(
+            sub(scrutinee),
+            arm_of.clone(),
+            arms.iter().map(sub).collect(),
+            default.as_deref().map(sub),
+        ),
+        PKind::Not(_)
+        | PKind::And(..)
+        | PKind::Or(..)
+        | PKind::If(..)
+        | PKind::Compare(..)
+        | PKind::Arith { .. }
+        | PKind::In(..)
+        | PKind::List(_)
+        | PKind::Record(_) => operator(e, depth),
+        // The rare nodes (negation, a comprehension that is not folded) are walked.
+        PKind::Neg(_) | PKind::Comprehension { .. } => walked(e),
+    }
+}
+
+/// The tree walker's evaluation of `e`.
+fn walked(e: &PExpr) -> Code {
+    let e = e.clone();
+    Box::new(move |ev| ev.eval(&e))
+}
+
+/// Logic, comparison, arithmetic, membership, lists and records.
+fn operator(e: &PExpr, depth: u32) -> Code {
+    let sub = |x: &PExpr| compile(x, depth + 1);
+    match &e.kind {
         PKind::Not(x) => {
             let x = sub(x);
             Box::new(move |ev| Ok(Value::Bool(!truth(x(ev)?))))
@@ -140,22 +180,7 @@ fn node(e: &PExpr, depth: u32) -> Code {
             let (c, t, o) = (sub(c), sub(t), sub(o));
             Box::new(move |ev| if truth(c(ev)?) { t(ev) } else { o(ev) })
         }
-        PKind::Compare(op, a, b) => {
-            let (op, a) = (*op, sub(a));
-            match &b.kind {
-                PKind::Const(y) => {
-                    let y = y.clone();
-                    Box::new(move |ev| Ok(Value::Bool(compare(op, &a(ev)?, &y)?)))
-                }
-                _ => {
-                    let b = sub(b);
-                    Box::new(move |ev| {
-                        let x = a(ev)?;
-                        Ok(Value::Bool(compare(op, &x, &b(ev)?)?))
-                    })
-                }
-            }
-        }
+        PKind::Compare(op, a, b) => comparison(*op, sub(a), b, depth),
         PKind::Arith {
             op,
             how,
@@ -179,21 +204,6 @@ fn node(e: &PExpr, depth: u32) -> Code {
                 }))
             })
         }
-        PKind::Builtin(b, args) => builtin(*b, args, depth),
-        PKind::Table(slot, args) => {
-            let (slot, args): (_, Vec<Code>) = (*slot, args.iter().map(sub).collect());
-            match <[Code; 1]>::try_from(args) {
-                // Most tables have one key: no vector for it.
-                Ok([key]) => Box::new(move |ev| {
-                    let k = key(ev)?;
-                    ev.table_lookup(slot, std::slice::from_ref(&k))
-                }),
-                Err(args) => Box::new(move |ev| {
-                    let keys = all(ev, &args)?;
-                    ev.table_lookup(slot, &keys)
-                }),
-            }
-        }
         PKind::List(items) => {
             let items: Vec<Code> = items.iter().map(sub).collect();
             Box::new(move |ev| Ok(Value::List(all(ev, &items)?.into())))
@@ -202,36 +212,61 @@ fn node(e: &PExpr, depth: u32) -> Code {
             let fields: Vec<Code> = fields.iter().map(sub).collect();
             Box::new(move |ev| Ok(Value::Struct(all(ev, &fields)?.into())))
         }
-        PKind::Selon {
-            scrutinee,
-            arm_of,
-            arms,
-            default,
-            ..
-        } => {
-            let scrutinee = sub(scrutinee);
-            let arm_of = arm_of.clone();
-            let arms: Vec<Code> = arms.iter().map(sub).collect();
-            let default = default.as_deref().map(sub);
+        _ => walked(e),
+    }
+}
+
+/// `a op b`; a constant on the right is held as its value.
+fn comparison(op: BinOp, a: Code, b: &PExpr, depth: u32) -> Code {
+    match &b.kind {
+        PKind::Const(y) => {
+            let y = y.clone();
+            Box::new(move |ev| Ok(Value::Bool(compare(op, &a(ev)?, &y)?)))
+        }
+        _ => {
+            let b = compile(b, depth + 1);
             Box::new(move |ev| {
-                let idx = match scrutinee(ev)? {
-                    Value::Enum(i) => i as usize,
-                    Value::Bool(b) => usize::from(b),
-                    _ => 0,
-                };
-                let code = match arm_of.get(idx).copied().flatten() {
-                    Some(a) => arms.get(a as usize),
-                    None => default.as_ref(),
-                };
-                code.map_or(Ok(Value::Bool(false)), |c| c(ev))
+                let x = a(ev)?;
+                Ok(Value::Bool(compare(op, &x, &b(ev)?)?))
             })
         }
-        // The rare nodes (negation, a comprehension that is not folded) are walked.
-        PKind::Neg(_) | PKind::Comprehension { .. } => {
-            let e = e.clone();
-            Box::new(move |ev| ev.eval(&e))
-        }
     }
+}
+
+/// A table's row for the keys' values.
+fn table(slot: u32, args: Vec<Code>) -> Code {
+    match <[Code; 1]>::try_from(args) {
+        // Most tables have one key: no vector for it.
+        Ok([key]) => Box::new(move |ev| {
+            let k = key(ev)?;
+            ev.table_lookup(slot, std::slice::from_ref(&k))
+        }),
+        Err(args) => Box::new(move |ev| {
+            let keys = all(ev, &args)?;
+            ev.table_lookup(slot, &keys)
+        }),
+    }
+}
+
+/// `selon`: the arm of the scrutinee's variant (`arm_of`), else the default.
+fn selon(
+    scrutinee: Code,
+    arm_of: Vec<Option<u32>>,
+    arms: Vec<Code>,
+    default: Option<Code>,
+) -> Code {
+    Box::new(move |ev| {
+        let idx = match scrutinee(ev)? {
+            Value::Enum(i) => i as usize,
+            Value::Bool(b) => usize::from(b),
+            _ => 0,
+        };
+        let code = match arm_of.get(idx).copied().flatten() {
+            Some(a) => arms.get(a as usize),
+            None => default.as_ref(),
+        };
+        code.map_or(Ok(Value::Bool(false)), |c| c(ev))
+    })
 }
 
 /// The values of `codes`, in order; the first error stops.

@@ -138,6 +138,8 @@ fn unusual_lines_give_the_result_line_of_the_ordinary_way() {
         ("{\"dure\u{301}e\": \"6 mois\", \"date_dépôt\": \"2025-05-01\"}".into(), false),
         (format!(r#"{{{base}, "durée": "1 an"}}"#), false),
         (format!(r#"{{{base}, "id": 1, "id": 2}}"#), false),
+        (format!(r#"{{{base}, "superficie": 3, "superficie": 3}}"#), false),
+        (format!(r#"{{{base}, "superficie": null, "superficie": 3}}"#), false),
         (format!(r#"{{{base}, "inconnue": 1}}"#), false),
         (format!(r#"{{{base}, "taux": 15}}"#), false),
         (format!(r#"{{{base}, "superficie": "2 m²"}}"#), false),

@@ -130,8 +130,9 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Line<'de>, A::Error> {
         let plan = self.plan;
-        // `Some(None)`: given as `null`; `None`: not seen (a second sight gives up).
-        let mut seen: Vec<Option<Option<Value>>> = vec![None; plan.defs.len()];
+        let mut inputs: Vec<Option<Value>> = vec![None; plan.defs.len()];
+        // The slots seen, `null` included: a second sight gives up.
+        let mut seen = vec![0u64; plan.defs.len().div_ceil(64)];
         let mut id = None;
         while let Some(key) = map.next_key_seed(Key)? {
             if Some(key) == self.id_field {
@@ -150,22 +151,24 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
             let Some(&slot) = self.keys.0.get(key) else {
                 return give_up();
             };
-            let place = &mut seen[slot as usize];
-            if place.is_some() {
-                return give_up();
+            let (word, bit) = (slot as usize / 64, 1u64 << (slot % 64));
+            match seen.get_mut(word) {
+                Some(w) if *w & bit == 0 => *w |= bit,
+                _ => return give_up(),
             }
             let path = Path::Key(&Path::Root, key);
             let ty = &plan.def(slot).ty;
-            *place = Some(map.next_value_seed(Typed {
+            let value = map.next_value_seed(Typed {
                 plan,
                 ty,
                 path: &path,
-            })?);
+            })?;
+            match inputs.get_mut(slot as usize) {
+                Some(place) => *place = value,
+                None => return give_up(),
+            }
         }
-        Ok(Line {
-            inputs: seen.into_iter().map(Option::flatten).collect(),
-            id,
-        })
+        Ok(Line { inputs, id })
     }
 }
 

@@ -15,6 +15,7 @@ use crate::types::Builtin;
 
 /// What `minimum`, `maximum`, `somme`, `nombre`, `tous` and `existe` make of their
 /// elements, taken one at a time.
+#[derive(Clone)]
 pub(super) enum Fold {
     Best(Option<Value>),
     Sum(Decimal),

@@ -300,7 +300,7 @@ fn field(x: &PExpr, i: u32, depth: u32) -> Code {
 fn builtin(b: Builtin, args: &[PExpr], depth: u32) -> Code {
     let sub = |x: &PExpr| compile(x, depth + 1);
     if let (
-        Some(_),
+        Some(start),
         [PExpr {
             kind: PKind::Comprehension { list, filter, body },
             ..
@@ -311,8 +311,7 @@ fn builtin(b: Builtin, args: &[PExpr], depth: u32) -> Code {
         let filter = filter.as_deref().map(sub);
         return Box::new(move |ev| {
             let items = list(ev)?;
-            let fold = Fold::of(b).unwrap_or(Fold::Count(0));
-            ev.fold_elements(b, fold, items, |ev| {
+            ev.fold_elements(b, start.clone(), items, |ev| {
                 if let Some(f) = &filter {
                     if !truth(f(ev)?) {
                         return Ok(None);

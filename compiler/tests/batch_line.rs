@@ -149,6 +149,19 @@ fn unusual_lines_give_the_result_line_of_the_ordinary_way() {
         (r#"{"durée": "6 mois", "date_dépôt": "2025-05-01", "dépenses": [null]}"#.into(), false),
         (r#"{"durée": "6 mois", "date_dépôt": "2025-02-30"}"#.into(), false),
         (format!(r#"{{{base}}} x"#), false),
+        // What the line reader takes or leaves byte by byte: blanks of every kind, escapes in
+        // a text (decoded) or in a key (left), a lone surrogate, a control character, numbers
+        // JSON refuses, an empty object, structures nested deeper than JSON readers allow.
+        (format!("{{\t{base} ,\r\n\"id\":\t\"D-2\" }}"), true),
+        (format!(r#"{{{base}, "note": "a\/b\tc\ud83d\ude00"}}"#), true),
+        (format!(r#"{{{base}, "not\u0065": "x"}}"#), false),
+        (format!(r#"{{{base}, "note": "\ud83d"}}"#), false),
+        (format!("{{{base}, \"note\": \"a\u{1}b\"}}"), false),
+        (format!(r#"{{{base}, "superficie": 01}}"#), false),
+        (format!(r#"{{{base}, "superficie": 1.}}"#), false),
+        (format!(r#"{{{base}, "superficie": .5}}"#), false),
+        ("{}".into(), true),
+        (format!(r#"{{{base}, "note": {}1{}}}"#, "[".repeat(200), "]".repeat(200)), false),
     ];
     for (text, direct) in &lines {
         let (record, slow) = batched(&prog, text, &options);

@@ -1,5 +1,6 @@
-//! A dossier line read straight into the plan's input slots, in one pass over its text: no
-//! JSON tree, keys looked up once, texts borrowed, numbers read exactly from their digits.
+//! A dossier line read straight into the plan's input slots, in one pass over its bytes: no
+//! JSON tree, keys looked up once, texts borrowed, numbers read exactly from their digits,
+//! the type of each value known from its slot before it is read (`scan` reads the JSON).
 //!
 //! This path takes only what it can take as is. Anything else makes it give up: an error of
 //! any kind, a key written twice, an unknown field, a text not in NFC, an escaped key, an
@@ -7,15 +8,14 @@
 //! `decode_inputs`), which gives the French messages. For every line this path does take,
 //! both paths give the same values, because both decode scalars with `decode_scalar`.
 
-use std::fmt;
-
-use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
 use unicode_normalization::{is_nfc_quick, IsNormalized};
 
 use super::dossier::{decode_scalar, Scalar};
 use super::json::{Path, NUMBER_TOKEN};
 use rustc_hash::FxHashMap;
+use scan::{Scan, Start};
+
+mod scan;
 
 use crate::check::scope::DefKind;
 
@@ -53,22 +53,15 @@ pub fn read<'a>(
     text: &'a str,
     id_field: Option<&str>,
 ) -> Option<Line<'a>> {
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let mut de = serde_json::Deserializer::from_str(text);
-    let line = de
-        .deserialize_map(Top {
-            plan,
-            keys,
-            id_field,
-        })
-        .ok()?;
-    de.end().ok()?;
+    let mut scan = Scan::new(text);
+    let mut reader = Reader {
+        plan,
+        scan: &mut scan,
+        buf: String::new(),
+    };
+    let line = reader.top(keys, id_field)?;
+    scan.end()?;
     Some(line)
-}
-
-/// Why this path stops: never shown, the ordinary path says what is wrong.
-fn give_up<E: serde::de::Error, T>() -> Result<T, E> {
-    Err(E::custom("chemin ordinaire"))
 }
 
 /// A text already in NFC, as the ordinary path would leave it.
@@ -78,178 +71,148 @@ fn plain(s: &str) -> bool {
     s.is_ascii() || s.chars().all(|c| c < '\u{300}') || is_nfc_quick(s.chars()) == IsNormalized::Yes
 }
 
-/// The identifier's text, when writing it back as written gives the bytes the ordinary path
-/// writes: a number without exponent (`1E5` comes back `1e+5`), `true`, `false`, `null`, or a
-/// text with no escape in NFC.
-fn plain_id(raw: &str) -> Option<&str> {
-    match raw.as_bytes().first()? {
-        b'"' => (!raw.contains('\\') && plain(raw)).then_some(raw),
-        b'{' | b'[' => None,
-        _ => (!raw.contains(['e', 'E']) || matches!(raw, "true" | "false")).then_some(raw),
-    }
-}
-
-/// A key, borrowed from the line (an escaped key gives up). It is not checked for NFC: it
-/// is only ever compared with the plan's names, which are, so that a key not in NFC is
-/// found nowhere and the line gives up.
-struct Key;
-
-impl<'de> DeserializeSeed<'de> for Key {
-    type Value = &'de str;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<&'de str, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Key {
-    type Value = &'de str;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("une clé")
-    }
-
-    fn visit_borrowed_str<E: serde::de::Error>(self, s: &'de str) -> Result<&'de str, E> {
-        Ok(s)
-    }
-}
-
-/// The dossier object: each key to its input's slot.
-struct Top<'p, 'f> {
+/// The line's values, read with the types the plan gives them.
+struct Reader<'p, 'a, 's> {
     plan: &'p Plan,
-    keys: &'p Keys,
-    id_field: Option<&'f str>,
+    scan: &'s mut Scan<'a>,
+    /// Where a text with escapes is decoded.
+    buf: String,
 }
 
-impl<'de> Visitor<'de> for Top<'_, '_> {
-    type Value = Line<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("un objet JSON")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Line<'de>, A::Error> {
+impl<'a> Reader<'_, 'a, '_> {
+    /// The dossier object: each key to its input's slot.
+    fn top(&mut self, keys: &Keys, id_field: Option<&str>) -> Option<Line<'a>> {
         let plan = self.plan;
         let mut inputs: Vec<Option<Value>> = vec![None; plan.defs.len()];
         // The slots seen, `null` included: a second sight gives up.
         let mut seen = vec![0u64; plan.defs.len().div_ceil(64)];
         let mut id = None;
-        while let Some(key) = map.next_key_seed(Key)? {
-            if Some(key) == self.id_field {
+        self.scan.open(Start::Object)?;
+        let mut first = true;
+        while let Some(key) = self.scan.key(first)? {
+            first = false;
+            if Some(key) == id_field {
                 // The ordinary path compares the key once in NFC; the identifier named by
                 // the user may not be.
-                if !plain(key) {
-                    return give_up();
+                if !plain(key) || id.is_some() {
+                    return None;
                 }
-                let raw: &'de RawValue = map.next_value()?;
-                match (id, plain_id(raw.get())) {
-                    (None, Some(text)) => id = Some(text),
-                    _ => return give_up(),
-                }
+                id = Some(self.id()?);
                 continue;
             }
-            let Some(&slot) = self.keys.0.get(key) else {
-                return give_up();
-            };
+            let slot = *keys.0.get(key)?;
             let (word, bit) = (slot as usize / 64, 1u64 << (slot % 64));
             match seen.get_mut(word) {
                 Some(w) if *w & bit == 0 => *w |= bit,
-                _ => return give_up(),
+                _ => return None,
             }
             let path = Path::Key(&Path::Root, key);
-            let ty = &plan.def(slot).ty;
-            let value = map.next_value_seed(Typed {
-                plan,
-                ty,
-                path: &path,
-            })?;
-            match inputs.get_mut(slot as usize) {
-                Some(place) => *place = value,
-                None => return give_up(),
-            }
+            let value = self.value(&plan.def(slot).ty, &path)?;
+            *inputs.get_mut(slot as usize)? = value;
         }
-        Ok(Line { inputs, id })
-    }
-}
-
-/// A value of a known type, at a known path (for the fields a dossier leaves out). `None`
-/// for `null`.
-struct Typed<'p, 'a> {
-    plan: &'p Plan,
-    ty: &'p RtTy,
-    path: &'a Path<'a>,
-}
-
-impl Typed<'_, '_> {
-    fn scalar<E: serde::de::Error>(&self, s: Scalar<'_>) -> Result<Option<Value>, E> {
-        match decode_scalar(self.plan, s, self.ty) {
-            Ok(v) => Ok(Some(v)),
-            Err(_) => give_up(),
-        }
+        Some(Line { inputs, id })
     }
 
-    /// A value of a numeric type, from its JSON text: a number, a text (`"19 500,00 $"`), or
-    /// `null`. A text with an escape, and the numbers serde_json would write otherwise
-    /// (`1E5` becomes `1e+5`, `-0` is not exact), take the ordinary path.
-    fn raw_number<E: serde::de::Error>(&self, raw: &str) -> Result<Option<Value>, E> {
-        match raw.as_bytes().first() {
-            Some(b'n') => Ok(None),
-            Some(b'"') if !raw.contains('\\') && raw.len() >= 2 => {
-                let text = &raw[1..raw.len() - 1];
-                if plain(text) {
-                    self.scalar(Scalar::Text(text))
-                } else {
-                    give_up()
+    /// The identifier's text, when writing it back as written gives the bytes the ordinary
+    /// path writes: a number without exponent (`1E5` comes back `1e+5`), `true`, `false`,
+    /// `null`, or a text with no escape in NFC.
+    fn id(&mut self) -> Option<&'a str> {
+        let start = self.scan.position();
+        match self.scan.start()? {
+            Start::Text => {
+                let text = self.scan.plain_text()?;
+                if !plain(text) {
+                    return None;
                 }
             }
-            Some(b'-' | b'0'..=b'9') if !raw.contains(['e', 'E']) && raw != "-0" => {
-                self.scalar(Scalar::Number(raw))
+            Start::Number => {
+                self.scan.number()?;
             }
-            _ => give_up(),
+            Start::Object | Start::Array => return None,
+            word => self.scan.word(word)?,
+        }
+        self.scan.since(start)
+    }
+
+    /// A value of type `ty` at `path` (for the fields a dossier leaves out); `None` inside
+    /// for `null`.
+    fn value(&mut self, ty: &RtTy, path: &Path<'_>) -> Option<Option<Value>> {
+        let start = self.scan.start()?;
+        match start {
+            Start::Null => {
+                self.scan.word(start)?;
+                Some(None)
+            }
+            Start::True | Start::False => {
+                self.scan.word(start)?;
+                self.scalar(Scalar::Bool(start == Start::True), ty)
+            }
+            Start::Number => self.number(ty),
+            Start::Text => self.text(ty),
+            Start::Object => match ty {
+                RtTy::Struct(s) => self.structure(*s, path),
+                _ => None,
+            },
+            Start::Array => match ty {
+                RtTy::List(elem) => self.list(elem, path),
+                _ => None,
+            },
         }
     }
 
-    /// A whole number, which arrives already read: its digits, as the ordinary path writes
-    /// them back, in a buffer on the stack.
-    fn integer<E: serde::de::Error>(&self, n: impl fmt::Display) -> Result<Option<Value>, E> {
-        use std::io::Write;
-        let mut buf = [0u8; 24];
-        let mut rest = &mut buf[..];
-        if write!(rest, "{n}").is_err() {
-            return give_up();
-        }
-        let len = 24 - rest.len();
-        match std::str::from_utf8(&buf[..len]) {
-            Ok(digits) => self.scalar(Scalar::Number(digits)),
-            Err(_) => give_up(),
-        }
+    fn scalar(&self, s: Scalar<'_>, ty: &RtTy) -> Option<Option<Value>> {
+        decode_scalar(self.plan, s, ty).ok().map(Some)
     }
 
-    /// A structure's fields, the first key already read; a field left out takes its default.
-    fn structure<'de, A: MapAccess<'de>>(
-        &self,
-        s: u32,
-        mut key: Option<&'de str>,
-        mut map: A,
-    ) -> Result<Option<Value>, A::Error> {
-        let Some(desc) = self.plan.structs.get(s as usize) else {
-            return give_up();
+    /// A number as written; those serde_json would write otherwise (`1E5` becomes `1e+5`,
+    /// `-0` is not exact) take the ordinary path.
+    fn number(&mut self, ty: &RtTy) -> Option<Option<Value>> {
+        let digits = self.scan.number()?;
+        if digits == "-0" {
+            return None;
+        }
+        self.scalar(Scalar::Number(digits), ty)
+    }
+
+    /// A text in NFC. Escapes are decoded, except in the text of a number (`"15\u0020%"`),
+    /// which the ordinary path reads from its JSON text.
+    fn text(&mut self, ty: &RtTy) -> Option<Option<Value>> {
+        let numeric = matches!(
+            ty,
+            RtTy::Int | RtTy::Dec | RtTy::Pct | RtTy::Qty(_) | RtTy::Duration
+        );
+        let mut buf = std::mem::take(&mut self.buf);
+        let text = if numeric {
+            self.scan.plain_text()
+        } else {
+            self.scan.text(&mut buf)
         };
+        let value = match text {
+            Some(text) if plain(text) => self.scalar(Scalar::Text(text), ty),
+            _ => None,
+        };
+        self.buf = buf;
+        value
+    }
+
+    /// A structure's fields; a field left out takes its default.
+    fn structure(&mut self, s: u32, path: &Path<'_>) -> Option<Option<Value>> {
+        let desc = self.plan.structs.get(s as usize)?;
         let mut seen: Vec<Option<Option<Value>>> = vec![None; desc.fields.len()];
-        while let Some(k) = key {
-            let Some(i) = desc.fields.iter().position(|f| f.name == k) else {
-                return give_up();
-            };
-            if seen[i].is_some() {
-                return give_up();
+        self.scan.open(Start::Object)?;
+        let mut first = true;
+        while let Some(k) = self.scan.key(first)? {
+            first = false;
+            // An exact number as serde_json spells it inside: the ordinary path's business.
+            if k == NUMBER_TOKEN {
+                return None;
             }
-            let path = Path::Key(self.path, k);
-            seen[i] = Some(map.next_value_seed(Typed {
-                plan: self.plan,
-                ty: &desc.fields[i].ty,
-                path: &path,
-            })?);
-            key = map.next_key_seed(Key)?;
+            let i = desc.fields.iter().position(|f| f.name == k)?;
+            if seen[i].is_some() {
+                return None;
+            }
+            let path = Path::Key(path, k);
+            seen[i] = Some(self.value(&desc.fields[i].ty, &path)?);
         }
         let fields = desc
             .fields
@@ -257,89 +220,19 @@ impl Typed<'_, '_> {
             .zip(seen)
             .map(|(f, v)| match v.flatten() {
                 Some(v) => v,
-                None => f.default_or_missing(|| Path::Key(self.path, &f.name).to_string()),
+                None => f.default_or_missing(|| Path::Key(path, &f.name).to_string()),
             });
-        Ok(Some(Value::Struct(fields.collect())))
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Typed<'_, '_> {
-    type Value = Option<Value>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
-        match self.ty {
-            // A number is read from its text as written, without the string serde_json
-            // would build for it.
-            RtTy::Int | RtTy::Dec | RtTy::Pct | RtTy::Qty(_) | RtTy::Duration => {
-                let raw = <&'de RawValue>::deserialize(d)?;
-                self.raw_number(raw.get())
-            }
-            _ => d.deserialize_any(self),
-        }
-    }
-}
-
-impl<'de> Visitor<'de> for Typed<'_, '_> {
-    type Value = Option<Value>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("une valeur du dossier")
+        Some(Some(Value::Struct(fields.collect())))
     }
 
-    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Option<Value>, E> {
-        self.scalar(Scalar::Bool(b))
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Option<Value>, E> {
-        self.integer(n)
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Option<Value>, E> {
-        self.integer(n)
-    }
-
-    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Option<Value>, E> {
-        if plain(s) {
-            self.scalar(Scalar::Text(s))
-        } else {
-            give_up()
-        }
-    }
-
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Option<Value>, E> {
-        Ok(None)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Value>, A::Error> {
-        let first = map.next_key_seed(Key)?;
-        // An exact number (arbitrary precision) arrives as a one-key map.
-        if first == Some(NUMBER_TOKEN) {
-            let digits: String = map.next_value()?;
-            return self.scalar(Scalar::Number(&digits));
-        }
-        match self.ty {
-            RtTy::Struct(s) => self.structure(*s, first, map),
-            _ => give_up(),
-        }
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Value>, A::Error> {
-        let RtTy::List(elem) = self.ty else {
-            return give_up();
-        };
+    /// A list's elements, none of them `null`.
+    fn list(&mut self, elem: &RtTy, path: &Path<'_>) -> Option<Option<Value>> {
         let mut items = Vec::new();
-        loop {
-            let path = Path::Index(self.path, items.len());
-            let item = Typed {
-                plan: self.plan,
-                ty: elem,
-                path: &path,
-            };
-            match seq.next_element_seed(item)? {
-                Some(Some(v)) => items.push(v),
-                Some(None) => return give_up(),
-                None => return Ok(Some(Value::List(items.into()))),
-            }
+        self.scan.open(Start::Array)?;
+        while self.scan.element(items.is_empty())? {
+            let path = Path::Index(path, items.len());
+            items.push(self.value(elem, &path)??);
         }
+        Some(Some(Value::List(items.into())))
     }
 }

@@ -11,7 +11,7 @@ use serde_json::{Map, Number, Value as Json};
 
 use super::error::{DatedBy, EvalError, EvalErrorKind};
 use super::plan::{Plan, Slot};
-use super::run::Evaluator;
+use super::run::{Evaluator, Given};
 use super::value::{money_string, RtTy, Value};
 use crate::check::scope::DefKind;
 use crate::diagnostics::suggest;
@@ -270,21 +270,18 @@ impl<'p> Decoder<'p> {
 
 /// Decodes a dossier's inputs: unknown fields and wrong types are errors, absent inputs are
 /// left for the evaluator (an error only if needed).
-pub fn decode_inputs(
-    plan: &Plan,
-    inputs: &Map<String, Json>,
-) -> Result<Vec<Option<Value>>, Vec<EvalError>> {
+pub fn decode_inputs(plan: &Plan, inputs: &Map<String, Json>) -> Result<Given, Vec<EvalError>> {
     let mut dec = Decoder {
         plan,
         errors: Vec::new(),
     };
-    let mut out = vec![None; plan.defs.len()];
+    let mut out = Given::with_capacity(inputs.len());
     for (k, j) in inputs {
         let slot = plan.slot(k).filter(|s| plan.def(*s).kind == DefKind::Input);
         match slot {
             Some(s) => {
                 if !j.is_null() {
-                    out[s as usize] = Some(dec.decode(j, &plan.def(s).ty, k));
+                    out.push((s, dec.decode(j, &plan.def(s).ty, k)));
                 }
             }
             None => dec.errors.push(EvalError::new(EvalErrorKind::UnknownField {
@@ -294,6 +291,7 @@ pub fn decode_inputs(
         }
     }
     if dec.errors.is_empty() {
+        out.sort_unstable_by_key(|(s, _)| *s);
         Ok(out)
     } else {
         Err(dec.errors)

@@ -12,6 +12,7 @@ use unicode_normalization::{is_nfc_quick, IsNormalized};
 
 use super::dossier::{decode_scalar, Scalar};
 use super::json::{Path, NUMBER_TOKEN};
+use super::run::Given;
 use rustc_hash::FxHashMap;
 use scan::{Scan, Start};
 
@@ -22,11 +23,11 @@ use crate::check::scope::DefKind;
 use super::plan::{Plan, Slot};
 use super::value::{RtTy, Value};
 
-/// A line decoded: the inputs by slot (`None`: not given, or `null`), and the identifier's
+/// A line decoded: the inputs it gives (`null` left out), and the identifier's
 /// JSON text as written, when one was asked for and given.
 #[derive(Debug)]
 pub struct Line<'a> {
-    pub inputs: Vec<Option<Value>>,
+    pub inputs: Given,
     pub id: Option<&'a str>,
 }
 
@@ -83,7 +84,7 @@ impl<'a> Reader<'_, 'a, '_> {
     /// The dossier object: each key to its input's slot.
     fn top(&mut self, keys: &Keys, id_field: Option<&str>) -> Option<Line<'a>> {
         let plan = self.plan;
-        let mut inputs: Vec<Option<Value>> = vec![None; plan.defs.len()];
+        let mut inputs = Given::with_capacity(16);
         // The slots seen, `null` included: a second sight gives up.
         let mut seen = vec![0u64; plan.defs.len().div_ceil(64)];
         let mut id = None;
@@ -107,9 +108,11 @@ impl<'a> Reader<'_, 'a, '_> {
                 _ => return None,
             }
             let path = Path::Key(&Path::Root, key);
-            let value = self.value(&plan.def(slot).ty, &path)?;
-            *inputs.get_mut(slot as usize)? = value;
+            if let Some(value) = self.value(&plan.def(slot).ty, &path)? {
+                inputs.push((slot, value));
+            }
         }
+        inputs.sort_unstable_by_key(|(s, _)| *s);
         Some(Line { inputs, id })
     }
 

@@ -17,7 +17,7 @@ use serde_json::{Map, Value as Json};
 
 pub use error::{DatedBy, EvalError, EvalErrorKind};
 pub use plan::{compile_program, CompileError, Plan, Slot};
-pub use run::Evaluator;
+pub use run::{Evaluator, Given};
 pub use value::Value;
 
 /// How a dossier is evaluated: at which date, under which rules, with or without the trace
@@ -72,7 +72,7 @@ pub fn start<'p>(
 /// `start`, the inputs already decoded by slot (or the errors of their decoding).
 pub fn start_decoded<'p>(
     plan: &'p Plan,
-    decoded: Result<Vec<Option<Value>>, Vec<EvalError>>,
+    decoded: Result<Given, Vec<EvalError>>,
     options: &Options,
 ) -> Result<Evaluator<'p>, Vec<EvalError>> {
     let mut errors = Vec::new();

@@ -103,6 +103,10 @@ impl Coverage {
 
 type R<T> = Result<T, EvalError>;
 
+/// The inputs a dossier gives, by slot, in slot order (`null` and absent inputs are left
+/// out): a handful, whatever the size of the plan.
+pub type Given = Vec<(Slot, Value)>;
+
 /// A field of a structure value.
 fn project(v: &Value, i: u32) -> R<Value> {
     match v {
@@ -142,14 +146,17 @@ fn err(kind: EvalErrorKind) -> EvalError {
 }
 
 impl<'p> Evaluator<'p> {
-    pub fn new(plan: &'p Plan, date: NaiveDate, inputs: Vec<Option<Value>>, explain: bool) -> Self {
+    pub fn new(plan: &'p Plan, date: NaiveDate, given: Given, explain: bool) -> Self {
         let n = plan.defs.len();
-        // The inputs given wait in the memo, in place: one vector per dossier, not two.
-        let mut memo: Vec<Memo> = inputs
-            .into_iter()
-            .map(|v| v.map_or(Memo::Todo, Memo::Given))
-            .collect();
+        // The inputs given wait in the memo: one vector per dossier, the length of the plan,
+        // and only the slots given written twice.
+        let mut memo = Vec::with_capacity(n);
         memo.resize_with(n, || Memo::Todo);
+        for (slot, v) in given {
+            if let Some(m) = memo.get_mut(slot as usize) {
+                *m = Memo::Given(v);
+            }
+        }
         Evaluator {
             plan,
             date,

@@ -10,7 +10,7 @@ use crate::check::scope::DefKind;
 use crate::eval::dossier::{to_json, write_json, write_json_str};
 use crate::eval::explain::{explain, render_text, to_json_tree, Node};
 use crate::eval::value::{RtTy, Shown};
-use crate::eval::{start, start_decoded, EvalError, Evaluator, Options, Plan, Slot, Value};
+use crate::eval::{start, start_decoded, EvalError, Evaluator, Given, Options, Plan, Slot, Value};
 
 /// A dossier evaluated: the outputs of its programme, or the errors that stopped it before
 /// any output (dates, inputs).
@@ -78,7 +78,7 @@ pub fn evaluate(plan: &Plan, inputs: &Map<String, Json>, options: &Options) -> O
 /// `evaluate`, the inputs already decoded by slot (or the errors of their decoding).
 pub fn evaluate_decoded(
     plan: &Plan,
-    decoded: Result<Vec<Option<Value>>, Vec<EvalError>>,
+    decoded: Result<Given, Vec<EvalError>>,
     options: &Options,
 ) -> Outcome {
     outcome_of(plan, start_decoded(plan, decoded, options), options)

@@ -10,9 +10,11 @@
 //! character by character (one `didChange` per character, accents included). Then the same
 //! workspace as one file of 10 000 lines, and the three with the requests VS Code sends after
 //! each keystroke (semantic tokens, code lenses, symbols, folding ranges, inlay hints): edit to
-//! diagnostics, and edit to the last answer. Prints p50 and p95 of each (`N` sets the number
-//! of edits, 200 by default).
+//! diagnostics, edit to the last answer, and edit to each request's answer (the server
+//! answers them one after the other). Prints p50 and p95 of each (`N` sets the number of
+//! edits, 200 by default).
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -129,7 +131,7 @@ fn alternating_edits(text: &str, line: u32, bodies: [&str; 2], n: usize) -> Vec<
 fn measure(root: &Path, file: &Path, line: u32, bodies: [&str; 2], n: usize) -> Vec<f64> {
     let text = std::fs::read_to_string(file).unwrap();
     let edits = alternating_edits(&text, line, bodies, n);
-    time_edits(root, file, &text, edits, false).0
+    time_edits(root, file, &text, edits, false).diagnostics
 }
 
 /// Times typing `typed` at the start of line `line` of `file`, one character per edit, then
@@ -151,7 +153,7 @@ fn measure_typing(root: &Path, file: &Path, line: u32, typed: &str, n: usize) ->
         }
     }
     edits.truncate(n);
-    time_edits(root, file, &text, edits, false).0
+    time_edits(root, file, &text, edits, false).diagnostics
 }
 
 /// Times `n` edits of line `line` (alternating two bodies) with the editor's usual requests
@@ -162,10 +164,19 @@ fn measure_with_requests(
     line: u32,
     bodies: [&str; 2],
     n: usize,
-) -> (Vec<f64>, Vec<f64>) {
+) -> Timings {
     let text = std::fs::read_to_string(file).unwrap();
     let edits = alternating_edits(&text, line, bodies, n);
     time_edits(root, file, &text, edits, true)
+}
+
+/// Edit to diagnostics, edit to the last answer, and edit to each request's answer; the
+/// answers that were errors (a request cancelled by an edit, for one).
+struct Timings {
+    diagnostics: Vec<f64>,
+    answered: Vec<f64>,
+    by_method: BTreeMap<&'static str, Vec<f64>>,
+    errors: usize,
 }
 
 /// What an editor asks after each keystroke, as VS Code does for a visible document (the
@@ -187,13 +198,15 @@ fn time_edits(
     text: &str,
     changes: Vec<Value>,
     requests: bool,
-) -> (Vec<f64>, Vec<f64>) {
+) -> Timings {
     let mut s = Server::start(root);
     let u = uri(file);
     s.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": u, "languageId": "pol", "version": 1, "text": text}}}));
     s.drain();
     let lines = text.lines().count() as u32;
     let (mut times, mut answered) = (Vec::with_capacity(changes.len()), Vec::new());
+    let mut by_method: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
+    let mut errors = 0;
     let mut next_id = 1000;
     // Tokens are asked again as VS Code does: what changed since the last result.
     let (mut tokens_id, mut tokens_request): (Option<String>, u64) = (None, 0);
@@ -205,7 +218,7 @@ fn time_edits(
                 "contentChanges": [change]
             }}),
         );
-        let ids: Vec<u64> = if requests {
+        let ids: Vec<(u64, &'static str)> = if requests {
             AFTER_EACH_EDIT
                 .iter()
                 .map(|method| {
@@ -223,13 +236,13 @@ fn time_edits(
                         }
                     }
                     s.send(json!({"jsonrpc": "2.0", "id": next_id, "method": method, "params": params}));
-                    next_id
+                    (next_id, method)
                 })
                 .collect()
         } else {
             Vec::new()
         };
-        let mut pending: std::collections::BTreeSet<u64> = ids.iter().copied().collect();
+        let mut pending: BTreeMap<u64, &'static str> = ids.into_iter().collect();
         let mut diagnosed = None;
         while diagnosed.is_none() || !pending.is_empty() {
             let m = s.wait(|_| true);
@@ -237,7 +250,11 @@ fn time_edits(
                 diagnosed.get_or_insert(t.elapsed().as_secs_f64() * 1000.0);
             }
             if let Some(id) = m["id"].as_u64() {
-                pending.remove(&id);
+                if let Some(method) = pending.remove(&id) {
+                    let ms = t.elapsed().as_secs_f64() * 1000.0;
+                    by_method.entry(method).or_default().push(ms);
+                    errors += usize::from(!m["error"].is_null());
+                }
                 if id == tokens_request {
                     tokens_id = m["result"]["resultId"].as_str().map(str::to_string);
                 }
@@ -251,7 +268,12 @@ fn time_edits(
         s.drain();
     }
     s.stop();
-    (times, answered)
+    Timings {
+        diagnostics: times,
+        answered,
+        by_method,
+        errors,
+    }
 }
 
 fn report(label: &str, mut t: Vec<f64>) {
@@ -405,15 +427,19 @@ fn main() {
             .lines()
             .position(|l| l.starts_with(marker))
             .unwrap() as u32;
-        let (diagnostics, answered) = measure_with_requests(root, file, line, bodies, n);
+        let t = measure_with_requests(root, file, line, bodies, n);
         report(
             &format!("{label}, avec les requêtes de l'éditeur : diagnostics"),
-            diagnostics,
+            t.diagnostics,
         );
         report(
             &format!("{label}, avec les requêtes de l'éditeur : toutes les réponses"),
-            answered,
+            t.answered,
         );
+        for (method, times) in t.by_method {
+            report(&format!("{label}, réponse à {method}"), times);
+        }
+        println!("{label}, réponses en erreur : {}", t.errors);
     };
     with_requests(
         "policies/ (Prime-Vert)",

@@ -117,7 +117,7 @@ pub(super) async fn inlay_hint(
     this: &Backend,
     params: InlayHintParams,
 ) -> Result<Option<Vec<InlayHint>>> {
-    this.read(move |st| {
+    this.read_whole(move |st| {
         let (file, _) = Backend::file_at(st, &params.text_document.uri)?;
         let db = st.db.as_ref()?;
         let idx = Backend::index(&st.open, db, file);

@@ -83,7 +83,7 @@ pub(super) async fn code_lens(
         return Ok(Some(this.with_state(|st| dossier_lens(st, &uri, &path))));
     }
     let computed = this
-        .read(move |st| {
+        .read_whole(move |st| {
             let lenses = policy_lenses(st, &uri)?;
             Some((lenses, st.golden.clone()))
         })

@@ -11,7 +11,7 @@ pub(super) async fn document_symbol(
     this: &Backend,
     params: DocumentSymbolParams,
 ) -> Result<Option<DocumentSymbolResponse>> {
-    this.read(move |st| {
+    this.read_whole(move |st| {
         let (file, _) = Backend::file_at(st, &params.text_document.uri)?;
         let db = st.db.as_ref()?;
         let idx = Backend::index(&st.open, db, file);
@@ -38,7 +38,7 @@ pub(super) async fn folding_range(
     this: &Backend,
     params: FoldingRangeParams,
 ) -> Result<Option<Vec<FoldingRange>>> {
-    this.read(move |st| {
+    this.read_whole(move |st| {
         let (file, _) = Backend::file_at(st, &params.text_document.uri)?;
         let db = st.db.as_ref()?;
         let idx = Backend::index(&st.open, db, file);
@@ -141,7 +141,7 @@ pub(super) async fn semantic_tokens_full_delta(
 /// under.
 async fn document_tokens(this: &Backend, uri: Uri) -> Result<Option<(String, Vec<SemanticToken>)>> {
     let key = uri.as_str().to_string();
-    let data = this.read(move |st| tokens_in(st, &uri, None)).await?;
+    let data = this.read_whole(move |st| tokens_in(st, &uri, None)).await?;
     Ok(data.map(|d| (key, d)))
 }
 

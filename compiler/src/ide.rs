@@ -12,7 +12,7 @@ mod references;
 mod tokens;
 
 pub use complete::{completions, Completion};
-pub use dossier::{dossier_mentions, run_dossier, DossierRun};
+pub use dossier::{dossier_mentions, exercise_dossier, run_dossier, DossierRun, Exercise};
 pub use fix::laid_out_arms;
 pub use hover::{hover_at, hover_text, hover_text_at};
 pub use navigate::{definition_at, navigate_at, target, variant_target, Target};

@@ -78,3 +78,40 @@ fn every_golden_dossier_has_the_same_outcome_compiled_and_walked() {
     }
     assert!(seen >= 393, "{seen}");
 }
+
+/// What the editor's lenses count: the rules, conditions and decisions a dossier's
+/// evaluation computes to a value, read from the compiled run's memory, are those the
+/// walker's coverage records.
+#[test]
+fn every_golden_dossier_evaluates_the_same_definitions_compiled_and_walked() {
+    use pol_compiler::check::scope::DefKind;
+    use pol_compiler::eval::start;
+    use pol_compiler::programme::Outcome;
+    let mut seen = 0;
+    for (f, prog, d) in common::golden_dossiers() {
+        let plan = prog.plan();
+        let counted = |s: &u32| {
+            matches!(
+                plan.def(*s).kind,
+                DefKind::Rule | DefKind::Condition | DefKind::Decision
+            )
+        };
+        let options = Options::at(d.date.expect("a golden dossier gives its date"));
+        let (Ok(mut compiled), Ok(mut walked)) = (
+            start(plan, &d.inputs, &options),
+            start(plan, &d.inputs, &options),
+        ) else {
+            continue;
+        };
+        walked.record_coverage();
+        Outcome::of(&mut compiled);
+        Outcome::of(&mut walked);
+        let coverage = walked.take_coverage().evaluated;
+        let from_memory: Vec<_> = compiled.evaluated().into_iter().filter(counted).collect();
+        let covered: Vec<_> = coverage.into_iter().filter(counted).collect();
+        assert!(!covered.is_empty(), "{}", f.display());
+        assert_eq!(from_memory, covered, "{}", f.display());
+        seen += 1;
+    }
+    assert!(seen >= 378, "{seen}");
+}

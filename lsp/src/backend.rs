@@ -45,7 +45,7 @@ struct State {
     active: Option<(PathBuf, u64, Option<ide::DossierRun>)>,
     /// Golden dossiers evaluated for code lenses, at a generation (shared with the snapshots
     /// that compute lenses off the lock).
-    golden: Option<(u64, std::sync::Arc<Vec<ide::DossierRun>>)>,
+    golden: Option<(u64, std::sync::Arc<Vec<ide::Exercise>>)>,
     /// Policy files that could not be read when the workspace was loaded (told once).
     unreadable: Vec<String>,
     /// Whether the editor lets the server register a file watcher.

@@ -187,6 +187,17 @@ impl<'p> Evaluator<'p> {
             .collect()
     }
 
+    /// The definitions computed so far to a value: what coverage calls evaluated, known
+    /// without recording coverage (so from the compiled expressions too).
+    pub fn evaluated(&self) -> Vec<Slot> {
+        self.memo
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| matches!(m, Memo::Done(_)))
+            .map(|(i, _)| i as Slot)
+            .collect()
+    }
+
     /// Whether the trace for explanations is recorded.
     pub fn explaining(&self) -> bool {
         self.steps.is_some()

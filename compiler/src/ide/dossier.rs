@@ -2,6 +2,7 @@
 
 use crate::check::scope::DefKind;
 use crate::db::{Db, SourceFile};
+use crate::eval::{Evaluator, Plan};
 
 /// A dossier evaluated for the editor: the value of every definition of its program, and the
 /// definitions its expectations exercise.
@@ -20,11 +21,60 @@ pub struct DossierRun {
     pub rules_date: Option<chrono::NaiveDate>,
 }
 
+/// What a dossier's expectations exercise: the files of its programme and the definitions
+/// evaluated to check them. The lenses count these, for every golden dossier after every
+/// keystroke: nothing else is computed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Exercise {
+    pub files: Vec<SourceFile>,
+    pub exercised: std::collections::BTreeSet<String>,
+}
+
+/// What a golden dossier exercises (see `Exercise`). The error is a French sentence.
+pub fn exercise_dossier(db: &dyn Db, text: &str) -> Result<Exercise, String> {
+    started(db, text, |_, _, exercise| exercise)
+}
+
 /// Evaluates a dossier document of the database's policy tree. The error is a French
 /// sentence for the editor's status line.
 pub fn run_dossier(db: &dyn Db, text: &str) -> Result<DossierRun, String> {
-    use crate::eval::{compile_program, dossier, start, value::Shown, CompileError, Options};
-    use crate::programme::{locate::entry_named, Outcome};
+    use crate::eval::value::Shown;
+    use crate::programme::Outcome;
+    started(db, text, |plan, ev, exercise| {
+        let mut run = DossierRun {
+            files: exercise.files,
+            exercised: exercise.exercised,
+            rules_date: Some(ev.rules_date()),
+            ..DossierRun::default()
+        };
+        for (i, def) in plan.defs.iter().enumerate() {
+            if def.kind == DefKind::Table {
+                continue;
+            }
+            let shown = match ev.value(i as u32) {
+                Ok(v) => Shown {
+                    value: &v,
+                    ty: &def.ty,
+                    plan,
+                }
+                .to_string(),
+                Err(e) => format!("erreur : {e}"),
+            };
+            run.values.insert(def.name.to_string(), shown);
+        }
+        run.summary = Outcome::of(ev).summary(plan);
+        run
+    })
+}
+
+/// A dossier's evaluation started, and its expectations checked: `then` goes on from there.
+fn started<T>(
+    db: &dyn Db,
+    text: &str,
+    then: impl FnOnce(&Plan, &mut Evaluator<'_>, Exercise) -> T,
+) -> Result<T, String> {
+    use crate::eval::{compile_program, dossier, start, CompileError, Options};
+    use crate::programme::locate::entry_named;
     let doc = dossier::parse_dossier(text)?;
     let name = doc
         .programme
@@ -49,12 +99,6 @@ pub fn run_dossier(db: &dyn Db, text: &str) -> Result<DossierRun, String> {
             .collect::<Vec<_>>()
             .join(" ; ")
     })?;
-    let mut run = DossierRun {
-        files: crate::eval::plan::program_files(db, entry),
-        rules_date: Some(ev.rules_date()),
-        ..DossierRun::default()
-    };
-    ev.record_coverage();
     if let Some(raw) = &doc.expected {
         if let Ok(expected) = dossier::expectations(&plan, raw) {
             for e in expected {
@@ -63,29 +107,15 @@ pub fn run_dossier(db: &dyn Db, text: &str) -> Result<DossierRun, String> {
             }
         }
     }
-    let cov = ev.take_coverage();
-    run.exercised = cov
-        .evaluated
-        .iter()
-        .map(|s| plan.def(*s).name.to_string())
-        .collect();
-    for (i, def) in plan.defs.iter().enumerate() {
-        if def.kind == DefKind::Table {
-            continue;
-        }
-        let shown = match ev.value(i as u32) {
-            Ok(v) => Shown {
-                value: &v,
-                ty: &def.ty,
-                plan: &plan,
-            }
-            .to_string(),
-            Err(e) => format!("erreur : {e}"),
-        };
-        run.values.insert(def.name.to_string(), shown);
-    }
-    run.summary = Outcome::of(&mut ev).summary(&plan);
-    Ok(run)
+    let exercise = Exercise {
+        files: crate::eval::plan::program_files(db, entry),
+        exercised: ev
+            .evaluated()
+            .into_iter()
+            .map(|s| plan.def(s).name.to_string())
+            .collect(),
+    };
+    Ok(then(&plan, &mut ev, exercise))
 }
 
 /// Where a golden dossier names a definition of its programme: the byte spans (quotes

@@ -46,8 +46,8 @@ impl Backend {
             .unwrap_or_default()
     }
 
-    /// Every golden dossier of the workspace, evaluated once per generation.
-    pub(super) fn golden_runs(st: &mut State) -> Arc<Vec<ide::DossierRun>> {
+    /// What every golden dossier of the workspace exercises, found once per generation.
+    pub(super) fn golden_runs(st: &mut State) -> Arc<Vec<ide::Exercise>> {
         if let Some((g, runs)) = &st.golden {
             if *g == st.generation {
                 return runs.clone();
@@ -57,7 +57,7 @@ impl Backend {
         if let Some(db) = st.db.as_ref() {
             for f in Self::golden_files(st) {
                 let text = Self::document_text(st, &f);
-                if let Some(Ok(run)) = text.map(|t| ide::run_dossier(db, &t)) {
+                if let Some(Ok(run)) = text.map(|t| ide::exercise_dossier(db, &t)) {
                     runs.push(run);
                 }
             }

@@ -46,6 +46,8 @@ struct State {
     /// Golden dossiers evaluated for code lenses, at a generation (shared with the snapshots
     /// that compute lenses off the lock).
     golden: Option<(u64, std::sync::Arc<Vec<ide::Exercise>>)>,
+    /// The golden dossiers read from disk, kept while their files do not change.
+    golden_docs: std::sync::Arc<dossier::GoldenDocs>,
     /// Policy files that could not be read when the workspace was loaded (told once).
     unreadable: Vec<String>,
     /// Whether the editor lets the server register a file watcher.
@@ -100,6 +102,7 @@ impl Backend {
             generation: st.generation,
             spelling: st.spelling.clone(),
             golden: st.golden.clone(),
+            golden_docs: st.golden_docs.clone(),
             ..State::default()
         });
         let job = tokio::task::spawn_blocking(move || {

@@ -60,6 +60,33 @@ fn code_lenses_the_active_dossier_and_its_values_on_hover() {
         .map(|l| l["command"]["title"].as_str().unwrap())
         .collect();
     assert_eq!(titles, vec!["Impact de la modification", "1 dossier doré"]);
+
+    // The golden dossier changes on disk (it now names a programme that does not exist), then
+    // the policy is edited: the lenses count the dossier as it is now, not as first read.
+    std::fs::write(
+        &d,
+        r#"{"programme": "essai/absent.pol", "date": "2025-06-01", "entrées": {"dépenses": "10000.00"}, "attendu": {"aide": "5000.00"}}"#,
+    )
+    .unwrap();
+    let edited = with_outputs.replace("50 %", "50 % ");
+    ed.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&programme), "version": 2}, "contentChanges": [{"text": edited}]}),
+    );
+    let lenses = ed.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": uri(&programme)}}),
+    );
+    let titles: Vec<&str> = lenses["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["command"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        vec!["Impact de la modification", "aucun dossier doré"]
+    );
     ed.stop();
 }
 

@@ -2,6 +2,7 @@
 
 use crate::check::scope::DefKind;
 use crate::db::{Db, SourceFile};
+use crate::eval::dossier::Dossier;
 use crate::eval::{Evaluator, Plan};
 
 /// A dossier evaluated for the editor: the value of every definition of its program, and the
@@ -30,9 +31,10 @@ pub struct Exercise {
     pub exercised: std::collections::BTreeSet<String>,
 }
 
-/// What a golden dossier exercises (see `Exercise`). The error is a French sentence.
-pub fn exercise_dossier(db: &dyn Db, text: &str) -> Result<Exercise, String> {
-    started(db, text, |_, _, exercise| exercise)
+/// What a golden dossier, already read, exercises (see `Exercise`). The error is a French
+/// sentence.
+pub fn exercise_dossier(db: &dyn Db, doc: &Dossier) -> Result<Exercise, String> {
+    started(db, doc, |_, _, exercise| exercise)
 }
 
 /// Evaluates a dossier document of the database's policy tree. The error is a French
@@ -40,7 +42,8 @@ pub fn exercise_dossier(db: &dyn Db, text: &str) -> Result<Exercise, String> {
 pub fn run_dossier(db: &dyn Db, text: &str) -> Result<DossierRun, String> {
     use crate::eval::value::Shown;
     use crate::programme::Outcome;
-    started(db, text, |plan, ev, exercise| {
+    let doc = crate::eval::dossier::parse_dossier(text)?;
+    started(db, &doc, |plan, ev, exercise| {
         let mut run = DossierRun {
             files: exercise.files,
             exercised: exercise.exercised,
@@ -70,12 +73,11 @@ pub fn run_dossier(db: &dyn Db, text: &str) -> Result<DossierRun, String> {
 /// A dossier's evaluation started, and its expectations checked: `then` goes on from there.
 fn started<T>(
     db: &dyn Db,
-    text: &str,
+    doc: &Dossier,
     then: impl FnOnce(&Plan, &mut Evaluator<'_>, Exercise) -> T,
 ) -> Result<T, String> {
     use crate::eval::{compile_program, dossier, start, CompileError, Options};
     use crate::programme::locate::entry_named;
-    let doc = dossier::parse_dossier(text)?;
     let name = doc
         .programme
         .clone()

@@ -1,9 +1,11 @@
 //! Golden dossiers: the code lenses, the active dossier and its evaluation command.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use pol_compiler::check::scope::DefKind;
+use pol_compiler::eval::dossier::{parse_dossier, Dossier};
 use pol_compiler::ide;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
@@ -54,14 +56,19 @@ impl Backend {
             }
         }
         let mut runs = Vec::new();
+        let mut docs = GoldenDocs::new();
         if let Some(db) = st.db.as_ref() {
             for f in Self::golden_files(st) {
-                let text = Self::document_text(st, &f);
-                if let Some(Ok(run)) = text.map(|t| ide::exercise_dossier(db, &t)) {
+                let doc = match st.open.get(&f) {
+                    Some(text) => parse_dossier(text).ok().map(Arc::new),
+                    None => disk_dossier(&st.golden_docs, &f, &mut docs),
+                };
+                if let Some(Ok(run)) = doc.map(|d| ide::exercise_dossier(db, &d)) {
                     runs.push(run);
                 }
             }
         }
+        st.golden_docs = Arc::new(docs);
         let runs = Arc::new(runs);
         st.golden = Some((st.generation, runs.clone()));
         runs
@@ -85,12 +92,13 @@ pub(super) async fn code_lens(
     let computed = this
         .read_whole(move |st| {
             let lenses = policy_lenses(st, &uri)?;
-            Some((lenses, st.golden.clone()))
+            Some((lenses, st.golden.clone(), st.golden_docs.clone()))
         })
         .await?;
-    let Some((lenses, golden)) = computed else {
+    let Some((lenses, golden, docs)) = computed else {
         return Ok(None);
     };
+    this.with_state(|st| st.golden_docs = docs);
     // Keep the evaluations for the next request, unless an edit came meanwhile.
     if let Some((generation, runs)) = golden {
         this.with_state(|st| {
@@ -100,6 +108,25 @@ pub(super) async fn code_lens(
         });
     }
     Ok(Some(lenses))
+}
+
+/// The golden dossiers read from disk: each with the size and time of modification its file
+/// had when it was read, so that a keystroke in a policy reads and parses none again.
+pub(super) type GoldenDocs = HashMap<PathBuf, (FileStamp, Arc<Dossier>)>;
+
+type FileStamp = (Option<std::time::SystemTime>, u64);
+
+/// A golden dossier on disk, from `known` if its file has not changed since, read and parsed
+/// otherwise; recorded in `now`. `None` when it cannot be read or is not a dossier.
+fn disk_dossier(known: &GoldenDocs, path: &Path, now: &mut GoldenDocs) -> Option<Arc<Dossier>> {
+    let meta = std::fs::metadata(path).ok()?;
+    let stamp = (meta.modified().ok(), meta.len());
+    let doc = match known.get(path) {
+        Some((s, doc)) if *s == stamp => doc.clone(),
+        _ => Arc::new(parse_dossier(&std::fs::read_to_string(path).ok()?).ok()?),
+    };
+    now.insert(path.to_path_buf(), (stamp, doc.clone()));
+    Some(doc)
 }
 
 /// The lens of a golden dossier: make it the active one, or evaluate it again.

@@ -288,6 +288,22 @@ fn report(label: &str, mut t: Vec<f64>) {
     );
 }
 
+/// Prints what `measure_with_requests` measured.
+fn report_with_requests(label: &str, t: Timings) {
+    report(
+        &format!("{label}, avec les requêtes de l'éditeur : diagnostics"),
+        t.diagnostics,
+    );
+    report(
+        &format!("{label}, avec les requêtes de l'éditeur : toutes les réponses"),
+        t.answered,
+    );
+    for (method, times) in t.by_method {
+        report(&format!("{label}, réponse à {method}"), times);
+    }
+    println!("{label}, réponses en erreur : {}", t.errors);
+}
+
 fn generated_workspace() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("policies/gros");
@@ -427,19 +443,7 @@ fn main() {
             .lines()
             .position(|l| l.starts_with(marker))
             .unwrap() as u32;
-        let t = measure_with_requests(root, file, line, bodies, n);
-        report(
-            &format!("{label}, avec les requêtes de l'éditeur : diagnostics"),
-            t.diagnostics,
-        );
-        report(
-            &format!("{label}, avec les requêtes de l'éditeur : toutes les réponses"),
-            t.answered,
-        );
-        for (method, times) in t.by_method {
-            report(&format!("{label}, réponse à {method}"), times);
-        }
-        println!("{label}, réponses en erreur : {}", t.errors);
+        report_with_requests(label, measure_with_requests(root, file, line, bodies, n));
     };
     with_requests(
         "policies/ (Prime-Vert)",

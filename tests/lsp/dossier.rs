@@ -53,12 +53,7 @@ fn code_lenses_the_active_dossier_and_its_values_on_hover() {
         json!({"textDocument": {"uri": uri(&programme)}}),
     );
     snapshot!("lentilles", snap(&lenses["result"], &root));
-    let titles: Vec<&str> = lenses["result"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["command"]["title"].as_str().unwrap())
-        .collect();
+    let titles = lens_titles(&lenses);
     assert_eq!(titles, vec!["Impact de la modification", "1 dossier doré"]);
 
     // The golden dossier changes on disk (it now names a programme that does not exist), then
@@ -77,12 +72,7 @@ fn code_lenses_the_active_dossier_and_its_values_on_hover() {
         "textDocument/codeLens",
         json!({"textDocument": {"uri": uri(&programme)}}),
     );
-    let titles: Vec<&str> = lenses["result"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["command"]["title"].as_str().unwrap())
-        .collect();
+    let titles = lens_titles(&lenses);
     assert_eq!(
         titles,
         vec!["Impact de la modification", "aucun dossier doré"]
@@ -166,4 +156,14 @@ fn hover_on_an_amended_rule_names_the_version_in_force_for_the_active_dossier() 
     );
     assert!(!text.contains("/tmp"), "{text}");
     ed.stop();
+}
+
+/// The titles of a `textDocument/codeLens` answer, in order.
+fn lens_titles(lenses: &serde_json::Value) -> Vec<&str> {
+    lenses["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["command"]["title"].as_str().unwrap())
+        .collect()
 }

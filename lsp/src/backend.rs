@@ -29,8 +29,9 @@ use dossier::EVALUATE_COMMAND;
 #[derive(Default)]
 struct State {
     db: Option<Database>,
-    /// The editor's text of each open document, as sent (edits apply to it).
-    open: HashMap<PathBuf, String>,
+    /// The editor's text of each open document, as sent (edits apply to a copy of it): shared,
+    /// so that the snapshot each request takes does not copy the texts.
+    open: HashMap<PathBuf, std::sync::Arc<String>>,
     /// The compiler's diagnostics of each file as last published (to publish only changes,
     /// and to clear them when fixed).
     published: HashMap<PathBuf, Vec<pol_compiler::diagnostics::Diagnostic>>,
@@ -138,11 +139,11 @@ impl Backend {
     /// Converts between the compiler's offsets in `file` and the editor's positions in its
     /// document (which may hold the text unnormalised).
     fn index<'a>(
-        open: &'a HashMap<PathBuf, String>,
+        open: &'a HashMap<PathBuf, std::sync::Arc<String>>,
         db: &'a Database,
         file: SourceFile,
     ) -> LineIndex<'a> {
-        LineIndex::mapped(file.text(db), open.get(file.path(db)).map(String::as_str))
+        LineIndex::mapped(file.text(db), open.get(file.path(db)).map(|t| t.as_str()))
     }
 
     /// The database's file of a document (a policy file, or the standard library's).

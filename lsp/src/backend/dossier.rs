@@ -22,7 +22,7 @@ impl Backend {
     pub(super) fn document_text(st: &State, path: &Path) -> Option<String> {
         st.open
             .get(path)
-            .cloned()
+            .map(|t| String::clone(t))
             .or_else(|| std::fs::read_to_string(path).ok())
     }
 
@@ -154,7 +154,7 @@ fn policy_lenses(st: &mut State, uri: &Uri) -> Option<Vec<CodeLens>> {
     let text = file.text(st.db.as_ref()?).clone();
     let editor = st.open.get(&path).cloned();
     let runs = Backend::golden_runs(st);
-    let idx = LineIndex::mapped(&text, editor.as_deref());
+    let idx = LineIndex::mapped(&text, editor.as_deref().map(String::as_str));
     let lens = |s: &ide::Symbol, title: String, command: &str, arguments| CodeLens {
         range: idx.range(s.name_span.start as usize, s.name_span.end as usize),
         command: Some(Command {

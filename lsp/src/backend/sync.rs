@@ -142,7 +142,7 @@ impl Backend {
                 .get_or_insert_with(|| Database::new(path.parent().unwrap_or(Path::new("/"))));
             db.set_file(&path, &text);
         }
-        st.open.insert(path.clone(), text);
+        st.open.insert(path.clone(), std::sync::Arc::new(text));
         if policy {
             Some(Self::changed(st, &[path]))
         } else {
@@ -176,7 +176,7 @@ pub(super) async fn did_change(this: &Backend, params: DidChangeTextDocumentPara
     let outcome = this.with_state(|st| {
         // A document the editor never opened starts from its file on disk.
         let mut text = match st.open.get(&path) {
-            Some(t) => t.clone(),
+            Some(t) => String::clone(t),
             None => match read_policy(&path) {
                 Ok(t) => t,
                 Err(e) => return Err(e),

@@ -179,21 +179,19 @@ impl<'p> Evaluator<'p> {
     /// The definitions computed so far, to a value or an error: the dossier's evaluation
     /// path, since only what was needed is computed.
     pub fn computed(&self) -> Vec<Slot> {
-        self.memo
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| matches!(m, Memo::Done(_) | Memo::Failed(_)))
-            .map(|(i, _)| i as Slot)
-            .collect()
+        self.slots_where(|m| matches!(m, Memo::Done(_) | Memo::Failed(_)))
     }
 
     /// The definitions computed so far to a value: what coverage calls evaluated, known
     /// without recording coverage (so from the compiled expressions too).
     pub fn evaluated(&self) -> Vec<Slot> {
-        self.memo
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| matches!(m, Memo::Done(_)))
+        self.slots_where(|m| matches!(m, Memo::Done(_)))
+    }
+
+    fn slots_where(&self, keep: impl Fn(&Memo) -> bool) -> Vec<Slot> {
+        let slots = self.memo.iter().enumerate();
+        slots
+            .filter(|(_, m)| keep(m))
             .map(|(i, _)| i as Slot)
             .collect()
     }

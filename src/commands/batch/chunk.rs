@@ -54,10 +54,18 @@ fn strip_ending(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-/// Nothing but white space, Unicode's included.
+/// Nothing but white space, Unicode's included. Every white space that is not ASCII starts
+/// with a byte above 0x7F: a line whose first other byte is ASCII is not blank, and only a
+/// line that starts with such a byte is decoded to be sure.
 fn blank(line: &[u8]) -> bool {
-    line.iter().all(u8::is_ascii_whitespace)
-        || std::str::from_utf8(line).is_ok_and(|t| t.trim().is_empty())
+    match line
+        .iter()
+        .find(|&&b| !(b.is_ascii() && char::from(b).is_whitespace()))
+    {
+        None => true,
+        Some(b) if b.is_ascii() => false,
+        Some(_) => std::str::from_utf8(line).is_ok_and(|t| t.trim().is_empty()),
+    }
 }
 
 #[cfg(test)]
@@ -66,20 +74,31 @@ mod tests {
 
     #[test]
     fn lines_keep_their_numbers_and_lose_their_endings_and_blank_lines() {
-        let input = "{\"a\": 1}\r\n\n   \n\u{A0}\n{\"b\": 2}\n{\"c\": 3}";
+        let input = "{\"a\": 1}\r\n\n   \n\u{A0}\n\u{B} \u{2003}\n{\"b\": 2}\n{\"c\": 3}";
         let mut reader = io::BufReader::new(input.as_bytes());
         let (mut next, mut chunk) = (1, Chunk::default());
         let bytes = read_chunk(&mut reader, 2, &mut next, &mut chunk).unwrap();
         assert_eq!(chunk.line(0), (1, &b"{\"a\": 1}"[..]));
-        assert_eq!(chunk.line(1), (5, &b"{\"b\": 2}"[..]));
+        assert_eq!(chunk.line(1), (6, &b"{\"b\": 2}"[..]));
         assert_eq!(bytes, input.find("{\"c\"").unwrap());
         read_chunk(&mut reader, 2, &mut next, &mut chunk).unwrap();
         assert_eq!(chunk.lines.len(), 1);
-        assert_eq!(chunk.line(0), (6, &b"{\"c\": 3}"[..]));
+        assert_eq!(chunk.line(0), (7, &b"{\"c\": 3}"[..]));
         assert_eq!(
             read_chunk(&mut reader, 2, &mut next, &mut chunk).unwrap(),
             0
         );
         assert!(chunk.lines.is_empty());
+    }
+
+    #[test]
+    fn blank_is_white_space_as_unicode_says() {
+        for line in ["", " \t\x0C", "\u{B}", "\u{A0}\u{2003}\u{3000}", " \u{85}"] {
+            assert!(blank(line.as_bytes()), "{line:?}");
+        }
+        for line in ["{}", " \u{B}{}", "\u{A0}x", "\u{1C}", "é"] {
+            assert!(!blank(line.as_bytes()), "{line:?}");
+        }
+        assert!(!blank(b" \xFF"));
     }
 }

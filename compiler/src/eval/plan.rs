@@ -220,7 +220,7 @@ pub struct StructDesc {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Plan {
-    pub name: String,
+    pub name: Arc<str>,
     pub title: Option<String>,
     pub source: Option<String>,
     pub period: Option<(NaiveDate, NaiveDate)>,
@@ -632,7 +632,7 @@ pub fn compile_program(db: &dyn Db, entry: SourceFile) -> Result<Arc<Plan>, Comp
         enums: HashMap::new(),
         structs: HashMap::new(),
         plan: Plan {
-            name: programme.name.text.clone(),
+            name: Arc::from(programme.name.text.as_str()),
             title: programme.title.clone(),
             source: programme.source.clone(),
             period: programme.period.map(|(a, b, _)| (a, b)),

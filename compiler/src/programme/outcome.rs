@@ -17,7 +17,7 @@ use crate::eval::{start, start_decoded, EvalError, Evaluator, Given, Options, Pl
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
     /// The programme's declared name.
-    pub programme: String,
+    pub programme: Arc<str>,
     /// The evaluation date.
     pub date: NaiveDate,
     /// The date whose rules applied (`None` when the dossier stopped before).
@@ -37,7 +37,7 @@ pub struct Output {
     /// For a decision: the conditions not met, in order (empty for other outputs).
     pub failed: Result<Vec<FailedCondition>, EvalError>,
     /// The tree of definitions that produced the value, when explanations were asked for.
-    pub explanation: Option<Node>,
+    pub explanation: Option<Box<Node>>,
 }
 
 /// A condition of a decision that is not met, and the version of it in force (which gives
@@ -150,7 +150,7 @@ impl Outcome {
         let outputs = match &self.result {
             Err(errors) => {
                 return json!({
-                    "programme": self.programme,
+                    "programme": &*self.programme,
                     "date": self.date.to_string(),
                     "erreurs": errors.iter().map(error_json).collect::<Vec<_>>(),
                 })
@@ -181,7 +181,7 @@ impl Outcome {
             }
         }
         let mut out = json!({
-            "programme": self.programme,
+            "programme": &*self.programme,
             "date": self.date.to_string(),
             "date_des_règles": self.rules_date.map(|d| d.to_string()),
             "sorties": sorties,
@@ -366,7 +366,7 @@ impl Output {
                 })
                 .collect()
         });
-        let explanation = ev.explaining().then(|| explain(ev, slot));
+        let explanation = ev.explaining().then(|| Box::new(explain(ev, slot)));
         Output {
             slot,
             name: def.name.clone(),

@@ -11,6 +11,8 @@
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
+use smallvec::SmallVec;
+
 use super::builtins::{apply, Fold};
 use super::{project, Evaluator, Memo, R, STACK_STRIDE};
 use crate::eval::arith::{arith, compare, values_equal};
@@ -242,7 +244,7 @@ fn table(slot: u32, args: Vec<Code>) -> Code {
             ev.table_lookup(slot, std::slice::from_ref(&k))
         }),
         Err(args) => Box::new(move |ev| {
-            let keys = all(ev, &args)?;
+            let keys = self::args(ev, &args)?;
             ev.table_lookup(slot, &keys)
         }),
     }
@@ -272,6 +274,16 @@ fn selon(
 /// The values of `codes`, in order; the first error stops.
 fn all(ev: &mut Evaluator<'_>, codes: &[Code]) -> R<Vec<Value>> {
     let mut out = Vec::with_capacity(codes.len());
+    for c in codes {
+        out.push(c(ev)?);
+    }
+    Ok(out)
+}
+
+/// `all`, for the arguments of a call or the keys of a table, read then dropped: a few
+/// values, on the stack.
+fn args(ev: &mut Evaluator<'_>, codes: &[Code]) -> R<SmallVec<[Value; 4]>> {
+    let mut out = SmallVec::new();
     for c in codes {
         out.push(c(ev)?);
     }
@@ -322,5 +334,5 @@ fn builtin(b: Builtin, args: &[PExpr], depth: u32) -> Code {
         });
     }
     let args: Vec<Code> = args.iter().map(sub).collect();
-    Box::new(move |ev| apply(b, &all(ev, &args)?))
+    Box::new(move |ev| apply(b, &self::args(ev, &args)?))
 }

@@ -613,3 +613,48 @@ fn a_programme_is_named_by_its_path_or_by_the_name_it_declares() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_golden_dossier_cannot_name_a_programme_outside_the_policy_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let policy = std::fs::read_to_string(repo().join("bench/prime_vert_1_1_banc.pol")).unwrap();
+    for sub in ["policies", "outside", "tests/dossiers"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+    }
+    std::fs::write(root.join("policies/p.pol"), &policy).unwrap();
+    std::fs::write(root.join("outside/x.pol"), &policy).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("../outside", root.join("policies/lien")).unwrap();
+    // No input given: the evaluation stops on the first input it needs.
+    let dossier = |programme: &str| {
+        format!(
+            r#"{{"programme": "{programme}", "date": "2025-06-01", "entrées": {{}}, "erreur_attendue": "pol::dossier::entrée_manquante"}}"#
+        )
+    };
+    let golden = root.join("tests/dossiers/a.json");
+    std::fs::write(&golden, dossier("p.pol")).unwrap();
+    let o = pol(&["test", "tests/dossiers"], root);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let mut escapes = vec![
+        "/",
+        "/usr",
+        "../../..",
+        "../outside/x.pol",
+        "policies/../outside",
+    ];
+    if cfg!(unix) {
+        escapes.push("lien/x.pol");
+    }
+    for name in escapes {
+        std::fs::write(&golden, dossier(name)).unwrap();
+        let o = pol(&["test", "tests/dossiers"], root);
+        assert_eq!(code(&o), 1, "{name} : {}{}", stdout(&o), stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("programme « {name} » refusé")),
+            "{name} : {}",
+            stderr(&o)
+        );
+        assert!(stdout(&o).contains("ÉCHOUÉ"), "{name} : {}", stdout(&o));
+    }
+}

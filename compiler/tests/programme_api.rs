@@ -33,6 +33,27 @@ fn a_programme_opens_by_path_or_declared_name_and_knows_its_dossiers() {
     );
 }
 
+/// What a golden dossier, the language server or a request names stays inside the policy
+/// tree; the command line's own argument may be any path.
+#[test]
+fn a_programme_named_by_a_dossier_stays_inside_the_policy_tree() {
+    let prog = Programme::open("prime_vert_1_1", &[&root()]).unwrap();
+    for name in [
+        "/",
+        "..",
+        "../policies/prime-vert/sous_volet_1_1.pol",
+        "prime-vert/../prime-vert",
+    ] {
+        assert!(!prog.is_named(name), "{name}");
+        let e = Programme::open_named(name, &[&root()]).unwrap_err();
+        assert!(e.to_string().contains("refusé"), "{name} : {e}");
+    }
+    let named = Programme::open_named("prime-vert/sous_volet_1_1.pol", &[&root()]).unwrap();
+    assert_eq!(named.name(), "prime_vert_1_1");
+    let explicit = root().join("bench/prime_vert_1_1_banc.pol");
+    assert!(Programme::open(explicit.to_str().unwrap(), &[&root()]).is_ok());
+}
+
 #[test]
 fn the_batch_line_written_directly_is_the_outcome_json_of_every_golden_dossier() {
     let mut seen = 0;

@@ -8,7 +8,6 @@ pub mod fmt;
 pub mod test;
 
 use std::io::IsTerminal;
-use std::path::Path;
 
 use pol_compiler::db::{Database, SourceFile};
 use pol_compiler::diagnostics::{render, Diagnostic, Report};
@@ -53,15 +52,17 @@ pub fn json_errors(programme: &str, errors: Vec<serde_json::Value>) {
 /// With `--format json` the failure is also answered in JSON on standard output.
 pub fn open_programme(arg: &str, format: Format) -> Result<Programme, u8> {
     let cwd = std::env::current_dir().unwrap_or_default();
-    open_programme_from(arg, &[&cwd], format)
+    reported(Programme::open(arg, &[&cwd]), arg, format)
 }
 
-pub fn open_programme_from(
+/// A programme opened, or why it could not be said as `open_programme` says it (with its
+/// exit code); the files of the tree that could not be read are said as warnings.
+pub fn reported(
+    opened: Result<Programme, OpenError>,
     arg: &str,
-    search_from: &[&Path],
     format: Format,
 ) -> Result<Programme, u8> {
-    let e = match Programme::open(arg, search_from) {
+    let e = match opened {
         Ok(p) => {
             for (_, e) in p.unreadable() {
                 eprintln!("avertissement : {e} ; ce fichier est ignoré");

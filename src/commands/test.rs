@@ -11,9 +11,10 @@ use pol_compiler::eval::explain::{explain, render_text};
 use pol_compiler::eval::run::Coverage;
 use pol_compiler::eval::value::Shown;
 use pol_compiler::eval::{start, Options, Plan};
+use pol_compiler::programme::Programme;
 
 use super::eval::read_dossier;
-use super::{open_programme_from, usage_error, FAILED, OK};
+use super::{reported, usage_error, FAILED, OK};
 use crate::workspace::{find_files, shown_path};
 use crate::Format;
 
@@ -55,7 +56,9 @@ fn run_one(path: &Path, programs: &mut HashMap<String, Option<Loaded>>) -> Resul
     let dir = path.parent().unwrap_or(Path::new("."));
     let cwd = std::env::current_dir().unwrap_or_default();
     let loaded = programs.entry(name.clone()).or_insert_with(|| {
-        let prog = open_programme_from(&name, &[dir, &cwd], Format::Texte).ok()?;
+        // A dossier names its programme inside the policy tree, never elsewhere.
+        let opened = Programme::open_named(&name, &[dir, &cwd]);
+        let prog = reported(opened, &name, Format::Texte).ok()?;
         Some(Loaded {
             plan: prog.plan().clone(),
             coverage: Coverage::default(),

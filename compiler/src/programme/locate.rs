@@ -83,6 +83,7 @@ pub fn entry_at(db: &dyn Db, path: &Path) -> Result<SourceFile, String> {
 /// (`prime-vert/sous_volet_1_1.pol`, `prime-vert`), or the name a file declares
 /// (`prime_vert_1_1`).
 pub fn entry_named(db: &dyn Db, name: &str) -> Result<SourceFile, String> {
+    check_inside(name)?;
     let root = db.workspace().root(db).clone();
     let path = root.join(name);
     let known = db.workspace().files(db).contains_key(&path)
@@ -121,6 +122,22 @@ fn suggestion(db: &dyn Db, name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Refuses a programme name given by a dossier or a request that would lead out of the
+/// policy tree: an absolute path, or one that climbs with « .. ». A name the user types on
+/// the command line is not checked: any path they choose is theirs.
+pub fn check_inside(name: &str) -> Result<(), String> {
+    use std::path::Component;
+    let escapes = Path::new(name)
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+    if name.trim().is_empty() || escapes {
+        return Err(format!(
+            "programme « {name} » refusé : un programme se nomme par le nom qu'il déclare (prime_vert_1_1) ou par un chemin relatif sous policies/, sans chemin absolu ni « .. »"
+        ));
+    }
+    Ok(())
+}
+
 /// Where a programme given on the command line lives: the policy tree to load, and the path
 /// (absolute) or name to look up in it. An existing path is its own tree's; otherwise the
 /// nearest `policies/` folder above each starting point, in order, that holds the name as a
@@ -131,6 +148,31 @@ pub fn policy_tree_of(arg: &str, search_from: &[&Path]) -> Result<(PathBuf, Targ
         let abs = fs::canonicalize(&direct).unwrap_or(direct.clone());
         return Ok((policy_root(&direct), Target::Path(abs)));
     }
+    search_trees(arg, search_from)
+}
+
+/// Where a programme named by a golden dossier or a request lives: `policy_tree_of`, but
+/// always inside a `policies/` tree. The name is a declared name or a relative path under
+/// the tree (`check_inside`), and the file it leads to, symbolic links resolved, must be in
+/// the tree too.
+pub fn policy_tree_named(name: &str, search_from: &[&Path]) -> Result<(PathBuf, Target), String> {
+    check_inside(name)?;
+    let (tree, target) = search_trees(name, search_from)?;
+    if let Target::Path(abs) = &target {
+        let inside = fs::canonicalize(&tree).is_ok_and(|t| abs.starts_with(t));
+        if !inside {
+            return Err(format!(
+                "programme « {name} » refusé : il mène hors de l'arborescence {} (par un lien symbolique ?)",
+                tree.display()
+            ));
+        }
+    }
+    Ok((tree, target))
+}
+
+/// The nearest `policies/` folder above each of `search_from`, in order, that holds `name`
+/// as a path, or else the first one found (where the name may be a declared one).
+fn search_trees(arg: &str, search_from: &[&Path]) -> Result<(PathBuf, Target), String> {
     let mut first_tree = None;
     for start in search_from {
         let start = fs::canonicalize(start).unwrap_or(start.to_path_buf());

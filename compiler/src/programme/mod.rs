@@ -140,8 +140,21 @@ impl Programme {
     pub fn open(arg: &str, search_from: &[&Path]) -> Result<Programme, OpenError> {
         let (root, target) =
             locate::policy_tree_of(arg, search_from).map_err(OpenError::NotFound)?;
-        let (db, unreadable) = crate::files::load(&root).map_err(|e| OpenError::NotFound(e.0))?;
-        let entry = locate::entry_of(&db, &target).map_err(OpenError::NotFound)?;
+        Programme::load(&root, &target)
+    }
+
+    /// Opens the programme a golden dossier or a request names: a declared name or a path
+    /// under the nearest `policies/` folder above one of `search_from`, never outside it
+    /// (`locate::policy_tree_named`).
+    pub fn open_named(name: &str, search_from: &[&Path]) -> Result<Programme, OpenError> {
+        let (root, target) =
+            locate::policy_tree_named(name, search_from).map_err(OpenError::NotFound)?;
+        Programme::load(&root, &target)
+    }
+
+    fn load(root: &Path, target: &locate::Target) -> Result<Programme, OpenError> {
+        let (db, unreadable) = crate::files::load(root).map_err(|e| OpenError::NotFound(e.0))?;
+        let entry = locate::entry_of(&db, target).map_err(OpenError::NotFound)?;
         let mut p = Programme::compile(db, entry)?;
         p.unreadable = unreadable;
         Ok(p)

@@ -13,7 +13,8 @@ use serde_json::Value as Json;
 /// rest evaluated as `pol eval` evaluates a dossier.
 fn ordinary(prog: &Programme, text: &str, options: &Options) -> Option<String> {
     let unreadable = |m: String| {
-        let record = serde_json::json!({"erreurs": [{"code": "pol::dossier::json", "message": m}]});
+        // A line that is not a dossier says its number: these are all line 1.
+        let record = serde_json::json!({"ligne": 1, "erreurs": [{"code": "pol::dossier::json", "message": m}]});
         Some(format!("{record}\n"))
     };
     let mut inputs = match json::parse(text) {

@@ -204,23 +204,38 @@ fn compare_lot(
     let mut bad = false;
     let mut summary = s.summary(args.max);
     let mut cmp = s.comparison();
-    for (n, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|e| usage(format!("ligne {} : {}", n + 1, io_words(&e))))?;
-        if line.trim().is_empty() {
-            continue;
+    let (mut reader, mut bytes) = (BufReader::new(file), Vec::new());
+    for n in 1.. {
+        bytes.clear();
+        match reader.read_until(b'\n', &mut bytes) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => return Err(usage(format!("ligne {n} : {}", io_words(&e)))),
         }
-        let mut obj = match pol_compiler::eval::json::parse(&line) {
+        // As `pol eval --lot`: a line that cannot be compared is said, never skipped.
+        let text = std::str::from_utf8(&bytes).map(|t| t.trim_end_matches(['\n', '\r']));
+        let line = match text {
+            Ok(t) if t.trim().is_empty() => Err("la ligne est vide"),
+            Ok(t) => Ok(t),
+            Err(_) => Err("la ligne n'est pas du texte UTF-8 valide"),
+        };
+        let line = match line {
+            Ok(t) => t,
+            Err(why) => {
+                eprintln!("erreur : ligne {n} : {why} ; non comparée");
+                bad = true;
+                continue;
+            }
+        };
+        let mut obj = match pol_compiler::eval::json::parse(line) {
             Ok(Json::Object(m)) => m,
             Ok(_) => {
-                eprintln!(
-                    "erreur : ligne {} : un objet JSON {{ … }} est attendu ; non comparée",
-                    n + 1
-                );
+                eprintln!("erreur : ligne {n} : un objet JSON {{ … }} est attendu ; non comparée");
                 bad = true;
                 continue;
             }
             Err(e) => {
-                eprintln!("erreur : ligne {} : {e} ; non comparée", n + 1);
+                eprintln!("erreur : ligne {n} : {e} ; non comparée");
                 bad = true;
                 continue;
             }
@@ -228,7 +243,7 @@ fn compare_lot(
         let label = match args.id_field.as_deref().and_then(|f| obj.remove(f)) {
             Some(Json::String(s)) => s,
             Some(other) => other.to_string(),
-            None => format!("ligne {}", n + 1),
+            None => format!("ligne {n}"),
         };
         summary.add(cmp.compare(&label, None, &obj, date));
     }

@@ -89,20 +89,26 @@ fn a_batch_gives_the_same_lines_in_the_same_order_on_any_number_of_threads() {
         );
         assert_eq!(code(&o), 1, "one line is not JSON: {}", stderr(&o));
         assert!(stderr(&o).contains("erreur : ligne 21 :"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("erreur : ligne 11 : la ligne est vide"),
+            "{}",
+            stderr(&o)
+        );
         std::fs::read_to_string(out).unwrap()
     };
     let one = run("1");
     assert_eq!(one, run("3"), "the same result lines, in the same order");
     let records: Vec<&str> = one.lines().collect();
-    // One result per non-blank line, in input order: the ids come back as they went.
-    assert_eq!(records.len(), lines.len() - 1);
+    // One result per line, blank ones included, in input order: the ids come back as they
+    // went, and a line that is not a dossier says its number.
+    assert_eq!(records.len(), lines.len());
     let first: serde_json::Value = serde_json::from_str(records[0]).unwrap();
     assert_eq!(first["id"], "1.1-01-desherbage-taux-de-base.json");
-    assert!(
-        records[19].contains("pol::dossier::json"),
-        "{}",
-        records[19]
-    );
+    for (i, line) in [(10, 11), (20, 21)] {
+        let r: serde_json::Value = serde_json::from_str(records[i]).unwrap();
+        assert_eq!(r["ligne"], line, "{r}");
+        assert_eq!(r["erreurs"][0]["code"], "pol::dossier::json", "{r}");
+    }
     // 1.1-01: 10 000 $ × 50 % = 5 000 $, as in its golden dossier.
     assert_eq!(first["aide"], "5000.00");
     let o = pol(
@@ -246,7 +252,8 @@ fn policy() -> String {
 fn results_go_to_standard_output_with_a_french_summary_and_every_bad_line_its_own_record() {
     let dir = tempfile::tempdir().unwrap();
     // 1.1-01: 10 000 $ of désherbage at 50 %, admissible. 1.1-06: 999,97 $ at 50 % gives
-    // 499,99 $, under the 500 $ minimum: refused. A line that is not UTF-8, a CRLF ending.
+    // 499,99 $, under the 500 $ minimum: refused. A blank line, a line that is not UTF-8, a
+    // CRLF ending.
     let mut lot = Vec::new();
     lot.extend(line_of("1.1-01-desherbage-taux-de-base.json", "a").as_bytes());
     lot.extend(b"\r\n");
@@ -287,21 +294,29 @@ fn results_go_to_standard_output_with_a_french_summary_and_every_bad_line_its_ow
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let ids: Vec<Option<&str>> = records.iter().map(|r| r["id"].as_str()).collect();
-    // The line that is not UTF-8 gets its record, without identifier: it could not be read.
-    assert_eq!(ids, [Some("a"), Some("b"), None, Some("c")]);
+    // The blank line and the line that is not UTF-8 get their records, without identifier
+    // (none could be read) but with their line numbers.
+    assert_eq!(ids, [Some("a"), Some("b"), None, None, Some("c")]);
     assert_eq!(records[0]["aide"], "5000.00");
     assert_eq!(
         records[1]["motifs"],
         serde_json::json!(["au_moins_500_dollars"])
     );
-    assert_eq!(records[2]["erreurs"][0]["code"], "pol::dossier::json");
+    for (i, line) in [(2, 3), (3, 4)] {
+        assert_eq!(records[i]["ligne"], line, "{}", records[i]);
+        assert_eq!(records[i]["erreurs"][0]["code"], "pol::dossier::json");
+    }
     let err = stderr(&o);
     assert!(
         err.contains("erreur : ligne 4 : la ligne n'est pas du texte UTF-8 valide"),
         "{err}"
     );
-    assert!(err.contains("4 dossiers évalués en "), "{err}");
-    assert!(err.contains(") : 1 en erreur"), "{err}");
+    assert!(
+        err.contains("erreur : ligne 3 : la ligne est vide"),
+        "{err}"
+    );
+    assert!(err.contains("5 dossiers évalués en "), "{err}");
+    assert!(err.contains(") : 2 en erreur"), "{err}");
     assert!(err.contains("  admissible : 2 oui, 1 non"), "{err}");
     assert!(
         err.contains("chemin ordinaire (erreurs, formes rares) : 1"),

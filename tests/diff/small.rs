@@ -153,7 +153,10 @@ fn a_batch_is_compared_line_by_line_with_its_identifiers() {
     let path = dir.path().join("policies/essai/programme.pol");
     edit(&path, "dépenses × 50 %", "dépenses × 60 %");
     let lot = dir.path().join("lot.jsonl");
-    std::fs::write(&lot, "{\"id\": \"A-1\", \"dépenses\": \"100.00\"}\n{\"id\": \"A-2\", \"dépenses\": \"1000.00\"}\nce n'est pas du JSON\n{\"id\": \"A-4\", \"dépenses\": \"0.00\"}\n").unwrap();
+    let mut lines = "{\"id\": \"A-1\", \"dépenses\": \"100.00\"}\n{\"id\": \"A-2\", \"dépenses\": \"1000.00\"}\nce n'est pas du JSON\n{\"id\": \"A-4\", \"dépenses\": \"0.00\"}\n".as_bytes().to_vec();
+    // A blank line and a line that is not UTF-8: each said, neither stops the batch.
+    lines.extend(b"  \n{\"id\": \"\xff\"}\n");
+    std::fs::write(&lot, lines).unwrap();
     let o = pol(
         &[
             "diff",
@@ -172,6 +175,17 @@ fn a_batch_is_compared_line_by_line_with_its_identifiers() {
     // A line that is not JSON is said and counted: the input was not read whole (exit 2).
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("ligne 3"), "{}", text(&o));
+    assert!(
+        text(&o).contains("erreur : ligne 5 : la ligne est vide ; non comparée"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        text(&o)
+            .contains("erreur : ligne 6 : la ligne n'est pas du texte UTF-8 valide ; non comparée"),
+        "{}",
+        text(&o)
+    );
     let r = json_of(&o);
     let p = &r["programmes"][0];
     assert_eq!((&p["examinés"], &p["modifiés"]), (&3.into(), &2.into()));

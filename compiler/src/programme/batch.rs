@@ -113,8 +113,9 @@ impl<'p> Batch<'p> {
         self.plan
     }
 
-    /// Line `n` (from 1) of the batch, counted in `tally`. A line that is not a JSON object
-    /// still gets its result line, so that results stay aligned with the dossiers.
+    /// Line `n` (from 1) of the batch, counted in `tally`. A line that is not a JSON object,
+    /// a blank one included, still gets its result line (with its number), so that result
+    /// line n is always the result of dossier line n.
     pub fn line(&self, n: usize, text: &str, tally: &mut Tally) -> LineResult {
         let mut record = Vec::with_capacity(text.len());
         let errors = tally.errors;
@@ -145,6 +146,15 @@ impl<'p> Batch<'p> {
                 out,
             ));
         };
+        // A blank line is not skipped: result line n stays dossier line n.
+        if text.trim().is_empty() {
+            tally.errors += 1;
+            return Some(unreadable(
+                n,
+                "la ligne est vide : un dossier, objet JSON { … }, est attendu",
+                out,
+            ));
+        }
         let (outcome, id) = match line::read(plan, &self.keys, text, id_field) {
             Some(read) => {
                 let outcome = evaluate_decoded(plan, Ok(read.inputs), &self.options);
@@ -179,11 +189,13 @@ impl<'p> Batch<'p> {
     }
 }
 
-/// The result line of a line that is not a dossier, appended to `out`; the message for
-/// standard error.
+/// The result line of a line that is not a dossier, appended to `out`: its number (it has no
+/// identifier that could be read) and the error; the message for standard error.
 fn unreadable(n: usize, message: &str, out: &mut Vec<u8>) -> String {
-    let error =
-        serde_json::json!({"erreurs": [{"code": "pol::dossier::json", "message": message}]});
+    let error = serde_json::json!({
+        "ligne": n,
+        "erreurs": [{"code": "pol::dossier::json", "message": message}],
+    });
     let _ = serde_json::to_writer(&mut *out, &error);
     out.push(b'\n');
     format!("erreur : ligne {n} : {message}")

@@ -4,7 +4,8 @@ use std::io::{self, BufRead};
 use std::ops::Range;
 
 /// A run of dossier lines: their text in one buffer, and each line's number (from 1) and
-/// place in it. Blank lines are skipped; a line ending is not part of its line.
+/// place in it. Every line is kept, blank ones too (each gets its result line); a line ending
+/// is not part of its line, and a final line ending does not start another line.
 #[derive(Default)]
 pub struct Chunk {
     pub text: Vec<u8>,
@@ -18,7 +19,7 @@ impl Chunk {
     }
 }
 
-/// Reads up to `max` non-blank lines into `chunk`, emptied first. `next` is the number of the
+/// Reads up to `max` lines into `chunk`, emptied first. `next` is the number of the
 /// next line of the input, kept from one chunk to the next. Returns the bytes read.
 pub fn read_chunk(
     reader: &mut impl BufRead,
@@ -39,11 +40,7 @@ pub fn read_chunk(
         let n = *next;
         *next += 1;
         let line = strip_ending(&chunk.text[start..]);
-        if blank(line) {
-            chunk.text.truncate(start);
-        } else {
-            chunk.lines.push((n, start..start + line.len()));
-        }
+        chunk.lines.push((n, start..start + line.len()));
     }
     Ok(bytes)
 }
@@ -54,51 +51,26 @@ fn strip_ending(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-/// Nothing but white space, Unicode's included. Every white space that is not ASCII starts
-/// with a byte above 0x7F: a line whose first other byte is ASCII is not blank, and only a
-/// line that starts with such a byte is decoded to be sure.
-fn blank(line: &[u8]) -> bool {
-    match line
-        .iter()
-        .find(|&&b| !(b.is_ascii() && char::from(b).is_whitespace()))
-    {
-        None => true,
-        Some(b) if b.is_ascii() => false,
-        Some(_) => std::str::from_utf8(line).is_ok_and(|t| t.trim().is_empty()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn lines_keep_their_numbers_and_lose_their_endings_and_blank_lines() {
-        let input = "{\"a\": 1}\r\n\n   \n\u{A0}\n\u{B} \u{2003}\n{\"b\": 2}\n{\"c\": 3}";
+    fn lines_keep_their_numbers_and_lose_their_endings() {
+        let input = "{\"a\": 1}\r\n\n{\"b\": 2}\n{\"c\": 3}\n";
         let mut reader = io::BufReader::new(input.as_bytes());
         let (mut next, mut chunk) = (1, Chunk::default());
         let bytes = read_chunk(&mut reader, 2, &mut next, &mut chunk).unwrap();
         assert_eq!(chunk.line(0), (1, &b"{\"a\": 1}"[..]));
-        assert_eq!(chunk.line(1), (6, &b"{\"b\": 2}"[..]));
-        assert_eq!(bytes, input.find("{\"c\"").unwrap());
+        assert_eq!(chunk.line(1), (2, &b""[..]));
+        assert_eq!(bytes, input.find("{\"b\"").unwrap());
         read_chunk(&mut reader, 2, &mut next, &mut chunk).unwrap();
-        assert_eq!(chunk.lines.len(), 1);
-        assert_eq!(chunk.line(0), (7, &b"{\"c\": 3}"[..]));
+        assert_eq!(chunk.lines.len(), 2);
+        assert_eq!(chunk.line(1), (4, &b"{\"c\": 3}"[..]));
         assert_eq!(
             read_chunk(&mut reader, 2, &mut next, &mut chunk).unwrap(),
             0
         );
         assert!(chunk.lines.is_empty());
-    }
-
-    #[test]
-    fn blank_is_white_space_as_unicode_says() {
-        for line in ["", " \t\x0C", "\u{B}", "\u{A0}\u{2003}\u{3000}", " \u{85}"] {
-            assert!(blank(line.as_bytes()), "{line:?}");
-        }
-        for line in ["{}", " \u{B}{}", "\u{A0}x", "\u{1C}", "é"] {
-            assert!(!blank(line.as_bytes()), "{line:?}");
-        }
-        assert!(!blank(b" \xFF"));
     }
 }

@@ -1,5 +1,7 @@
 //! `pol`: the command line. A thin front end over the compiler's queries.
 
+#[macro_use]
+mod output;
 mod commands;
 mod workspace;
 

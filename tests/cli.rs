@@ -658,3 +658,42 @@ fn a_golden_dossier_cannot_name_a_programme_outside_the_policy_tree() {
         assert!(stdout(&o).contains("ÉCHOUÉ"), "{name} : {}", stdout(&o));
     }
 }
+
+/// Standard output on a full disk: a French error and exit code 2 for every command, never
+/// the standard library's panic (exit 3).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_on_standard_output_is_a_french_error() {
+    let dossier = "tests/dossiers/prime-vert/1.1-02-releve-desherbage-bonifie.json";
+    let dir = tempfile::tempdir().unwrap();
+    let messy = dir.path().join("x.pol");
+    std::fs::write(&messy, "règle   a : argent =   1 $\n").unwrap();
+    let messy = messy.to_str().unwrap();
+    let commands: [&[&str]; 5] = [
+        &["check", "policies"],
+        &["eval", "prime_vert_1_1", dossier],
+        &["eval", "prime_vert_1_1", dossier, "--format", "json"],
+        &["test", "tests/dossiers/madi"],
+        &["fmt", "--check", messy],
+    ];
+    for args in commands {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_pol"))
+            .args(args)
+            .current_dir(repo())
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 2, "{args:?} : {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(
+                "erreur : impossible d'écrire sur la sortie standard : le disque est plein"
+            ),
+            "{args:?} : {}",
+            stderr(&o)
+        );
+    }
+}

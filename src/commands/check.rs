@@ -73,7 +73,7 @@ pub fn run(paths: Vec<PathBuf>, format: Format) -> u8 {
             match format {
                 Format::Texte => {
                     if !diags.is_empty() {
-                        print!("{}", render_file(&db, file, diags));
+                        out!("{}", render_file(&db, file, diags));
                     }
                 }
                 Format::Json => {
@@ -92,7 +92,7 @@ pub fn run(paths: Vec<PathBuf>, format: Format) -> u8 {
                     format!("{n} {s}")
                 }
             };
-            println!(
+            outln!(
                 "{} vérifié{} : {}, {}",
                 plural(files_checked, "fichier"),
                 if files_checked > 1 { "s" } else { "" },
@@ -102,7 +102,7 @@ pub fn run(paths: Vec<PathBuf>, format: Format) -> u8 {
         }
         Format::Json => {
             let out = json!({ "fichiers": files_checked, "erreurs": errors, "avertissements": warnings, "diagnostics": json_out });
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
     }
     if unreadable_files > 0 {

@@ -75,7 +75,7 @@ pub fn run(args: Args) -> u8 {
             serde_json::to_string_pretty(&report.to_json()).unwrap_or_default() + "\n"
         }
     };
-    print!("{out}");
+    out!("{out}");
     if unreadable {
         USAGE
     } else if report.changed() {

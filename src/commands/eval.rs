@@ -116,7 +116,7 @@ pub fn run(
     }
     match format {
         Format::Texte => print_text(&prog, &outcome, &dossier),
-        Format::Json => println!(
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&outcome.to_json(prog.plan())).unwrap_or_default()
         ),
@@ -130,7 +130,7 @@ pub fn run(
 
 fn print_text(prog: &Programme, outcome: &Outcome, dossier: &Dossier) {
     let plan = prog.plan();
-    println!(
+    outln!(
         "Programme {}{} — évalué au {}",
         plan.name,
         plan.title
@@ -142,15 +142,15 @@ fn print_text(prog: &Programme, outcome: &Outcome, dossier: &Dossier) {
     // `daté par`: the rules are those of the dossier's own date.
     if let (Some(slot), Some(rules)) = (plan.dated_by, outcome.rules_date) {
         if rules != outcome.date {
-            println!(
+            outln!(
                 "Règles en vigueur le {rules} (date du dossier : « {} »)",
                 plan.def(slot).name
             );
         }
     }
     if let Some(d) = &dossier.description {
-        println!("Dossier : {d}");
+        outln!("Dossier : {d}");
     }
-    println!();
-    print!("{}", outcome.text(plan));
+    outln!();
+    out!("{}", outcome.text(plan));
 }

@@ -58,9 +58,9 @@ pub fn run(paths: Vec<PathBuf>, check_only: bool) -> u8 {
     }
     for f in &changed {
         if check_only {
-            println!("à reformater : {}", shown_path(f));
+            outln!("à reformater : {}", shown_path(f));
         } else {
-            println!("reformaté : {}", shown_path(f));
+            outln!("reformaté : {}", shown_path(f));
         }
     }
     if !broken.is_empty() || (check_only && !changed.is_empty()) {

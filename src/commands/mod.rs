@@ -44,7 +44,7 @@ pub fn usage_error(e: UsageError) -> u8 {
 /// Errors as `pol eval --format json` answers them: `{programme, erreurs: [{code, message, …}]}`.
 pub fn json_errors(programme: &str, errors: Vec<serde_json::Value>) {
     let out = json!({ "programme": programme, "erreurs": errors });
-    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
 }
 
 /// Opens the programme a user names (searched from the current folder). A programme that

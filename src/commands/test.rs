@@ -199,21 +199,21 @@ fn print_coverage(name: &str, loaded: &Loaded) {
             ratio.percent()
         )
     };
-    println!();
-    println!("Couverture de {name} :");
-    println!("{}", line("règles évaluées", r.rules));
-    println!("{}", line("conditions vues non remplies", r.conditions));
-    println!("{}", line("cas de « selon » pris", r.arms));
-    println!("{}", line("lignes de table utilisées", r.rows));
+    outln!();
+    outln!("Couverture de {name} :");
+    outln!("{}", line("règles évaluées", r.rules));
+    outln!("{}", line("conditions vues non remplies", r.conditions));
+    outln!("{}", line("cas de « selon » pris", r.arms));
+    outln!("{}", line("lignes de table utilisées", r.rows));
     if r.gaps.is_empty() {
-        println!("  tout est exercé par au moins un dossier");
+        outln!("  tout est exercé par au moins un dossier");
         return;
     }
-    println!("  Non exercé, par section du texte :");
+    outln!("  Non exercé, par section du texte :");
     for (section, gaps) in &r.gaps {
-        println!("    § {section}");
+        outln!("    § {section}");
         for g in gaps {
-            println!("      {}  [{}:{}]", g.what, g.file, g.line);
+            outln!("      {}  [{}:{}]", g.what, g.file, g.line);
         }
     }
 }
@@ -249,13 +249,13 @@ pub fn run(paths: Vec<PathBuf>, coverage: bool) -> u8 {
         match run_one(f, &mut programs) {
             Ok(()) => {
                 passed += 1;
-                println!("réussi  {shown}");
+                outln!("réussi  {shown}");
             }
             Err(lines) => {
                 failed += 1;
-                println!("ÉCHOUÉ  {shown}");
+                outln!("ÉCHOUÉ  {shown}");
                 for l in lines {
-                    println!("    {l}");
+                    outln!("    {l}");
                 }
             }
         }
@@ -269,8 +269,8 @@ pub fn run(paths: Vec<PathBuf>, coverage: bool) -> u8 {
             }
         }
     }
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{passed} réussi{}, {failed} échoué{}",
         if passed > 1 { "s" } else { "" },
         if failed > 1 { "s" } else { "" }

@@ -21,16 +21,8 @@ macro_rules! outln {
 /// Writes `args` (and a line ending) on standard output, flushed.
 pub fn write(args: fmt::Arguments<'_>, line: bool) {
     let mut stdout = std::io::stdout().lock();
-    let written = stdout
-        .write_fmt(args)
-        .and_then(|()| {
-            if line {
-                stdout.write_all(b"\n")
-            } else {
-                Ok(())
-            }
-        })
-        .and_then(|()| stdout.flush());
+    let ending = if line { "\n" } else { "" };
+    let written = write!(stdout, "{args}{ending}").and_then(|()| stdout.flush());
     if let Err(e) = written {
         fail(&e);
     }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use pol_compiler::diff::{tree_sides, Report, Sides, Summary};
 use pol_compiler::files::io_words;
+use pol_compiler::programme::batch::line_text;
 use pol_compiler::programme::locate::{entry_of, policy_tree_of, workspace_policies};
 use pol_compiler::programme::revision::{load_base, Base};
 use pol_compiler::programme::{Dossier, OpenError, Programme};
@@ -213,13 +214,7 @@ fn compare_lot(
             Err(e) => return Err(usage(format!("ligne {n} : {}", io_words(&e)))),
         }
         // As `pol eval --lot`: a line that cannot be compared is said, never skipped.
-        let text = std::str::from_utf8(&bytes).map(|t| t.trim_end_matches(['\n', '\r']));
-        let line = match text {
-            Ok(t) if t.trim().is_empty() => Err("la ligne est vide"),
-            Ok(t) => Ok(t),
-            Err(_) => Err("la ligne n'est pas du texte UTF-8 valide"),
-        };
-        let line = match line {
+        let line = match line_text(&bytes) {
             Ok(t) => t,
             Err(why) => {
                 eprintln!("erreur : ligne {n} : {why} ; non comparée");

@@ -137,24 +137,14 @@ impl<'p> Batch<'p> {
     ) -> Option<String> {
         let (plan, id_field) = (self.plan, self.id_field.as_deref());
         tally.dossiers += 1;
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            tally.slow += 1;
-            tally.errors += 1;
-            return Some(unreadable(
-                n,
-                "la ligne n'est pas du texte UTF-8 valide",
-                out,
-            ));
+        let text = match line_text(bytes) {
+            Ok(text) => text,
+            Err(why) => {
+                tally.slow += usize::from(why == NOT_UTF8);
+                tally.errors += 1;
+                return Some(unreadable(n, why, out));
+            }
         };
-        // A blank line is not skipped: result line n stays dossier line n.
-        if text.trim().is_empty() {
-            tally.errors += 1;
-            return Some(unreadable(
-                n,
-                "la ligne est vide : un dossier, objet JSON { … }, est attendu",
-                out,
-            ));
-        }
         let (outcome, id) = match line::read(plan, &self.keys, text, id_field) {
             Some(read) => {
                 let outcome = evaluate_decoded(plan, Ok(read.inputs), &self.options);
@@ -186,6 +176,25 @@ impl<'p> Batch<'p> {
         let id = self.id_field.as_deref().and_then(|f| obj.remove(f));
         let outcome = evaluate(self.plan, &obj, &self.options);
         Ok((outcome, id.map(|v| Cow::Owned(v.to_string()))))
+    }
+}
+
+const NOT_UTF8: &str = "la ligne n'est pas du texte UTF-8 valide";
+
+/// A line without its ending, `\n` or `\r\n`.
+pub fn strip_ending(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// A batch line's text (its ending left out), or why it is not a dossier: it is not UTF-8,
+/// or it is blank. Every front end that reads dossier lines says the same of the same line;
+/// a blank line is said, never skipped, so that result line n stays dossier line n.
+pub fn line_text(bytes: &[u8]) -> Result<&str, &'static str> {
+    match std::str::from_utf8(strip_ending(bytes)) {
+        Err(_) => Err(NOT_UTF8),
+        Ok(t) if t.trim().is_empty() => Err("la ligne est vide"),
+        Ok(t) => Ok(t),
     }
 }
 

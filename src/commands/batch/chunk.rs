@@ -3,6 +3,8 @@
 use std::io::{self, BufRead};
 use std::ops::Range;
 
+use pol_compiler::programme::batch::strip_ending;
+
 /// A run of dossier lines: their text in one buffer, and each line's number (from 1) and
 /// place in it. Every line is kept, blank ones too (each gets its result line); a line ending
 /// is not part of its line, and a final line ending does not start another line.
@@ -43,12 +45,6 @@ pub fn read_chunk(
         chunk.lines.push((n, start..start + line.len()));
     }
     Ok(bytes)
-}
-
-/// A line without its ending, `\n` or `\r\n`.
-fn strip_ending(line: &[u8]) -> &[u8] {
-    let line = line.strip_suffix(b"\n").unwrap_or(line);
-    line.strip_suffix(b"\r").unwrap_or(line)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 #[macro_use]
 mod output;
 mod commands;
+mod replace;
 mod workspace;
 
 /// A batch allocates and frees small values for every dossier, on every thread: mimalloc's

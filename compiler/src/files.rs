@@ -69,7 +69,10 @@ pub fn io_words(e: &std::io::Error) -> String {
             "le système de fichiers est en lecture seule".into()
         }
         std::io::ErrorKind::Interrupted => "lecture interrompue".into(),
+        std::io::ErrorKind::FileTooLarge => "le fichier dépasse la taille permise".into(),
         _ => match e.raw_os_error() {
+            // ELOOP on Linux: its kind is not stable yet.
+            Some(40) if cfg!(target_os = "linux") => "trop de liens symboliques".into(),
             Some(n) => format!("erreur du système (n° {n})"),
             None => "erreur du système".into(),
         },

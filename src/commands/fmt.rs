@@ -16,6 +16,7 @@ pub fn run(paths: Vec<PathBuf>, check_only: bool) -> u8 {
     };
     let mut changed = Vec::new();
     let mut broken = Vec::new();
+    let mut unwritten = false;
     for p in &paths {
         let files = match find_files(p, "pol") {
             Ok(f) => f,
@@ -40,13 +41,14 @@ pub fn run(paths: Vec<PathBuf>, check_only: bool) -> u8 {
             };
             if formatted != text {
                 if !check_only {
-                    if let Err(e) = std::fs::write(&f, &formatted) {
+                    if let Err(e) = crate::replace::replace(&f, formatted.as_bytes()) {
                         eprintln!(
-                            "erreur : impossible d'écrire « {} » : {}",
+                            "erreur : impossible d'écrire « {} » : {} (fichier laissé tel quel)",
                             f.display(),
                             io_words(&e)
                         );
-                        return USAGE;
+                        unwritten = true;
+                        continue;
                     }
                 }
                 changed.push(f);
@@ -63,7 +65,9 @@ pub fn run(paths: Vec<PathBuf>, check_only: bool) -> u8 {
             outln!("reformaté : {}", shown_path(f));
         }
     }
-    if !broken.is_empty() || (check_only && !changed.is_empty()) {
+    if unwritten {
+        USAGE
+    } else if !broken.is_empty() || (check_only && !changed.is_empty()) {
         FAILED
     } else {
         OK

@@ -13,6 +13,7 @@ use pol_compiler::programme::{Batch, Options, Tally};
 
 use super::eval::parse_date;
 use super::{FAILED, OK, USAGE};
+use crate::replace::Replacement;
 use crate::workspace::io_words;
 use chunk::{read_chunk, Chunk};
 use progress::{summary, Progress};
@@ -136,10 +137,46 @@ fn open_input(input: &Path) -> Result<(Box<dyn std::io::Read>, Option<u64>), u8>
     }
 }
 
-/// Where the results go: a file, or standard output for `-`.
-fn open_output(input: &Path, output: &Path) -> Result<Box<dyn Write>, u8> {
+/// Where the results go: standard output, or a file that takes their place only once the
+/// whole batch is written.
+enum Sink {
+    Stdout(std::io::StdoutLock<'static>),
+    File(Replacement),
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::Stdout(s) => s.write(buf),
+            Sink::File(f) => f.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Stdout(s) => s.flush(),
+            Sink::File(f) => f.flush(),
+        }
+    }
+}
+
+impl Sink {
+    /// Flushes the results and, for a file, puts them in place.
+    fn finish(writer: BufWriter<Sink>) -> std::io::Result<()> {
+        match writer
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?
+        {
+            Sink::Stdout(mut s) => s.flush(),
+            Sink::File(f) => f.commit(),
+        }
+    }
+}
+
+/// Opens the results: a file, or standard output for `-`.
+fn open_output(input: &Path, output: &Path) -> Result<Sink, u8> {
     if output == Path::new("-") {
-        return Ok(Box::new(std::io::stdout().lock()));
+        return Ok(Sink::Stdout(std::io::stdout().lock()));
     }
     // Writing the results over the dossiers would destroy them before they are read.
     if input != Path::new("-") && same_file(input, output) {
@@ -149,8 +186,8 @@ fn open_output(input: &Path, output: &Path) -> Result<Box<dyn Write>, u8> {
         );
         return Err(USAGE);
     }
-    match std::fs::File::create(output) {
-        Ok(f) => Ok(Box::new(f)),
+    match Replacement::begin(output) {
+        Ok(f) => Ok(Sink::File(f)),
         Err(e) => {
             eprintln!(
                 "erreur : impossible d'écrire « {} » : {}",
@@ -162,13 +199,21 @@ fn open_output(input: &Path, output: &Path) -> Result<Box<dyn Write>, u8> {
     }
 }
 
-/// The name of the results in messages.
-fn output_name(output: &Path) -> String {
+/// Says a failed write of the results; a results file is left as it was.
+fn unwritten(output: &Path, e: &std::io::Error) -> u8 {
     if output == Path::new("-") {
-        "la sortie standard".into()
+        eprintln!(
+            "erreur : impossible d'écrire sur la sortie standard : {}",
+            io_words(e)
+        );
     } else {
-        format!("« {} »", output.display())
+        eprintln!(
+            "erreur : impossible d'écrire « {} » : {} ; le fichier est laissé tel quel",
+            output.display(),
+            io_words(e)
+        );
     }
+    USAGE
 }
 
 pub fn run(req: &Request<'_>) -> u8 {
@@ -213,11 +258,15 @@ pub fn run(req: &Request<'_>) -> u8 {
         let bytes = match read {
             Ok(b) => b,
             Err(e) => {
-                // What was evaluated before the unreadable line is kept.
+                // On standard output, what was evaluated before the unreadable line is kept;
+                // a results file is left as it was, as a batch cut short is not its results.
                 let _ = write_shares(pending, &mut writer, &mut tally, &progress);
                 let _ = writer.flush();
                 progress.finish();
                 eprintln!("erreur : ligne {next} : {}", io_words(&e));
+                if req.output != Path::new("-") {
+                    eprintln!("« {} » est laissé tel quel", req.output.display());
+                }
                 return USAGE;
             }
         };
@@ -246,24 +295,19 @@ pub fn run(req: &Request<'_>) -> u8 {
             eprintln!("erreur : pol s'est arrêté de façon inattendue pendant l'évaluation du lot");
             return 3;
         };
-        if written.is_err() {
+        if let Err(e) = written {
             progress.finish();
-            eprintln!("erreur : impossible d'écrire {}", output_name(req.output));
-            return USAGE;
+            return unwritten(req.output, &e);
         }
         pending = shares;
         progress.advance(bytes, tally.dossiers + current.lines.len());
         std::mem::swap(&mut current, &mut ahead);
     }
-    if write_shares(pending, &mut writer, &mut tally, &progress).is_err() {
-        progress.finish();
-        eprintln!("erreur : impossible d'écrire {}", output_name(req.output));
-        return USAGE;
-    }
+    let written = write_shares(pending, &mut writer, &mut tally, &progress)
+        .and_then(|()| Sink::finish(writer));
     progress.finish();
-    if writer.flush().is_err() {
-        eprintln!("erreur : impossible d'écrire {}", output_name(req.output));
-        return USAGE;
+    if let Err(e) = written {
+        return unwritten(req.output, &e);
     }
     eprintln!("{}", summary(&tally, progress.elapsed(), threads));
     if req.chronos {

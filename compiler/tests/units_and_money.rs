@@ -123,6 +123,25 @@ règle e : décimal = arrondi_supérieur(2,01, 0)
 }
 
 #[test]
+fn absolute_value_takes_a_number_and_keeps_its_unit() {
+    let src = "\
+règle a : argent = valeur_absolue(-3,50 $)
+règle b : ha = valeur_absolue(2 ha - 5 ha)
+";
+    assert_clean(src);
+    assert_eq!(value(src, "a"), json!("3.50"));
+    assert_eq!(value(src, "b"), json!(3));
+    // Neither a boolean nor a text has an absolute value: it was returned unchanged.
+    for arg in ["vrai", "« bonjour »", "2025-01-01", "3 mois"] {
+        assert_eq!(
+            codes(&format!("règle r = valeur_absolue({arg})")),
+            vec!["pol::type::incompatible"],
+            "{arg}"
+        );
+    }
+}
+
+#[test]
 fn french_number_literals() {
     let src = "\
 règle a : argent = 40 000 $

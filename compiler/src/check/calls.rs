@@ -339,6 +339,19 @@ impl ExprChecker<'_> {
                 if targs.len() != 1 {
                     return self.arity(name, "un nombre", span);
                 }
+                if !(targs[0].ty.is_numeric() || targs[0].ty.is_error()) {
+                    self.err(
+                        Diagnostic::error(
+                            codes::TYPE_MISMATCH,
+                            format!(
+                                "« {name} » prend la valeur absolue d'un nombre, pas d'une valeur de type {}",
+                                targs[0].ty
+                            ),
+                            args[0].span,
+                        )
+                        .with_label(format!("de type {}", targs[0].ty)),
+                    );
+                }
                 let ty = targs[0].ty.clone();
                 te(TKind::Builtin(b, targs), ty, span)
             }

@@ -131,6 +131,9 @@ impl Writer<'_> {
                 let _ = write!(out, "local{i}");
             }
             PKind::EvalDate => out.push_str("date_d_évaluation"),
+            PKind::Unreachable(what) => {
+                let _ = write!(out, "inatteignable {what}");
+            }
             PKind::Field(x, i) => {
                 self.expr(out, x);
                 let _ = write!(out, ".{i}");

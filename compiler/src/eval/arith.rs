@@ -5,6 +5,7 @@ use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::error::{EvalError, EvalErrorKind};
+use super::run::internal;
 use super::value::{round_cents, Value};
 use crate::syntax::ast::BinOp;
 use crate::types::{Arith, Duration};
@@ -42,14 +43,19 @@ pub(super) fn compare(op: BinOp, a: &Value, b: &Value) -> R<bool> {
         }
         _ => None,
     };
+    let unordered = || internal("une comparaison de valeurs sans ordre");
     Ok(match op {
         BinOp::Eq => ord.map_or_else(|| values_equal(a, b), |o| o == Ordering::Equal),
         BinOp::Ne => !ord.map_or_else(|| values_equal(a, b), |o| o == Ordering::Equal),
-        BinOp::Lt => ord == Some(Ordering::Less),
-        BinOp::Le => matches!(ord, Some(Ordering::Less | Ordering::Equal)),
-        BinOp::Gt => ord == Some(Ordering::Greater),
-        BinOp::Ge => matches!(ord, Some(Ordering::Greater | Ordering::Equal)),
-        _ => false,
+        BinOp::Lt => ord.ok_or_else(unordered)? == Ordering::Less,
+        BinOp::Le => ord.ok_or_else(unordered)? != Ordering::Greater,
+        BinOp::Gt => ord.ok_or_else(unordered)? == Ordering::Greater,
+        BinOp::Ge => ord.ok_or_else(unordered)? != Ordering::Less,
+        _ => {
+            return Err(internal(
+                "une comparaison par un opérateur qui n'en est pas une",
+            ))
+        }
     })
 }
 
@@ -189,6 +195,37 @@ pub(super) fn arith(op: BinOp, how: Arith, x: &Value, y: &Value, rc: bool) -> R<
                 days: d.days.checked_mul(k).ok_or_else(overflow)?,
             })
         }
-        _ => Value::Bool(false),
+        _ => return Err(internal("un calcul sur des valeurs de types inattendus")),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::run::truth;
+
+    fn is_internal(r: R<impl std::fmt::Debug>) -> bool {
+        matches!(r, Err(e) if e.code() == "pol::interne"
+            && e.to_string().starts_with("erreur interne de pol ("))
+    }
+
+    #[test]
+    fn what_the_checker_rules_out_is_an_internal_error_never_a_value() {
+        let text = Value::Text("a".into());
+        let one = Value::Num(Decimal::ONE);
+        // Before: `faux`, `faux`, and `faux` for each.
+        assert!(is_internal(compare(BinOp::Lt, &text, &text)));
+        assert!(is_internal(compare(BinOp::Add, &one, &one)));
+        assert!(is_internal(arith(
+            BinOp::Add,
+            Arith::Num,
+            &one,
+            &text,
+            false
+        )));
+        assert!(is_internal(truth(&one)));
+        // What the checker allows is still answered.
+        assert_eq!(compare(BinOp::Eq, &text, &text).ok(), Some(true));
+        assert_eq!(compare(BinOp::Ge, &one, &one).ok(), Some(true));
+    }
 }

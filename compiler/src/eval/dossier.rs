@@ -52,6 +52,7 @@ fn expected_words(t: &RtTy, plan: &Plan) -> String {
             "une liste [ … ] dont chaque élément est {}",
             expected_words(t, plan)
         ),
+        RtTy::Unknown => "une valeur d'un type en erreur (erreur interne de pol)".into(),
     }
 }
 

@@ -85,6 +85,11 @@ pub enum EvalErrorKind {
     Cycle {
         name: String,
     },
+    /// A case the checker rules out, reached all the same: a defect of pol, never a
+    /// value. The dossier's evaluation stops rather than give a silent « faux ».
+    Internal {
+        what: &'static str,
+    },
 }
 
 /// Where the date whose rules apply comes from.
@@ -155,6 +160,7 @@ impl EvalError {
             EvalErrorKind::RangeTooLong { .. } => "pol::éval::intervalle",
             EvalErrorKind::Cycle { .. } => "pol::règle::cycle",
             EvalErrorKind::ChainTooLong { .. } => "pol::éval::profondeur",
+            EvalErrorKind::Internal { .. } => "pol::interne",
         }
     }
 }
@@ -244,6 +250,10 @@ impl fmt::Display for EvalError {
                 f,
                 "la chaîne de règles qui mène à « {name} » dépasse {} niveaux",
                 super::run::MAX_CHAIN
+            )?,
+            EvalErrorKind::Internal { what } => write!(
+                f,
+                "erreur interne de pol ({what}) : le dossier n'est pas évalué plutôt que de recevoir une valeur fausse ; signalez-la avec le programme et le dossier"
             )?,
         }
         if let Some(w) = &self.within {

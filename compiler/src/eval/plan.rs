@@ -72,13 +72,20 @@ pub enum PKind {
         filter: Option<Box<PExpr>>,
         body: Box<PExpr>,
     },
+    /// What the compiler could not translate (the checker rules it out): evaluating it is
+    /// an internal error, never a value.
+    Unreachable(&'static str),
 }
 
 impl PExpr {
     /// Calls `f` on each direct sub-expression.
     pub fn children(&self, f: &mut dyn FnMut(&PExpr)) {
         match &self.kind {
-            PKind::Const(_) | PKind::Slot(_) | PKind::Local(_) | PKind::EvalDate => {}
+            PKind::Const(_)
+            | PKind::Slot(_)
+            | PKind::Local(_)
+            | PKind::EvalDate
+            | PKind::Unreachable(_) => {}
             PKind::Field(e, _) | PKind::Not(e) | PKind::Neg(e) => f(e),
             PKind::Builtin(_, args)
             | PKind::Table(_, args)
@@ -439,7 +446,9 @@ impl<'a> Compiler<'a> {
 
     fn rt(&mut self, t: &Ty) -> RtTy {
         match t {
-            Ty::Bool | Ty::Error => RtTy::Bool,
+            Ty::Bool => RtTy::Bool,
+            // Programmes with errors are not compiled: no dossier value has this type.
+            Ty::Error => RtTy::Unknown,
             Ty::Int => RtTy::Int,
             Ty::Dec => RtTy::Dec,
             Ty::Pct => RtTy::Pct,
@@ -470,7 +479,10 @@ impl<'a> Compiler<'a> {
                 Const::Date(d) => Value::Date(*d),
                 Const::Duration(d) => Value::Duration(*d),
             }),
-            TKind::Ref(d) => PKind::Slot(self.slots.get(d).copied().unwrap_or(u32::MAX)),
+            TKind::Ref(d) => match self.slots.get(d) {
+                Some(s) => PKind::Slot(*s),
+                None => PKind::Unreachable("une définition absente du programme compilé"),
+            },
             TKind::Local(l) => PKind::Local(*l),
             TKind::EvalDate => PKind::EvalDate,
             TKind::Variant(d, i) => {
@@ -481,10 +493,10 @@ impl<'a> Compiler<'a> {
             TKind::Builtin(f, args) => {
                 PKind::Builtin(*f, args.iter().map(|a| self.expr(a, offset)).collect())
             }
-            TKind::Table(d, args) => PKind::Table(
-                self.slots.get(d).copied().unwrap_or(u32::MAX),
-                args.iter().map(|a| self.expr(a, offset)).collect(),
-            ),
+            TKind::Table(d, args) => match self.slots.get(d) {
+                Some(s) => PKind::Table(*s, args.iter().map(|a| self.expr(a, offset)).collect()),
+                None => PKind::Unreachable("une table absente du programme compilé"),
+            },
             TKind::Not(x) => PKind::Not(b(self, x)),
             TKind::Neg(x) => PKind::Neg(b(self, x)),
             TKind::And(x, y) => PKind::And(b(self, x), b(self, y)),
@@ -574,8 +586,8 @@ impl<'a> Compiler<'a> {
                 filter: filter.as_ref().map(|f| b(self, f)),
                 body: b(self, body),
             },
-            // Unreachable: programs with errors are not compiled.
-            TKind::Error => PKind::Const(Value::Bool(false)),
+            // Programmes with errors are not compiled.
+            TKind::Error => PKind::Unreachable("une expression en erreur"),
         };
         PExpr { kind, span }
     }

@@ -115,12 +115,14 @@ fn project(v: &Value, i: u32) -> R<Value> {
                 path: path.to_string(),
             })),
             Some(f) => Ok(f.clone()),
-            None => Ok(Value::Bool(false)),
+            None => Err(internal("un champ au-delà de ceux de sa structure")),
         },
         Value::Missing(path) => Err(err(EvalErrorKind::MissingInput {
             path: path.to_string(),
         })),
-        _ => Ok(Value::Bool(false)),
+        _ => Err(internal(
+            "le champ d'une valeur qui n'est pas une structure",
+        )),
     }
 }
 
@@ -143,6 +145,29 @@ fn field_path(e: &PExpr, plan: &Plan) -> Option<(Slot, Vec<u32>)> {
 
 fn err(kind: EvalErrorKind) -> EvalError {
     EvalError::new(kind)
+}
+
+/// A case the checker rules out: an error that stops the dossier, never a value.
+pub(super) fn internal(what: &'static str) -> EvalError {
+    EvalError::new(EvalErrorKind::Internal { what })
+}
+
+/// The index of the variant a `selon` looks at: an enumeration's, or a boolean's (`faux`
+/// first).
+pub(super) fn arm_index(v: &Value) -> R<usize> {
+    match v {
+        Value::Enum(i) => Ok(*i as usize),
+        Value::Bool(b) => Ok(usize::from(*b)),
+        _ => Err(internal(
+            "un « selon » sur une valeur qui n'est ni une énumération ni un booléen",
+        )),
+    }
+}
+
+/// A condition's value: a boolean, or an internal error.
+pub(super) fn truth(v: &Value) -> R<bool> {
+    v.as_bool()
+        .ok_or_else(|| internal("une condition dont la valeur n'est pas un booléen"))
 }
 
 impl<'p> Evaluator<'p> {
@@ -212,6 +237,14 @@ impl<'p> Evaluator<'p> {
 
     pub fn take_coverage(&mut self) -> Coverage {
         self.coverage.take().unwrap_or_default()
+    }
+
+    /// The value bound to a local (a comprehension's element).
+    pub(super) fn local(&self, l: u32) -> R<Value> {
+        self.locals
+            .get(l as usize)
+            .cloned()
+            .ok_or_else(|| internal("une variable locale hors de sa compréhension"))
     }
 
     pub fn step(&self, slot: Slot) -> Option<&Step> {
@@ -290,7 +323,7 @@ impl<'p> Evaluator<'p> {
             self.note_read(Read::Def(slot));
         }
         let Some(m) = self.memo.get(slot as usize) else {
-            return Err(err(EvalErrorKind::Cycle { name: "?".into() }));
+            return Err(internal("une définition hors du programme compilé"));
         };
         match m {
             Memo::Done(v) => return Ok(v.clone()),
@@ -394,14 +427,14 @@ impl<'p> Evaluator<'p> {
                     if !self.in_force(*c) {
                         continue;
                     }
-                    if !self.value(*c)?.as_bool().unwrap_or(false) {
+                    if !truth(&self.value(*c)?)? {
                         ok = false;
                     }
                 }
                 Ok((Value::Bool(ok), None))
             }
             // A table is a function: its value is only taken through `Table` calls.
-            Body::Table { .. } => Ok((Value::Bool(false), None)),
+            Body::Table { .. } => Err(internal("la valeur d'une table lue sans ses clés")),
             Body::Expr(body) => {
                 // What records nothing runs the compiled expressions.
                 let code = (self.steps.is_none() && self.coverage.is_none())
@@ -418,7 +451,7 @@ impl<'p> Evaluator<'p> {
                         Some((condition, _)) => condition(self)?,
                         None => self.eval(&ex.condition)?,
                     };
-                    if holds.as_bool().unwrap_or(false) {
+                    if truth(&holds)? {
                         if let Some(first) = applied {
                             let mut e = EvalError::new(EvalErrorKind::ExceptionConflict {
                                 rule: def.name.to_string(),
@@ -444,7 +477,7 @@ impl<'p> Evaluator<'p> {
     }
 
     fn boolean(&mut self, e: &PExpr) -> R<bool> {
-        Ok(self.eval(e)?.as_bool().unwrap_or(false))
+        truth(&self.eval(e)?)
     }
 
     pub fn eval(&mut self, e: &PExpr) -> R<Value> {
@@ -466,11 +499,7 @@ impl<'p> Evaluator<'p> {
         Ok(match &e.kind {
             PKind::Const(v) => v.clone(),
             PKind::Slot(s) => self.value(*s)?,
-            PKind::Local(l) => self
-                .locals
-                .get(*l as usize)
-                .cloned()
-                .unwrap_or(Value::Bool(false)),
+            PKind::Local(l) => self.local(*l)?,
             PKind::EvalDate => Value::Date(self.date),
             PKind::Field(x, i) if self.steps.is_some() => self.field_noted(e, x, *i)?,
             PKind::Field(x, i) => self.field(x, *i)?,
@@ -561,7 +590,7 @@ impl<'p> Evaluator<'p> {
                 let x = self.eval(a)?;
                 match self.eval(b)? {
                     Value::List(items) => Value::Bool(items.iter().any(|i| values_equal(i, &x))),
-                    _ => Value::Bool(false),
+                    _ => return Err(internal("« dans » d'une valeur qui n'est pas une liste")),
                 }
             }
             PKind::Selon {
@@ -571,26 +600,19 @@ impl<'p> Evaluator<'p> {
                 arms,
                 default,
             } => {
-                let idx = match self.eval(scrutinee)? {
-                    Value::Enum(i) => i as usize,
-                    Value::Bool(b) => usize::from(b),
-                    _ => 0,
-                };
+                let idx = arm_index(&self.eval(scrutinee)?)?;
                 let arm = arm_of.get(idx).copied().flatten();
                 if let Some(cov) = self.coverage.as_mut() {
                     // The default arm is counted after the explicit ones.
                     cov.arms
                         .insert((*id, arm.map_or(arms.len(), |a| a as usize)));
                 }
-                match arm {
-                    Some(a) => match arms.get(a as usize) {
-                        Some(arm) => self.eval(arm)?,
-                        None => Value::Bool(false),
-                    },
-                    None => match default {
-                        Some(d) => self.eval(d)?,
-                        None => Value::Bool(false),
-                    },
+                match arm
+                    .map(|a| arms.get(a as usize))
+                    .unwrap_or(default.as_deref())
+                {
+                    Some(arm) => self.eval(arm)?,
+                    None => return Err(internal("un « selon » sans cas pour sa valeur")),
                 }
             }
             PKind::List(items) => Value::List(self.eval_all(items)?.into()),
@@ -612,6 +634,7 @@ impl<'p> Evaluator<'p> {
             | PKind::Arith { .. }
             | PKind::Builtin(..)
             | PKind::Table(..) => self.eval_inner(e)?,
+            PKind::Unreachable(what) => return Err(internal(what)),
         })
     }
 
@@ -688,7 +711,7 @@ impl<'p> Evaluator<'p> {
             param_types,
         }) = def.versions.get(vi).map(|v| &v.body)
         else {
-            return Ok(Value::Bool(false));
+            return Err(internal("une table sans lignes"));
         };
         // Rows are tried in order; the first that matches applies (a last row of « _ » is
         // the usual « otherwise »).
@@ -777,7 +800,7 @@ impl<'p> Evaluator<'p> {
         };
         let mut out = Vec::new();
         for c in conditions {
-            if self.in_force(*c) && !self.value(*c)?.as_bool().unwrap_or(false) {
+            if self.in_force(*c) && !truth(&self.value(*c)?)? {
                 out.push(*c);
             }
         }

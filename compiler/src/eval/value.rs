@@ -26,6 +26,8 @@ pub enum RtTy {
     Struct(u32),
     List(Box<RtTy>),
     Decision,
+    /// The type of an expression in error: never compiled, so no dossier value reads as it.
+    Unknown,
 }
 
 impl RtTy {

@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::{err, Evaluator, MAX_RANGE, R};
+use super::{err, internal, truth, Evaluator, MAX_RANGE, R};
 use crate::eval::arith::{compare, exact_sum};
 use crate::eval::error::EvalErrorKind;
 use crate::eval::plan::{PExpr, PKind};
@@ -47,13 +47,14 @@ impl Fold {
                 });
             }
             Fold::Sum(acc) => {
-                if let Value::Num(d) = v {
-                    *acc = exact_sum(*acc, d).ok_or_else(|| err(EvalErrorKind::Overflow))?;
-                }
+                let d = v
+                    .as_num()
+                    .ok_or_else(|| internal("la somme d'une valeur qui n'est pas un nombre"))?;
+                *acc = exact_sum(*acc, d).ok_or_else(|| err(EvalErrorKind::Overflow))?;
             }
             Fold::Count(n) => *n += 1,
-            Fold::All(all) => *all &= v.as_bool().unwrap_or(false),
-            Fold::Any(any) => *any |= v.as_bool().unwrap_or(false),
+            Fold::All(all) => *all &= truth(&v)?,
+            Fold::Any(any) => *any |= truth(&v)?,
         }
         Ok(())
     }
@@ -123,6 +124,13 @@ impl Evaluator<'_> {
     }
 }
 
+/// Argument `i` of a call, a number.
+fn number(vals: &[Value], i: usize) -> R<Decimal> {
+    vals.get(i)
+        .and_then(Value::as_num)
+        .ok_or_else(|| internal("un argument qui n'est pas un nombre"))
+}
+
 /// A built-in function applied to its arguments' values (a fold to a list, or to its
 /// arguments one by one).
 pub(super) fn apply(b: Builtin, vals: &[Value]) -> R<Value> {
@@ -137,16 +145,18 @@ pub(super) fn apply(b: Builtin, vals: &[Value]) -> R<Value> {
                 [Value::List(l)] => l,
                 all => all,
             };
-            let mut fold = Fold::of(b).unwrap_or(Fold::Count(0));
+            let mut fold = Fold::of(b).ok_or_else(|| internal("un pli inconnu"))?;
             for v in items {
                 fold.add(b, v.clone())?;
             }
             fold.finish(b)?
         }
         Builtin::Round | Builtin::RoundDown | Builtin::RoundUp => {
-            let x = vals.first().and_then(Value::as_num).unwrap_or_default();
-            let places = vals.get(1).and_then(Value::as_num).unwrap_or_default();
-            let places = u32::try_from(places.mantissa()).unwrap_or(0).min(20);
+            let (x, places) = (number(vals, 0)?, number(vals, 1)?);
+            let places = u32::try_from(places.mantissa())
+                .ok()
+                .filter(|p| *p <= 20 && places.scale() == 0)
+                .ok_or_else(|| internal("un arrondi à un nombre de décimales hors de 0 à 20"))?;
             let strategy = match b {
                 Builtin::Round => RoundingStrategy::MidpointAwayFromZero,
                 Builtin::RoundDown => RoundingStrategy::ToNegativeInfinity,
@@ -156,11 +166,10 @@ pub(super) fn apply(b: Builtin, vals: &[Value]) -> R<Value> {
         }
         Builtin::Year => match vals.first() {
             Some(Value::Date(d)) => Value::Num(Decimal::from(d.year())),
-            _ => Value::Num(Decimal::ZERO),
+            _ => return Err(internal("« année » d'une valeur qui n'est pas une date")),
         },
         Builtin::Date => {
-            let part = |i: usize| vals.get(i).and_then(Value::as_num).unwrap_or_default();
-            let (y, m, d) = (part(0), part(1), part(2));
+            let (y, m, d) = (number(vals, 0)?, number(vals, 1)?, number(vals, 2)?);
             let day = i32::try_from(y.mantissa())
                 .ok()
                 .filter(|_| y.fract().is_zero() && m.fract().is_zero() && d.fract().is_zero())
@@ -198,8 +207,11 @@ pub(super) fn apply(b: Builtin, vals: &[Value]) -> R<Value> {
         }
         Builtin::Abs => match vals.first() {
             Some(Value::Num(d)) => Value::Num(d.abs()),
-            Some(v) => v.clone(),
-            None => Value::Num(Decimal::ZERO),
+            _ => {
+                return Err(internal(
+                    "la valeur absolue d'une valeur qui n'est pas un nombre",
+                ))
+            }
         },
     })
 }

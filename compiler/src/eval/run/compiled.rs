@@ -14,7 +14,7 @@ use std::sync::{Arc, OnceLock};
 use smallvec::SmallVec;
 
 use super::builtins::{apply, Fold};
-use super::{project, Evaluator, Memo, R, STACK_STRIDE};
+use super::{arm_index, internal, project, truth, Evaluator, Memo, R, STACK_STRIDE};
 use crate::eval::arith::{arith, compare, values_equal};
 use crate::eval::plan::{Body, PExpr, PKind, Plan};
 use crate::eval::value::Value;
@@ -94,11 +94,6 @@ impl fmt::Debug for CompiledCell {
     }
 }
 
-/// What `Evaluator::boolean` makes of a value.
-fn truth(v: Value) -> bool {
-    v.as_bool().unwrap_or(false)
-}
-
 /// `e` at `depth` levels under its definition's root. The stack is looked at on the root
 /// and every `STACK_STRIDE` levels under it, as the tree walker does.
 fn compile(e: &PExpr, depth: u32) -> Code {
@@ -123,8 +118,8 @@ fn node(e: &PExpr, depth: u32) -> Code {
             Box::new(move |ev| ev.value(s))
         }
         PKind::Local(l) => {
-            let l = *l as usize;
-            Box::new(move |ev| Ok(ev.locals.get(l).cloned().unwrap_or(Value::Bool(false))))
+            let l = *l;
+            Box::new(move |ev| ev.local(l))
         }
         PKind::EvalDate => Box::new(|ev| Ok(Value::Date(ev.date))),
         PKind::Field(x, i) => field(x, *i, depth),
@@ -153,6 +148,10 @@ fn node(e: &PExpr, depth: u32) -> Code {
         | PKind::Record(_) => operator(e, depth),
         // The rare nodes (negation, a comprehension that is not folded) are walked.
         PKind::Neg(_) | PKind::Comprehension { .. } => walked(e),
+        PKind::Unreachable(what) => {
+            let what = *what;
+            Box::new(move |_| Err(internal(what)))
+        }
     }
 }
 
@@ -168,19 +167,19 @@ fn operator(e: &PExpr, depth: u32) -> Code {
     match &e.kind {
         PKind::Not(x) => {
             let x = sub(x);
-            Box::new(move |ev| Ok(Value::Bool(!truth(x(ev)?))))
+            Box::new(move |ev| Ok(Value::Bool(!truth(&x(ev)?)?)))
         }
         PKind::And(a, b) => {
             let (a, b) = (sub(a), sub(b));
-            Box::new(move |ev| Ok(Value::Bool(truth(a(ev)?) && truth(b(ev)?))))
+            Box::new(move |ev| Ok(Value::Bool(truth(&a(ev)?)? && truth(&b(ev)?)?)))
         }
         PKind::Or(a, b) => {
             let (a, b) = (sub(a), sub(b));
-            Box::new(move |ev| Ok(Value::Bool(truth(a(ev)?) || truth(b(ev)?))))
+            Box::new(move |ev| Ok(Value::Bool(truth(&a(ev)?)? || truth(&b(ev)?)?)))
         }
         PKind::If(c, t, o) => {
             let (c, t, o) = (sub(c), sub(t), sub(o));
-            Box::new(move |ev| if truth(c(ev)?) { t(ev) } else { o(ev) })
+            Box::new(move |ev| if truth(&c(ev)?)? { t(ev) } else { o(ev) })
         }
         PKind::Compare(op, a, b) => comparison(*op, sub(a), b, depth),
         PKind::Arith {
@@ -200,10 +199,12 @@ fn operator(e: &PExpr, depth: u32) -> Code {
             let (a, b) = (sub(a), sub(b));
             Box::new(move |ev| {
                 let x = a(ev)?;
-                Ok(Value::Bool(match b(ev)? {
-                    Value::List(items) => items.iter().any(|i| values_equal(i, &x)),
-                    _ => false,
-                }))
+                match b(ev)? {
+                    Value::List(items) => {
+                        Ok(Value::Bool(items.iter().any(|i| values_equal(i, &x))))
+                    }
+                    _ => Err(internal("« dans » d'une valeur qui n'est pas une liste")),
+                }
             })
         }
         PKind::List(items) => {
@@ -258,16 +259,15 @@ fn selon(
     default: Option<Code>,
 ) -> Code {
     Box::new(move |ev| {
-        let idx = match scrutinee(ev)? {
-            Value::Enum(i) => i as usize,
-            Value::Bool(b) => usize::from(b),
-            _ => 0,
-        };
+        let idx = arm_index(&scrutinee(ev)?)?;
         let code = match arm_of.get(idx).copied().flatten() {
             Some(a) => arms.get(a as usize),
             None => default.as_ref(),
         };
-        code.map_or(Ok(Value::Bool(false)), |c| c(ev))
+        match code {
+            Some(c) => c(ev),
+            None => Err(internal("un « selon » sans cas pour sa valeur")),
+        }
     })
 }
 
@@ -295,7 +295,7 @@ fn field(x: &PExpr, i: u32, depth: u32) -> Code {
     match x.kind {
         PKind::Local(l) => Box::new(move |ev| match ev.locals.get(l as usize) {
             Some(v) => project(v, i),
-            None => project(&Value::Bool(false), i),
+            None => Err(internal("une variable locale hors de sa compréhension")),
         }),
         PKind::Slot(s) => Box::new(move |ev| match ev.memo.get(s as usize) {
             Some(Memo::Done(v)) => project(v, i),
@@ -325,7 +325,7 @@ fn builtin(b: Builtin, args: &[PExpr], depth: u32) -> Code {
             let items = list(ev)?;
             ev.fold_elements(b, start.clone(), items, |ev| {
                 if let Some(f) = &filter {
-                    if !truth(f(ev)?) {
+                    if !truth(&f(ev)?)? {
                         return Ok(None);
                     }
                 }

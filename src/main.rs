@@ -1,5 +1,7 @@
 //! `pol`: the command line. A thin front end over the compiler's queries.
 
+#![deny(unsafe_code)]
+
 #[macro_use]
 mod output;
 mod commands;
@@ -239,13 +241,20 @@ fn french_clap_error(e: &clap::Error) -> String {
     }
 }
 
-fn main() -> ExitCode {
-    // Output piped into `head` and closed early: stop quietly, as command-line tools do.
-    #[cfg(unix)]
-    // SAFETY: restoring the default action of a signal before any thread is started.
+/// Output piped into `head` and closed early: stop quietly, as command-line tools do. The
+/// only `unsafe` of pol (the compiler and the language server forbid it).
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn restore_sigpipe() {
+    // SAFETY: restoring the default action of a signal, before any thread is started.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+}
+
+fn main() -> ExitCode {
+    #[cfg(unix)]
+    restore_sigpipe();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -1,6 +1,8 @@
 //! The pol language: syntax, names, types and units, versions, exact evaluation and
 //! explanations, as salsa queries.
 
+#![forbid(unsafe_code)]
+
 pub mod check;
 pub mod db;
 pub mod diagnostics;

@@ -1,6 +1,8 @@
 //! `pol lsp`: the language server, a thin front end over the compiler's salsa queries. Only
 //! this crate knows LSP types and UTF-16 positions.
 
+#![forbid(unsafe_code)]
+
 mod backend;
 mod frames;
 mod position;

@@ -28,7 +28,7 @@ pub fn run_stdio() -> std::io::Result<()> {
             while let Ok(Some(frames::Frame::Body(body))) =
                 frames::read_frame(&mut from_server).await
             {
-                if sent.send(body).is_err() {
+                if sent.send(frames::in_french(body)).is_err() {
                     return;
                 }
             }

@@ -273,15 +273,111 @@ fn a_malformed_message_is_answered_with_an_error_and_the_server_goes_on() {
     }
     assert_eq!(errors[0]["error"]["code"], -32700, "{errors:?}");
     assert_eq!(errors[0]["id"], serde_json::Value::Null);
-    assert!(errors[0]["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("JSON illisible"));
+    assert_eq!(
+        errors[0]["error"]["message"],
+        "message illisible : JSON invalide, ligne 1, colonne 2 : une clé s'écrit entre guillemets droits (\"clé\")"
+    );
     assert_eq!(errors[1]["error"]["code"], -32600, "{errors:?}");
     // Still serving.
     let syms = ed.request("workspace/symbol", json!({"query": "plaf"}));
     assert_eq!(syms["result"].as_array().unwrap().len(), 1, "{syms}");
     open(&mut ed, &programme, PROGRAMME);
     assert!(ed.diagnostics_for(&programme).is_empty());
+    ed.stop();
+}
+
+/// The next error the server answers, skipping what else it sends.
+fn next_error(ed: &mut Editor) -> serde_json::Value {
+    loop {
+        let m = ed.recv();
+        if m.get("error").is_some() {
+            return m;
+        }
+    }
+}
+
+#[test]
+fn an_unreadable_header_or_an_overlong_body_is_answered_and_the_server_goes_on() {
+    let (dir, _commun, programme) = workspace();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
+    ed.settle();
+    use std::io::Write;
+    // A header line with a byte that is not UTF-8: the message is skipped, body and all.
+    ed.stdin
+        .write_all(b"Content-Length: 8\r\nX-\xff: 1\r\n\r\n{\"a\": 1}")
+        .unwrap();
+    ed.stdin.flush().unwrap();
+    let e = next_error(&mut ed);
+    assert_eq!(e["error"]["code"], -32700, "{e}");
+    assert_eq!(
+        e["error"]["message"],
+        "en-tête illisible : ce n'est pas du texte UTF-8"
+    );
+    // A body above the limit (64 Mio): read and dropped, not kept.
+    let len = (64 << 20) + 1;
+    write!(ed.stdin, "Content-Length: {len}\r\n\r\n").unwrap();
+    ed.stdin.write_all(&vec![b' '; len]).unwrap();
+    ed.stdin.flush().unwrap();
+    let e = next_error(&mut ed);
+    assert_eq!(
+        e["error"]["message"],
+        format!("message de {len} octets ignoré : pol ne lit pas de message de plus de 64 Mio"),
+        "{e}"
+    );
+    // A header line of a megabyte is cut, not kept.
+    write!(
+        ed.stdin,
+        "X-Long: {}\r\nContent-Length: 2\r\n\r\n{{}}",
+        "a".repeat(1 << 20)
+    )
+    .unwrap();
+    ed.stdin.flush().unwrap();
+    let e = next_error(&mut ed);
+    assert_eq!(
+        e["error"]["message"], "ligne d'en-tête de plus de 4096 octets",
+        "{e}"
+    );
+    // Still serving.
+    open(&mut ed, &programme, PROGRAMME);
+    assert!(ed.diagnostics_for(&programme).is_empty());
+    ed.stop();
+}
+
+#[test]
+fn the_servers_error_messages_are_french() {
+    let (dir, _commun, programme) = workspace();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut ed = Editor::start(&root);
+    open(&mut ed, &programme, PROGRAMME);
+    let r = ed.request("pol/inexistant", json!({}));
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    assert_eq!(
+        r["error"]["message"],
+        "méthode inconnue : pol ne traite pas « pol/inexistant »"
+    );
+    let hover = |line: i64| json!({"textDocument": {"uri": uri(&programme)}, "position": {"line": line, "character": 0}});
+    let r = ed.request("textDocument/hover", hover(-1));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    assert_eq!(
+        r["error"]["message"],
+        "paramètres invalides : une valeur est hors de celles que le protocole LSP permet"
+    );
+    let r = ed.request(
+        "textDocument/hover",
+        json!({"position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(
+        r["error"]["message"], "paramètres invalides : le champ « textDocument » manque",
+        "{r}"
+    );
+    let r = ed.request("textDocument/hover", json!("texte"));
+    assert_eq!(
+        r["error"]["message"],
+        "paramètres invalides : une valeur n'a pas le type que le protocole LSP demande",
+        "{r}"
+    );
+    // The server's own messages are left as they are, and it goes on.
+    assert!(ed.request("textDocument/hover", hover(0))["error"].is_null());
     ed.stop();
 }

@@ -22,7 +22,7 @@ pub fn parse(text: &str) -> Result<Json, String> {
                 let m = m.split(" at line ").next().unwrap_or_default().to_string();
                 format!("{m} (ligne {}, colonne {})", e.line(), e.column())
             } else {
-                french(&e)
+                syntax_words(&e)
             }
         })?;
     Ok(value)
@@ -148,7 +148,8 @@ impl<'de> Visitor<'de> for Build<'_> {
 pub(crate) const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// serde_json's message, in French.
-fn french(e: &serde_json::Error) -> String {
+/// What is wrong with a JSON text, in French, with its line and column.
+pub fn syntax_words(e: &serde_json::Error) -> String {
     let m = e.to_string();
     let what = if m.starts_with("EOF while parsing") {
         "le texte s'arrête au milieu d'une valeur (accolade, crochet ou guillemet non fermé ?)"

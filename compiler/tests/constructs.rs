@@ -602,6 +602,46 @@ fn names_written_twice_in_one_place_are_reported() {
 }
 
 #[test]
+fn imports_that_lead_back_to_their_file_are_a_cycle_but_an_amendment_and_its_programme_are_not() {
+    let messages = |files: &[(&str, &str)]| -> Vec<Vec<String>> {
+        let (db, ids) = db_with(files);
+        ids.iter()
+            .map(|f| {
+                pol_compiler::check::file_diagnostics(&db, *f)
+                    .iter()
+                    .map(|d| format!("{} {}", d.code, d.message))
+                    .collect()
+            })
+            .collect()
+    };
+    // a → b → c → a: each import on the way is the error, with the whole cycle; d, which
+    // only imports into it, is not in it.
+    assert_eq!(
+        messages(&[
+            ("a.pol", "importer b\nrègle ra = 1"),
+            ("b.pol", "importer c\nrègle rb = 2"),
+            ("c.pol", "importer a\nrègle rc = 3"),
+            ("d.pol", "importer a\nrègle rd = 4"),
+        ]),
+        vec![
+            vec!["pol::import::cycle les imports forment un cycle : a → b → c → a"],
+            vec!["pol::import::cycle les imports forment un cycle : b → c → a → b"],
+            vec!["pol::import::cycle les imports forment un cycle : c → a → b → c"],
+            vec![],
+        ]
+    );
+    // The amendment imports the programme it modifies, which imports it (as MADI's does).
+    let clean: Vec<Vec<String>> = vec![vec![], vec![]];
+    assert_eq!(
+        messages(&[
+            ("p.pol", "programme p « P »\n  en vigueur du 2020-01-01 au 2030-12-31\n  sorties r\nversion 2020-01-01 « origine »\nimporter m\nrègle r : entier = 1"),
+            ("m.pol", "version 2024-01-01 « modification »\nimporter p\nremplace règle r : entier = 2"),
+        ]),
+        clean
+    );
+}
+
+#[test]
 fn a_long_list_is_shown_by_its_first_elements_and_its_length() {
     use pol_compiler::eval::value::Shown;
     let src =

@@ -602,6 +602,28 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
     Arc::new(out)
 }
 
+/// The error on an import that leads back to its own file through `way`.
+fn import_cycle(db: &dyn Db, file: SourceFile, way: &[SourceFile], span: Span) -> Diagnostic {
+    let name = |f: &SourceFile| {
+        f.path(db)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let chain: Vec<String> = std::iter::once(file)
+        .chain(way.iter().copied())
+        .chain(std::iter::once(file))
+        .map(|f| name(&f))
+        .collect();
+    Diagnostic::error(
+        codes::IMPORT_CYCLE,
+        format!("les imports forment un cycle : {}", chain.join(" → ")),
+        span,
+    )
+    .with_label("import en cycle")
+    .with_help("un module ne dépend pas de lui-même, même par d'autres ; seul un fichier de modification (qui déclare sa version) importe le programme qui l'importe")
+}
+
 /// Every diagnostic of a file, with file-absolute spans, in source order.
 #[salsa::tracked(returns(ref))]
 pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
@@ -663,6 +685,10 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                         )
                         .with_label("import de soi-même"),
                     );
+                } else if let Some((_, way)) =
+                    idx.and_then(|i| scope::import_cycles(db, file).iter().find(|(j, _)| *j == i))
+                {
+                    out.push(import_cycle(db, file, way, span));
                 }
                 if let Some(None) = idx.map(|i| resolved.get(i).copied().flatten()) {
                     let tried: Vec<String> = import_candidates(db, file, &imp.path)

@@ -155,6 +155,56 @@ pub fn resolved_imports(db: &dyn Db, file: SourceFile) -> Vec<Option<SourceFile>
         .collect()
 }
 
+/// The imports of `file` that lead back to it through other files: for each, its index among
+/// the file's imports and the files on the way, from the imported one to the last before
+/// `file`. A self-import is not one of them (it is reported as such). An amendment — a file
+/// that declares its `version` — imports what it modifies, which imports it: its imports
+/// are not followed, so that this cycle is the one allowed.
+#[salsa::tracked(returns(ref))]
+pub fn import_cycles(db: &dyn Db, file: SourceFile) -> Vec<(usize, Vec<SourceFile>)> {
+    if file_defs(db, file).version.is_some() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, first) in resolved_imports(db, file).iter().enumerate() {
+        if let Some(first) = first.filter(|f| *f != file) {
+            if let Some(way) = way_back(db, first, file) {
+                out.push((i, way));
+            }
+        }
+    }
+    out
+}
+
+/// The shortest chain of imports from `from` to `to` (breadth first), `from` first and the
+/// file that imports `to` last; amendments are not gone through.
+fn way_back(db: &dyn Db, from: SourceFile, to: SourceFile) -> Option<Vec<SourceFile>> {
+    let mut came_from: rustc_hash::FxHashMap<SourceFile, SourceFile> = Default::default();
+    let mut queue = std::collections::VecDeque::from([from]);
+    came_from.insert(from, from);
+    while let Some(f) = queue.pop_front() {
+        if file_defs(db, f).version.is_some() {
+            continue;
+        }
+        for next in resolved_imports(db, f).iter().flatten() {
+            if *next == to {
+                let (mut way, mut at) = (vec![f], f);
+                while at != from {
+                    at = *came_from.get(&at)?;
+                    way.push(at);
+                }
+                way.reverse();
+                return Some(way);
+            }
+            if !came_from.contains_key(next) {
+                came_from.insert(*next, f);
+                queue.push_back(*next);
+            }
+        }
+    }
+    None
+}
+
 /// A name in scope.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Binding {

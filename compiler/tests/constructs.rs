@@ -281,8 +281,9 @@ règle plafonnée : argent = min(total, 1 000 $)
 #[test]
 fn a_sum_over_a_comprehension_reports_an_element_s_error_before_its_own_overflow() {
     // The elements are computed before they are added up: a missing amount in the third
-    // element is the error, even though the first two already overflow 28 digits. Folded as
-    // they come or from a list already built, the same error.
+    // element is the error, even though the first two already overflow what money holds
+    // (5 × 10²⁶ $ each; the largest is 7,9 × 10²⁶ $). Folded as they come or from a list
+    // already built, the same error.
     let src = "\
 structure Dépense :
   montant : argent
@@ -292,7 +293,7 @@ règle montants : liste de argent = [d.montant pour chaque d dans dépenses]
 règle total_de_la_liste : argent = somme(montants)
 ";
     assert_clean(src);
-    let huge = json!({"montant": "79228162514264337593543950335"});
+    let huge = json!({"montant": "500000000000000000000000000.00"});
     for rule in ["total", "total_de_la_liste"] {
         let missing = json!({"dépenses": [huge, huge, {}]});
         let e = eval(src, missing, "2025-06-01", rule).unwrap_err();

@@ -104,6 +104,31 @@ fn months_and_days_do_not_compare() {
 }
 
 #[test]
+fn a_computed_date_stays_within_years_0_to_9999_as_dates_are_written() {
+    // Past 9999 the date would print as « +10000-01-01 », which no dossier can read back.
+    for src in [
+        "règle x : date = 9999-12-31 + 1 jour",
+        "règle x : date = 9999-12-01 + 1 mois",
+        "règle x : date = 0000-01-01 - 1 jour",
+        "règle x : date = date(10000, 1, 1)",
+    ] {
+        let r = eval(src, json!({}), "2025-06-01", "x").unwrap_err();
+        assert_eq!(
+            r,
+            [
+                "pol::éval::date",
+                "la date calculée sort du calendrier de pol (de l'an 0 à l'an 9999) — en calculant « x » (policies/p.pol:4)"
+            ],
+            "{src}"
+        );
+    }
+    assert_eq!(
+        value("règle x : date = 9999-12-30 + 1 jour", "x"),
+        json!("9999-12-31")
+    );
+}
+
+#[test]
 fn a_date_that_does_not_exist_is_a_diagnostic() {
     assert_eq!(
         codes("règle x : date = 2026-02-30"),

@@ -142,6 +142,72 @@ règle b : ha = valeur_absolue(2 ha - 5 ha)
 }
 
 #[test]
+fn money_is_held_with_its_cents_up_to_the_largest_amount_pol_counts_exactly() {
+    // 79 228 162 514 264 337 593 543 950 335 cents is the largest the decimals hold (2⁹⁶ − 1).
+    let largest = "792 281 625 142 643 375 935 439 503,35 $";
+    assert_clean(&format!("règle a : argent = {largest}"));
+    assert_eq!(
+        value(&format!("règle a : argent = {largest}"), "a"),
+        json!("792281625142643375935439503.35")
+    );
+    // 29 digits were accepted and written without their cents.
+    let d = diagnostics("règle a : argent = 79228162514264337593543950335 $");
+    assert_eq!(d.len(), 1);
+    assert_eq!(
+        d[0].message,
+        format!("le montant 79228162514264337593543950335 $ dépasse {largest}, le plus grand que pol compte exactement au cent")
+    );
+    // A sum past it is an error, not an amount without cents.
+    let r = eval(
+        "entrée x : argent\nrègle a : argent = x + x",
+        json!({"x": "500000000000000000000000000.00"}),
+        "2025-06-01",
+        "a",
+    );
+    assert_eq!(
+        r.unwrap_err(),
+        [
+            "pol::éval::dépassement",
+            &format!("le montant calculé dépasse {largest}, le plus grand que pol compte exactement au cent — en calculant « a » (policies/p.pol:5)")
+        ]
+    );
+}
+
+#[test]
+fn a_dossier_amount_too_large_says_why() {
+    let src = format!("{HEADER}entrée x : argent\nrègle a : argent = x");
+    let (db, files) = db_with(&[("p.pol", &src)]);
+    let plan = pol_compiler::eval::compile_program(&db, files[0]).unwrap();
+    let refused = |x: serde_json::Value| -> String {
+        let inputs = json!({ "x": x });
+        let options = pol_compiler::eval::Options::at(date("2025-06-01"));
+        match pol_compiler::eval::start(&plan, inputs.as_object().unwrap(), &options) {
+            Ok(_) => panic!("{x} accepté"),
+            Err(es) => es.iter().map(|e| e.to_string()).collect(),
+        }
+    };
+    // Thirty digits: the reason was « au plus deux décimales » of the type's description.
+    for x in [
+        json!("123456789012345678901234567890.00"),
+        serde_json::from_str("123456789012345678901234567890").unwrap(),
+    ] {
+        let e = refused(x.clone());
+        assert!(
+            e.ends_with("(ce nombre dépasse la précision exacte de pol (28 chiffres))"),
+            "{x} : {e}"
+        );
+    }
+    let e = refused(json!("79228162514264337593543950335"));
+    assert!(
+        e.ends_with("(le plus grand montant que pol compte exactement au cent est 792 281 625 142 643 375 935 439 503,35 $)"),
+        "{e}"
+    );
+    // A mistyped grouping is not « too precise ».
+    let e = refused(json!("19 5000,00"));
+    assert!(!e.contains("précision"), "{e}");
+}
+
+#[test]
 fn french_number_literals() {
     let src = "\
 règle a : argent = 40 000 $

@@ -70,15 +70,11 @@ pub fn run(
         }
     };
     // A golden dossier names its program: evaluating it with another one is a mistake.
-    if let Some(own) = dossier
+    if let Some(message) = dossier
         .programme
         .as_deref()
-        .filter(|own| !prog.is_named(own))
+        .and_then(|own| prog.misnamed(own))
     {
-        let message = format!(
-            "le dossier est écrit pour le programme « {own} », pas pour « {} »",
-            prog.name()
-        );
         return usage_message(programme, message, format);
     }
     if dossier.expected.is_some() || dossier.expected_error.is_some() {

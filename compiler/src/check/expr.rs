@@ -316,7 +316,19 @@ impl<'a> ExprChecker<'a> {
                     };
                     return te(TKind::Const(Const::Duration(d)), Ty::Duration, span);
                 }
-                if u.is_money() && value.scale() > 2 {
+                if u.is_money() && !crate::eval::value::money_fits(value) {
+                    self.err(
+                        Diagnostic::error(
+                            codes::NUMBER,
+                            format!(
+                                "le montant {text} $ dépasse {}, le plus grand que pol compte exactement au cent",
+                                crate::eval::value::LARGEST_MONEY
+                            ),
+                            span,
+                        )
+                        .with_label("montant trop grand"),
+                    );
+                } else if u.is_money() && value.scale() > 2 {
                     self.err(
                         Diagnostic::error(
                             codes::NUMBER,

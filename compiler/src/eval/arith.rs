@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::error::{EvalError, EvalErrorKind};
 use super::run::internal;
-use super::value::{round_cents, Value};
+use super::value::{in_calendar, round_cents, Value};
 use crate::syntax::ast::BinOp;
 use crate::types::{Arith, Duration};
 
@@ -76,6 +76,7 @@ fn add_duration(d: NaiveDate, dur: Duration, sign: i32) -> R<NaiveDate> {
     }
     .ok_or_else(|| err(EvalErrorKind::DateOutOfRange))?;
     d.checked_add_signed(chrono::Duration::days(i64::from(days)))
+        .filter(|d| in_calendar(*d))
         .ok_or_else(|| err(EvalErrorKind::DateOutOfRange))
 }
 

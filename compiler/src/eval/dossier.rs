@@ -150,7 +150,7 @@ pub(crate) fn decode_scalar(plan: &Plan, j: Scalar<'_>, t: &RtTy) -> Result<Valu
             _ => Err(None),
         },
         (RtTy::Int | RtTy::Dec | RtTy::Pct | RtTy::Qty(_), j) => {
-            let (n, unit) = exact_number(j).ok_or(None)?;
+            let (n, unit) = exact_number(j).ok_or_else(|| too_precise(j))?;
             decode_number(t, n, unit)
         }
         (RtTy::Enum(e), Scalar::Text(s)) => {
@@ -163,6 +163,20 @@ pub(crate) fn decode_scalar(plan: &Plan, j: Scalar<'_>, t: &RtTy) -> Result<Valu
         }
         _ => Err(None),
     }
+}
+
+/// Why a number pol cannot read is refused, when it is one of too many digits: a JSON number
+/// that no decimal holds, or a text of more than 28 significant digits.
+fn too_precise(j: Scalar<'_>) -> Option<String> {
+    let too_many = match j {
+        Scalar::Number(_) => true,
+        Scalar::Text(s) => {
+            let digits = s.trim_start_matches(|c: char| !c.is_ascii_digit() || c == '0');
+            digits.bytes().filter(u8::is_ascii_digit).count() > 28
+        }
+        Scalar::Bool(_) => false,
+    };
+    too_many.then(|| "ce nombre dépasse la précision exacte de pol (28 chiffres)".into())
 }
 
 /// A number read exactly, and the unit written after it, as a value of the numeric type `t`.
@@ -182,6 +196,12 @@ fn decode_number(t: &RtTy, n: Decimal, unit: Option<&str>) -> Result<Value, Opti
             }
             if u.is_money() && n.normalize().scale() > 2 {
                 return Err(Some("un montant a au plus deux décimales".into()));
+            }
+            if u.is_money() && !super::value::money_fits(n) {
+                return Err(Some(format!(
+                    "le plus grand montant que pol compte exactement au cent est {}",
+                    super::value::LARGEST_MONEY
+                )));
             }
             Ok(Value::Num(n))
         }

@@ -39,6 +39,8 @@ pub enum EvalErrorKind {
         by: DatedBy,
     },
     Overflow,
+    /// A rule of money computed an amount that cannot be held with its cents.
+    MoneyTooLarge,
     DivisionByZero,
     EmptyList {
         function: &'static str,
@@ -147,7 +149,7 @@ impl EvalError {
             EvalErrorKind::WrongType { .. } => "pol::dossier::type",
             EvalErrorKind::DateOutsidePeriod { .. } => "pol::dossier::date_hors_période",
             EvalErrorKind::VersionNotEncoded { .. } => "pol::dossier::version_non_encodée",
-            EvalErrorKind::Overflow => "pol::éval::dépassement",
+            EvalErrorKind::Overflow | EvalErrorKind::MoneyTooLarge => "pol::éval::dépassement",
             EvalErrorKind::DivisionByZero => "pol::éval::division_par_zéro",
             EvalErrorKind::EmptyList { .. } => "pol::éval::liste_vide",
             EvalErrorKind::NoTableRow { .. } => "pol::éval::table",
@@ -208,6 +210,11 @@ impl fmt::Display for EvalError {
                 "les règles demandées, celles du {date}, ne sont pas encodées : la plus ancienne version encodée s'applique à partir du {oldest}"
             )?,
             EvalErrorKind::Overflow => write!(f, "le calcul dépasse la capacité des nombres exacts (28 chiffres)")?,
+            EvalErrorKind::MoneyTooLarge => write!(
+                f,
+                "le montant calculé dépasse {}, le plus grand que pol compte exactement au cent",
+                super::value::LARGEST_MONEY
+            )?,
             EvalErrorKind::DivisionByZero => write!(f, "division par zéro")?,
             EvalErrorKind::EmptyList { function } => {
                 write!(f, "« {function} » d'une liste vide n'a pas de valeur")?
@@ -235,7 +242,10 @@ impl fmt::Display for EvalError {
                 super::value::duration_text(*duration),
                 if *unit == "jour" { " (un mois n'a pas de longueur fixe en jours)" } else { "" }
             )?,
-            EvalErrorKind::DateOutOfRange => write!(f, "la date calculée sort du calendrier")?,
+            EvalErrorKind::DateOutOfRange => write!(
+                f,
+                "la date calculée sort du calendrier de pol (de l'an 0 à l'an 9999)"
+            )?,
             EvalErrorKind::NoSuchDate { year, month, day } => write!(
                 f,
                 "la date du jour {day} du mois {month} de l'année {year} n'existe pas"

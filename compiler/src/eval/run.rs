@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::arith::{arith, compare, values_equal};
 use super::error::{EvalError, EvalErrorKind};
 use super::plan::{Body, PCell, PExpr, PKind, Plan, Slot};
-use super::value::{RtTy, Shown, Value};
+use super::value::{money_fits, RtTy, Shown, Value};
 use crate::check::scope::DefKind;
 use crate::syntax::ast::BinOp;
 use crate::types::Duration;
@@ -239,6 +239,17 @@ impl<'p> Evaluator<'p> {
         self.coverage.take().unwrap_or_default()
     }
 
+    /// A definition's value as it is kept: an amount of money too large to hold with its
+    /// cents is an error, whatever computed it (a sum, a product, an input).
+    fn held<T>(&self, slot: Slot, r: (Value, T)) -> R<(Value, T)> {
+        match &r.0 {
+            Value::Num(d) if self.plan.def(slot).ty.is_money() && !money_fits(*d) => {
+                Err(err(EvalErrorKind::MoneyTooLarge))
+            }
+            _ => Ok(r),
+        }
+    }
+
     /// The value bound to a local (a comprehension's element).
     pub(super) fn local(&self, l: u32) -> R<Value> {
         self.locals
@@ -351,7 +362,7 @@ impl<'p> Evaluator<'p> {
         if explain {
             self.frames.push(Step::default());
         }
-        let result = self.compute(slot, given);
+        let result = self.compute(slot, given).and_then(|r| self.held(slot, r));
         self.depth -= 1;
         if explain {
             let mut step = self.frames.pop().unwrap_or_default();

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::types::Duration;
@@ -114,6 +114,22 @@ pub fn french_money(d: Decimal) -> String {
     }
     let cents = (r.fract().abs() * Decimal::ONE_HUNDRED).round();
     format!("{s},{:02} $", cents.mantissa().abs())
+}
+
+/// Whether a date is one pol writes as dates are written, AAAA-MM-JJ: from year 0 to 9999.
+pub fn in_calendar(d: NaiveDate) -> bool {
+    (0..=9999).contains(&d.year())
+}
+
+/// The largest amount pol counts exactly to the cent, as the messages write it: its decimals
+/// hold 96 bits of digits, so 79 228 162 514 264 337 593 543 950 335 cents.
+pub const LARGEST_MONEY: &str = "792 281 625 142 643 375 935 439 503,35 $";
+
+/// Whether an amount can be held, and written, with its cents (see `LARGEST_MONEY`).
+pub fn money_fits(d: Decimal) -> bool {
+    let mut r = round_cents(d);
+    r.rescale(2);
+    r.scale() == 2
 }
 
 /// Money as the dossiers write it: `"9750.00"`.

@@ -229,7 +229,21 @@ impl Programme {
     /// Whether a dossier's `programme` field names this programme (by a path under the
     /// policy root or by its declared name).
     pub fn is_named(&self, name: &str) -> bool {
-        locate::entry_named(&self.db, name).is_ok_and(|f| f == self.entry)
+        self.misnamed(name).is_none()
+    }
+
+    /// Why `name` does not designate this programme in its tree, in French; `None` if it
+    /// does. A dossier that names the programme's own name can still miss it, when another
+    /// file of the tree declares the same name.
+    pub fn misnamed(&self, name: &str) -> Option<String> {
+        match locate::entry_named(&self.db, name) {
+            Ok(f) if f == self.entry => None,
+            Err(why) if name == self.name() => Some(why),
+            _ => Some(format!(
+                "le dossier est écrit pour le programme « {name} », pas pour « {} »",
+                self.name()
+            )),
+        }
     }
 
     /// Evaluates a dossier's inputs.

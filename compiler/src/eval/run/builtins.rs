@@ -9,7 +9,7 @@ use super::{err, internal, truth, Evaluator, MAX_RANGE, R};
 use crate::eval::arith::{compare, exact_sum};
 use crate::eval::error::EvalErrorKind;
 use crate::eval::plan::{PExpr, PKind};
-use crate::eval::value::Value;
+use crate::eval::value::{in_calendar, Value};
 use crate::syntax::ast::BinOp;
 use crate::types::Builtin;
 
@@ -180,6 +180,7 @@ pub(super) fn apply(b: Builtin, vals: &[Value]) -> R<Value> {
                 )
                 .and_then(|(y, (m, d))| NaiveDate::from_ymd_opt(y, m, d));
             match day {
+                Some(day) if !in_calendar(day) => return Err(err(EvalErrorKind::DateOutOfRange)),
                 Some(day) => Value::Date(day),
                 None => {
                     return Err(err(EvalErrorKind::NoSuchDate {

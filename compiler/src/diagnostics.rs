@@ -5,6 +5,7 @@
 //! offsets into one file's (NFC-normalised) text; converting them to editor positions is the
 //! language server's business.
 
+pub use crate::suggest::suggest;
 use std::fmt;
 use std::sync::Arc;
 
@@ -105,10 +106,10 @@ impl Diagnostic {
     /// The diagnostic as JSON, as `pol check --format json` lists it: the file as shown,
     /// code, severity, message, byte span, line and column (from 1, in characters), label
     /// and help.
-    pub fn to_json(&self, file: &str, text: &str) -> serde_json::Value {
-        let (line, col) = line_col(text, self.primary.span.start as usize);
+    pub fn to_json(&self, source: &Source) -> serde_json::Value {
+        let (line, col) = source.line_col(self.primary.span.start as usize);
         serde_json::json!({
-            "fichier": file,
+            "fichier": source.name,
             "code": self.code,
             "gravité": if self.is_error() { "erreur" } else { "avertissement" },
             "message": self.message,
@@ -168,7 +169,9 @@ pub struct Report {
 const LONGEST_QUOTED_LINE: usize = 2_000;
 
 impl Report {
-    pub fn new(diagnostic: Diagnostic, path: &str, text: &str) -> Report {
+    /// One diagnostic of a file read once into `source` (shared by all its reports).
+    pub fn new(diagnostic: Diagnostic, source: &Arc<Source>) -> Report {
+        let text = source.text.as_str();
         let long = std::iter::once(&diagnostic.primary)
             .chain(&diagnostic.labels)
             .any(|l| {
@@ -176,18 +179,15 @@ impl Report {
             });
         let mut diagnostic = diagnostic;
         if long {
-            let (line, col) = line_col(text, diagnostic.primary.span.start as usize);
+            let (line, col) = source.line_col(diagnostic.primary.span.start as usize);
             diagnostic.message = format!(
-                "{} ({path}:{line}:{col} ; ligne trop longue pour être citée)",
-                diagnostic.message
+                "{} ({}:{line}:{col} ; ligne trop longue pour être citée)",
+                diagnostic.message, source.name
             );
         }
         Report {
             diagnostic,
-            source: Arc::new(Source {
-                name: path.to_string(),
-                text: text.to_string(),
-            }),
+            source: Arc::clone(source),
             quoted: !long,
         }
     }
@@ -201,19 +201,58 @@ fn line_around(text: &str, offset: usize) -> &str {
     text.get(start..end).unwrap_or("")
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset.min(text.len())).unwrap_or("");
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
-
 /// A file's text for miette, whose `fichier:ligne:colonne` counts columns in characters
-/// (miette counts bytes, so every accent before the mistake would shift it).
+/// (miette counts bytes, so every accent before the mistake would shift it). Its lines are
+/// indexed once: miette reads a span by walking the text from its start, which for a file of
+/// thousands of diagnostics would walk it thousands of times; it is given the lines around
+/// the span only.
 pub struct Source {
     name: String,
     text: String,
+    /// Where each line starts after the first, lines ending as miette ends them (`\n`,
+    /// `\r\n` or a lone `\r`).
+    line_starts: Vec<usize>,
+}
+
+impl Source {
+    pub fn new(name: &str, text: &str) -> Source {
+        let bytes = text.as_bytes();
+        let line_starts = bytes
+            .iter()
+            .enumerate()
+            .filter(|&(i, b)| *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+            .map(|(i, _)| i + 1)
+            .collect();
+        Source {
+            name: name.to_string(),
+            text: text.to_string(),
+            line_starts,
+        }
+    }
+
+    /// The index of the line that holds byte `offset`, from 0.
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|s| *s <= offset)
+    }
+
+    /// Where line `i` starts.
+    fn line_start(&self, i: usize) -> usize {
+        i.checked_sub(1)
+            .and_then(|i| self.line_starts.get(i).copied())
+            .unwrap_or(0)
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_of(offset);
+        let start = self.line_start(line);
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
 }
 
 impl miette::SourceCode for Source {
@@ -223,10 +262,19 @@ impl miette::SourceCode for Source {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = self
+        // From a line start far enough before the span, miette finds what it would find from
+        // the start of the text; its lines and offsets are then shifted back.
+        let first = self
+            .line_of(span.offset())
+            .saturating_sub(context_lines_before + 1);
+        let from = self.line_start(first);
+        let window = self
             .text
-            .read_span(span, context_lines_before, context_lines_after)?;
-        let start = inner.span().offset();
+            .get(from..)
+            .ok_or(miette::MietteError::OutOfBounds)?;
+        let shifted = miette::SourceSpan::from((span.offset() - from, span.len()));
+        let inner = window.read_span(&shifted, context_lines_before, context_lines_after)?;
+        let start = inner.span().offset() + from;
         let line_start = start.saturating_sub(inner.column());
         let column = self
             .text
@@ -235,10 +283,10 @@ impl miette::SourceCode for Source {
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            miette::SourceSpan::from((start, inner.span().len())),
+            inner.line() + first,
             column,
-            inner.line_count(),
+            inner.line_count() + first,
         )))
     }
 }
@@ -328,173 +376,35 @@ pub fn render(reports: &[Report], color: bool) -> String {
     out
 }
 
-/// "voulez-vous dire …" suggestions: the closest candidate by edit distance, if close enough.
-/// Candidates whose length alone puts them too far are not compared, and a comparison stops
-/// as soon as it cannot come close enough: many unknown names among many candidates (a
-/// dossier's mistyped fields, a policy full of typos) stay cheap.
-pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    let wanted_l: Vec<char> = wanted.to_lowercase().chars().collect();
-    let len = wanted.chars().count();
-    let limit = (len.max(3) / 3).max(1);
-    let mut best: Option<(usize, &str)> = None;
-    let mut other: Vec<char> = Vec::new();
-    for c in candidates {
-        if best.is_some_and(|(bd, _)| bd == 0) {
-            break;
-        }
-        other.clear();
-        other.extend(c.to_lowercase().chars());
-        // Only a closer candidate than the best so far can replace it.
-        let within = best.map_or(limit, |(bd, _)| bd.saturating_sub(1).min(limit));
-        if other.len().abs_diff(wanted_l.len()) > within {
-            continue;
-        }
-        let Some(d) = edit_distance_within(&wanted_l, &other, within) else {
-            continue;
-        };
-        // A one-letter name is not « close » to every other one-letter name.
-        if d < len || d == 0 {
-            best = Some((d, c));
-        }
-    }
-    best.map(|(_, c)| c.to_string())
-}
-
-/// Edits between two words, a swap of two neighbouring letters counting as one (`mni` is
-/// one edit from `min`), as typing mistakes go; `None` if more than `limit`.
-fn edit_distance_within(a: &[char], b: &[char], limit: usize) -> Option<usize> {
-    // Three rows: two back (for swaps), one back, current.
-    let mut before: Vec<usize> = vec![0; b.len() + 1];
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                cur[j] = cur[j].min(before[j - 2] + 1);
-            }
-        }
-        // Every later row is at least the smallest of this one and the one before (a swap
-        // reaches back two rows).
-        if cur.iter().chain(prev.iter()).all(|&d| d > limit) {
-            return None;
-        }
-        std::mem::swap(&mut before, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    Some(prev[b.len()]).filter(|&d| d <= limit)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use miette::SourceCode;
 
     #[test]
-    fn suggests_close_names_only() {
-        let names = ["taux_de_base", "plafond", "aide"];
-        assert_eq!(
-            suggest("taux_de_bas", names).as_deref(),
-            Some("taux_de_base")
-        );
-        assert_eq!(suggest("plafon", names).as_deref(), Some("plafond"));
-        assert_eq!(suggest("zzz", names), None);
-    }
-
-    #[test]
-    fn swaps_count_as_one_edit_and_single_letters_are_not_close() {
-        assert_eq!(suggest("mni", ["min", "max"]).as_deref(), Some("min"));
-        assert_eq!(suggest("x", ["c", "aide"]), None);
-        assert_eq!(suggest("Vrai", ["vrai", "faux"]).as_deref(), Some("vrai"));
-    }
-
-    #[test]
-    fn accents_count_as_one_edit() {
-        assert_eq!(
-            suggest("bonifiee", ["bonifiée"]).as_deref(),
-            Some("bonifiée")
-        );
-    }
-
-    /// The plain dynamic programme, without bounds: what `suggest` must agree with.
-    fn reference(wanted: &str, candidates: &[&str]) -> Option<String> {
-        fn distance(a: &str, b: &str) -> usize {
-            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-            let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-            for (i, row) in d.iter_mut().enumerate() {
-                row[0] = i;
-            }
-            d[0] = (0..=b.len()).collect();
-            for i in 1..=a.len() {
-                for j in 1..=b.len() {
-                    let cost = usize::from(a[i - 1] != b[j - 1]);
-                    d[i][j] = (d[i - 1][j] + 1)
-                        .min(d[i][j - 1] + 1)
-                        .min(d[i - 1][j - 1] + cost);
-                    if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                        d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-                    }
+    fn a_span_is_read_from_the_lines_around_it_as_miette_reads_it_from_the_start() {
+        let text =
+            "règle a = 1\nrègle b =\r\n  2 + « é »\rrègle c = 3\n\n# fin\nrègle d = a + b + c\n";
+        let source = Source::new("p.pol", text);
+        for (start, _) in text.char_indices() {
+            for len in [0, 1, 5, 30] {
+                for context in 0..4 {
+                    let span = miette::SourceSpan::from((start, len));
+                    let ours = source.read_span(&span, context, context);
+                    let whole = text.read_span(&span, context, context);
+                    let (Ok(ours), Ok(whole)) = (ours, whole) else {
+                        continue;
+                    };
+                    let at = (start, len, context);
+                    assert_eq!(ours.data(), whole.data(), "{at:?}");
+                    assert_eq!(ours.span(), whole.span(), "{at:?}");
+                    assert_eq!(ours.line(), whole.line(), "{at:?}");
+                    assert_eq!(ours.line_count(), whole.line_count(), "{at:?}");
+                    let line_start = whole.span().offset() - whole.column();
+                    let chars = text[line_start..whole.span().offset()].chars().count();
+                    assert_eq!(ours.column(), chars, "{at:?}");
                 }
             }
-            d[a.len()][b.len()]
-        }
-        let len = wanted.chars().count();
-        let limit = (len.max(3) / 3).max(1);
-        let mut best: Option<(usize, &str)> = None;
-        for c in candidates {
-            let d = distance(&wanted.to_lowercase(), &c.to_lowercase());
-            if d <= limit && (d < len || d == 0) && best.is_none_or(|(bd, _)| d < bd) {
-                best = Some((d, c));
-            }
-        }
-        best.map(|(_, c)| c.to_string())
-    }
-
-    #[test]
-    fn bounded_suggestions_agree_with_the_plain_distance() {
-        let names = [
-            "montant",
-            "Montant",
-            "montants",
-            "plafond",
-            "plafond_cuma",
-            "aide",
-            "aides",
-            "taux_de_base",
-            "taux",
-            "bonifiée",
-            "bonifie",
-            "dépenses",
-            "dépense",
-            "objectif",
-            "x",
-            "xy",
-            "superficie_cultivée",
-            "superficie_en_cultures_annuelles",
-            "min",
-            "max",
-        ];
-        let mut wanted: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-        for n in names {
-            let chars: Vec<char> = n.chars().collect();
-            for i in 0..chars.len() {
-                let mut dropped = chars.clone();
-                dropped.remove(i);
-                wanted.push(dropped.into_iter().collect());
-                let mut swapped = chars.clone();
-                if i + 1 < chars.len() {
-                    swapped.swap(i, i + 1);
-                    wanted.push(swapped.into_iter().collect());
-                }
-                let mut doubled = chars.clone();
-                doubled.insert(i, 'z');
-                doubled.insert(0, 'q');
-                wanted.push(doubled.into_iter().collect());
-            }
-        }
-        for w in &wanted {
-            assert_eq!(suggest(w, names), reference(w, &names), "{w}");
         }
     }
 }

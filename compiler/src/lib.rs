@@ -13,6 +13,7 @@ pub mod format;
 pub mod ide;
 pub mod programme;
 pub mod stdlib;
+pub mod suggest;
 pub mod syntax;
 pub mod types;
 pub mod units;

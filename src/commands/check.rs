@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use pol_compiler::check::file_diagnostics;
 use pol_compiler::diagnostics::Severity;
+use pol_compiler::diagnostics::Source;
 use serde_json::json;
 
 use super::{render_file, usage_error, FAILED, OK};
@@ -77,8 +78,8 @@ pub fn run(paths: Vec<PathBuf>, format: Format) -> u8 {
                     }
                 }
                 Format::Json => {
-                    let shown = shown_path(file.path(&db));
-                    json_out.extend(diags.iter().map(|d| d.to_json(&shown, file.text(&db))));
+                    let source = Source::new(&shown_path(file.path(&db)), file.text(&db));
+                    json_out.extend(diags.iter().map(|d| d.to_json(&source)));
                 }
             }
         }

@@ -8,9 +8,10 @@ pub mod fmt;
 pub mod test;
 
 use std::io::IsTerminal;
+use std::sync::Arc;
 
 use pol_compiler::db::{Database, SourceFile};
-use pol_compiler::diagnostics::{render, Diagnostic, Report};
+use pol_compiler::diagnostics::{render, Diagnostic, Report, Source};
 use pol_compiler::programme::{OpenError, Programme};
 use serde_json::json;
 
@@ -28,10 +29,10 @@ pub fn color() -> bool {
 
 /// Renders a file's diagnostics with miette.
 pub fn render_file(db: &Database, file: SourceFile, diags: &[Diagnostic]) -> String {
-    let path = shown_path(file.path(db));
+    let source = Arc::new(Source::new(&shown_path(file.path(db)), file.text(db)));
     let reports: Vec<Report> = diags
         .iter()
-        .map(|d| Report::new(d.clone(), &path, file.text(db)))
+        .map(|d| Report::new(d.clone(), &source))
         .collect();
     render(&reports, color())
 }
@@ -83,11 +84,8 @@ pub fn report_open_error(e: &OpenError, arg: &str, format: Format) -> u8 {
                 let errors = files
                     .iter()
                     .flat_map(|(f, diags)| {
-                        let shown = shown_path(f.path(db));
-                        diags
-                            .iter()
-                            .map(move |d| d.to_json(&shown, f.text(db)))
-                            .collect::<Vec<_>>()
+                        let source = Source::new(&shown_path(f.path(db)), f.text(db));
+                        diags.iter().map(|d| d.to_json(&source)).collect::<Vec<_>>()
                     })
                     .collect();
                 json_errors(arg, errors);

@@ -349,18 +349,17 @@ impl<'a> ExprChecker<'a> {
     }
 
     fn unknown_name(&mut self, n: &str, span: Span, what: &str) {
-        let mut candidates: Vec<&str> = self.scope.names.keys().map(String::as_str).collect();
-        candidates.extend(self.scope.variants.keys().map(String::as_str));
-        candidates.extend(self.locals.iter().map(|(n, _)| n.as_str()));
+        let locals = self.locals.iter().map(|(n, _)| n.as_str());
         // `Vrai`, `FAUX`: the booleans are words of the language, not names.
-        candidates.extend(["vrai", "faux"]);
+        let more = locals.chain(["vrai", "faux"]);
+        let suggestion = super::scope::scope_words(self.db, self.file).suggest(n, more);
         let mut d = Diagnostic::error(
             codes::UNKNOWN_NAME,
             format!("{what} « {n} » est inconnu"),
             span,
         )
         .with_label("nom inconnu");
-        if let Some(s) = suggest(n, candidates) {
+        if let Some(s) = suggestion {
             d = d.with_suggestion(s);
         }
         self.err(d);

@@ -205,6 +205,20 @@ fn way_back(db: &dyn Db, from: SourceFile, to: SourceFile) -> Option<Vec<SourceF
     None
 }
 
+/// The names a file's scope suggests for a mistyped one (its definitions, then the variants
+/// of its enumerations), prepared once for all its unknown names.
+#[salsa::tracked(returns(ref))]
+pub fn scope_words(db: &dyn Db, file: SourceFile) -> crate::suggest::Words {
+    let scope = module_scope(db, file);
+    crate::suggest::Words::new(
+        scope
+            .names
+            .keys()
+            .chain(scope.variants.keys())
+            .map(String::as_str),
+    )
+}
+
 /// A name in scope.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Binding {

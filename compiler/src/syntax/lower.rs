@@ -488,10 +488,17 @@ fn doc_text(line: &str) -> String {
 
 /// The end of the last character that is neither white space nor part of a `#` comment.
 fn content_end(text: &str) -> usize {
-    let comments = super::comments::comment_ranges(text);
+    // Walking back, the comments are met last first: one pass over the text and them.
+    let mut comments = super::comments::comment_ranges(text);
     text.char_indices()
         .rev()
-        .find(|(i, c)| !c.is_whitespace() && !comments.iter().any(|r| r.contains(i)))
+        .find(|(i, c)| {
+            while comments.last().is_some_and(|r| r.start > *i) {
+                comments.pop();
+            }
+            let in_comment = comments.last().is_some_and(|r| r.contains(i));
+            !c.is_whitespace() && !in_comment
+        })
         .map_or(0, |(i, c)| i + c.len_utf8())
 }
 

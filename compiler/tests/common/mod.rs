@@ -45,9 +45,10 @@ pub fn assert_clean(src: &str) {
 /// The diagnostics of a one-file policy, rendered as the terminal shows them (no colour).
 pub fn rendered(src: &str) -> String {
     let (db, files) = db_with(&[("p.pol", src)]);
+    let source = std::sync::Arc::new(pol_compiler::diagnostics::Source::new("p.pol", src));
     let reports: Vec<Report> = file_diagnostics(&db, files[0])
         .iter()
-        .map(|d| Report::new(d.clone(), "p.pol", src))
+        .map(|d| Report::new(d.clone(), &source))
         .collect();
     render(&reports, false)
 }

@@ -151,7 +151,7 @@ fn problem(body: &[u8]) -> Option<(i64, String, Value)> {
     let value: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(e) => {
-            let why = pol_compiler::eval::json::syntax_words(&e);
+            let why = pol_compiler::eval::json::syntax_words(&e, &String::from_utf8_lossy(body));
             return Some((-32700, format!("message illisible : {why}"), Value::Null));
         }
     };

@@ -20,9 +20,9 @@ pub fn parse(text: &str) -> Result<Json, String> {
             if e.is_data() {
                 let m = e.to_string();
                 let m = m.split(" at line ").next().unwrap_or_default().to_string();
-                format!("{m} (ligne {}, colonne {})", e.line(), e.column())
+                format!("{m} (ligne {}, colonne {})", e.line(), column(text, &e))
             } else {
-                syntax_words(&e)
+                syntax_words(&e, text)
             }
         })?;
     Ok(value)
@@ -148,8 +148,21 @@ impl<'de> Visitor<'de> for Build<'_> {
 pub(crate) const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// serde_json's message, in French.
-/// What is wrong with a JSON text, in French, with its line and column.
-pub fn syntax_words(e: &serde_json::Error) -> String {
+/// The column of an error in characters, as pol's other messages count them (serde counts
+/// bytes: every accent before it would shift it).
+fn column(text: &str, e: &serde_json::Error) -> usize {
+    let Some(line) = text.split('\n').nth(e.line().saturating_sub(1)) else {
+        return e.column();
+    };
+    let mut end = e.column().min(line.len());
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    line[..end].chars().count() + e.column().saturating_sub(line.len())
+}
+
+/// What is wrong with the JSON `text`, in French, with its line and column.
+pub fn syntax_words(e: &serde_json::Error, text: &str) -> String {
     let m = e.to_string();
     let what = if m.starts_with("EOF while parsing") {
         "le texte s'arrête au milieu d'une valeur (accolade, crochet ou guillemet non fermé ?)"
@@ -183,6 +196,6 @@ pub fn syntax_words(e: &serde_json::Error) -> String {
     format!(
         "JSON invalide, ligne {}, colonne {} : {what}",
         e.line(),
-        e.column()
+        column(text, e)
     )
 }

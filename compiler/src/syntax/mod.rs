@@ -159,6 +159,12 @@ pub fn parse_chunk(text: &str, followed: bool) -> ParsedChunk {
                     text.get(*prev_end..start)
                         .is_some_and(|gap| !gap.contains('\n'))
                 });
+                if glued.is_none() && only_doc_lines(&text[start..end]) {
+                    out.errors
+                        .push(Pending::Ready(doc_without_item(&text[start..end], start)));
+                    previous = None;
+                    continue;
+                }
                 let chunk_start = match glued {
                     Some((prev_start, _)) => {
                         out.items.pop();
@@ -179,6 +185,31 @@ pub fn parse_chunk(text: &str, followed: bool) -> ParsedChunk {
         }
     }
     out
+}
+
+/// Whether a chunk that is no item holds only `##` documentation and `#` comments: the last
+/// lines of a file, written before the item they will document.
+fn only_doc_lines(chunk: &str) -> bool {
+    let mut lines = chunk.lines().map(str::trim).filter(|l| !l.is_empty());
+    let mut any_doc = false;
+    let all = lines.all(|l| {
+        any_doc |= l.starts_with("##");
+        l.starts_with('#')
+    });
+    all && any_doc
+}
+
+/// The warning on `##` lines that document no item (a file's last lines).
+fn doc_without_item(chunk: &str, start: usize) -> Diagnostic {
+    let first = chunk.find("##").unwrap_or(0);
+    let line_end = chunk[first..].find('\n').map_or(chunk.len(), |i| first + i);
+    Diagnostic::warning(
+        crate::diagnostics::codes::SYNTAX,
+        "ce commentaire de documentation (##) ne précède aucun élément : il n'apparaîtra nulle part",
+        Span::new(start + first, start + line_end),
+    )
+    .with_label("documentation sans élément")
+    .with_help("écrivez en dessous l'élément qu'il documente, ou faites-en un commentaire simple (#)")
 }
 
 /// « cet élément doit commencer au début d'une ligne », on the keyword at `offset`.

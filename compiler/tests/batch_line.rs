@@ -213,3 +213,34 @@ fn a_line_that_is_not_a_dossier_gets_an_error_record_and_is_counted() {
         (0, 1)
     );
 }
+
+#[test]
+fn a_line_that_is_not_a_dossier_keeps_its_identifier_when_it_can_be_read() {
+    let prog = essai();
+    let options = Options::at(parse_date("2025-06-01").unwrap());
+    let batch = Batch::new(prog.plan(), options, Some("id"));
+    let mut tally = Tally::new(prog.plan());
+    let cases: [(&[u8], Option<Json>); 6] = [
+        (br#"{"id": "d", "dur"#, Some(Json::from("d"))),
+        (br#"{"id": 7, "x": [1, 2"#, serde_json::from_str("7").ok()),
+        // Not UTF-8 after the identifier: it is still read.
+        (b"{\"id\": \"e\", \"x\": \"\xff\"}", Some(Json::from("e"))),
+        // None can be read: nested, written twice, not UTF-8 itself, after the mistake.
+        (br#"{"x": {"id": "dedans"}, oops"#, None),
+        (br#"{"id": "a", "id": "b", "#, None),
+        (b"{\"id\": \"\xff\"}", None),
+    ];
+    for (n, (bytes, id)) in cases.iter().enumerate() {
+        let mut out = Vec::new();
+        let message = batch.write_line(n + 1, bytes, &mut out, &mut tally);
+        let record: Json = serde_json::from_slice(&out).unwrap();
+        assert_eq!(record["ligne"], n + 1, "{record}");
+        assert_eq!(record.get("id"), id.as_ref(), "{record}");
+        assert_eq!(
+            record["erreurs"][0]["code"], "pol::dossier::json",
+            "{record}"
+        );
+        assert!(message.is_some());
+    }
+    assert_eq!((tally.dossiers, tally.errors), (6, 6));
+}

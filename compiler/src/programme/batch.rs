@@ -142,7 +142,11 @@ impl<'p> Batch<'p> {
             Err(why) => {
                 tally.slow += usize::from(why == NOT_UTF8);
                 tally.errors += 1;
-                return Some(unreadable(n, why, out));
+                let lossy = String::from_utf8_lossy(strip_ending(bytes));
+                let id = id_field
+                    .and_then(|f| readable_id(&lossy, f).map(|v| (f, v)))
+                    .filter(|(_, v)| !v.to_string().contains('\u{FFFD}'));
+                return Some(unreadable(n, id, why, out));
             }
         };
         let (outcome, id) = match line::read(plan, &self.keys, text, id_field) {
@@ -156,7 +160,8 @@ impl<'p> Batch<'p> {
                     Ok(done) => done,
                     Err(message) => {
                         tally.errors += 1;
-                        return Some(unreadable(n, &message, out));
+                        let id = id_field.and_then(|f| readable_id(text, f).map(|v| (f, v)));
+                        return Some(unreadable(n, id, &message, out));
                     }
                 }
             }
@@ -198,14 +203,74 @@ pub fn line_text(bytes: &[u8]) -> Result<&str, &'static str> {
     }
 }
 
-/// The result line of a line that is not a dossier, appended to `out`: its number (it has no
-/// identifier that could be read) and the error; the message for standard error.
-fn unreadable(n: usize, message: &str, out: &mut Vec<u8>) -> String {
-    let error = serde_json::json!({
-        "ligne": n,
-        "erreurs": [{"code": "pol::dossier::json", "message": message}],
-    });
-    let _ = serde_json::to_writer(&mut *out, &error);
+/// The result line of a line that is not a dossier, appended to `out`: its number, its
+/// identifier when it could still be read, and the error; the message for standard error.
+fn unreadable(n: usize, id: Option<(&str, Json)>, message: &str, out: &mut Vec<u8>) -> String {
+    let mut record = serde_json::Map::new();
+    record.insert("ligne".into(), Json::from(n));
+    if let Some((field, value)) = id {
+        record.insert(field.into(), value);
+    }
+    record.insert(
+        "erreurs".into(),
+        serde_json::json!([{"code": "pol::dossier::json", "message": message}]),
+    );
+    let _ = serde_json::to_writer(&mut *out, &record);
     out.push(b'\n');
     format!("erreur : ligne {n} : {message}")
+}
+
+/// The identifier of a line that is not a dossier, when it can still be read: the value of
+/// `field` among the keys of the line's object written before its mistake (a nested key of
+/// the same name is not it; a key written twice gives none).
+fn readable_id(text: &str, field: &str) -> Option<Json> {
+    let mut found = None;
+    let mut twice = false;
+    let mut de = serde_json::Deserializer::from_str(text.trim_start_matches('\u{FEFF}'));
+    let _ = serde::de::DeserializeSeed::deserialize(
+        IdSeek {
+            field,
+            found: &mut found,
+            twice: &mut twice,
+        },
+        &mut de,
+    );
+    found.filter(|_| !twice)
+}
+
+/// Reads an object's keys up to its mistake, keeping the value of `field`.
+struct IdSeek<'a> {
+    field: &'a str,
+    found: &'a mut Option<Json>,
+    twice: &'a mut bool,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for IdSeek<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for IdSeek<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("un objet")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key != self.field {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            } else if self.found.is_some() {
+                *self.twice = true;
+                return Err(serde::de::Error::custom("deux fois"));
+            } else {
+                *self.found = Some(map.next_value::<Json>()?);
+            }
+        }
+        Ok(())
+    }
 }

@@ -28,7 +28,7 @@ use pol_compiler::diagnostics::{render as render_diagnostics, Diagnostic, Report
 use pol_compiler::eval::Options;
 use pol_compiler::programme::{OpenError, Programme as PolProgramme};
 
-use model::{ArOp, Body, CmpOp, Expr, Programme, Ty, Value};
+use model::{ArOp, Body, Expr, Programme, Ty, Value};
 use naive::{civil_from_days, days_from_civil, month_length, Events, Naive};
 use render::{value_json, Render};
 
@@ -173,14 +173,7 @@ fn constructs_of(p: &Programme, events: &Events) -> BTreeSet<&'static str> {
                     if matches!(p.ty_of(a), Ty::Days | Ty::Months) {
                         out.insert("comparaison_de_durées");
                     }
-                    match op {
-                        CmpOp::Lt => "<",
-                        CmpOp::Le => "<=",
-                        CmpOp::Gt => ">",
-                        CmpOp::Ge => ">=",
-                        CmpOp::Eq => "=",
-                        CmpOp::Ne => "≠",
-                    }
+                    render::cmp_symbol(*op)
                 }
                 Expr::And(..) => "et",
                 Expr::Or(..) => "ou",
@@ -434,15 +427,7 @@ fn the_reference_model_follows_the_docs_examples() {
         "0.5"
     );
     // `2025-01-31 + 1 mois = 2025-02-28`, `2024-01-31 + 1 mois = 2024-02-29`.
-    let prog = Programme {
-        inputs: Vec::new(),
-        rules: Vec::new(),
-        late_rules_from: 0,
-        conditions: Vec::new(),
-        decision: None,
-        table: None,
-        eval_date: 0,
-    };
+    let prog = Programme::default();
     let mut n = Naive::new(&prog);
     let plus_month = |n: &mut Naive<'_>, y, m, d| {
         let e = Expr::Arith(

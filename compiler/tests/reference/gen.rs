@@ -61,15 +61,7 @@ pub struct Gen<'a> {
 pub fn programme(tape: &[u32]) -> Programme {
     let mut g = Gen {
         t: Tape::new(tape),
-        p: Programme {
-            inputs: Vec::new(),
-            rules: Vec::new(),
-            late_rules_from: 0,
-            conditions: Vec::new(),
-            decision: None,
-            table: None,
-            eval_date: 0,
-        },
+        p: Programme::default(),
         visible_rules: 0,
         decision_visible: false,
     };

@@ -337,7 +337,7 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Programme {
     pub inputs: Vec<Input>,
     /// In dependency order: a rule refers only to inputs and earlier rules.

@@ -111,7 +111,7 @@ fn op_symbol(op: ArOp) -> &'static str {
     }
 }
 
-fn cmp_symbol(op: CmpOp) -> &'static str {
+pub fn cmp_symbol(op: CmpOp) -> &'static str {
     match op {
         CmpOp::Lt => "<",
         CmpOp::Le => "<=",

@@ -295,6 +295,51 @@ fn chrono_date(day: i64) -> chrono::NaiveDate {
 
 type Counts = BTreeMap<&'static str, usize>;
 
+/// What an outcome says, the places of its errors left out (formatting moves lines): each
+/// output's value or error code, and the conditions not met (or the decision's error code).
+fn meaning(outcome: &Json) -> Json {
+    let mut m = outcome.clone();
+    for part in ["sorties", "motifs"] {
+        if let Some(Json::Object(values)) = m.get_mut(part) {
+            for v in values.values_mut() {
+                if let Some(code) = v.get("code").cloned() {
+                    *v = json!({ "erreur": code });
+                }
+            }
+        }
+    }
+    m
+}
+
+/// `pol fmt` of a clean programme is a programme that means the same: it checks clean and
+/// gives the dossier the same outputs and reasons.
+fn same_once_formatted(
+    pol: &PolProgramme,
+    src: &str,
+    dossier: &serde_json::Map<String, Json>,
+    date: chrono::NaiveDate,
+) -> Result<(), TestCaseError> {
+    let Some(formatted) = pol_compiler::format::format_source(src) else {
+        return Err(TestCaseError::fail(format!(
+            "pol fmt refuses a clean programme\n{src}"
+        )));
+    };
+    let again = PolProgramme::from_sources(ROOT, &[(PATH, &formatted)]).map_err(|e| {
+        TestCaseError::fail(format!(
+            "pol fmt gives a programme with errors: {e}\n{formatted}"
+        ))
+    })?;
+    let options = Options::at(date);
+    let before = meaning(&pol.evaluate(dossier, &options).to_json(pol.plan()));
+    let after = meaning(&again.evaluate(dossier, &options).to_json(again.plan()));
+    if before != after {
+        return Err(TestCaseError::fail(format!(
+            "pol fmt changes what the programme gives\n--- source\n{src}\n--- formatted\n{formatted}\n--- before\n{before}\n--- after\n{after}"
+        )));
+    }
+    Ok(())
+}
+
 fn check_case(tape: &[u32], counts: &RefCell<Counts>) -> Result<(), TestCaseError> {
     let prog = gen::programme(tape);
     let r = Render { prog: &prog };
@@ -328,6 +373,7 @@ fn check_case(tape: &[u32], counts: &RefCell<Counts>) -> Result<(), TestCaseErro
             diagnostics_text(&src, warnings)
         )));
     }
+    same_once_formatted(&pol, &src, &dossier, chrono_date(prog.eval_date))?;
     for explain in [false, true] {
         let options = Options::at(chrono_date(prog.eval_date)).explained(explain);
         let outcome = pol.evaluate(&dossier, &options);

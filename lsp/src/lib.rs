@@ -7,7 +7,7 @@ mod backend;
 mod frames;
 mod position;
 
-pub use position::LineIndex;
+pub use position::{apply_edit, LineIndex};
 
 /// Serves the language server over standard input and output until the editor exits.
 pub fn run_stdio() -> std::io::Result<()> {

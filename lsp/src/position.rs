@@ -193,6 +193,18 @@ impl<'t> LineIndex<'t> {
     }
 }
 
+/// Applies one of the editor's incremental changes to its text: what lies between two
+/// positions (line, UTF-16 character; in either order, clamped as the protocol asks)
+/// replaced by `new`.
+pub fn apply_edit(text: &mut String, start: (u32, u32), end: (u32, u32), new: &str) {
+    let (a, b) = {
+        let idx = LineIndex::new(text.as_str());
+        let at = |(line, character)| idx.offset(Position { line, character });
+        (at(start), at(end))
+    };
+    text.replace_range(a.min(b)..a.max(b), new);
+}
+
 /// See [`LineIndex::walker`].
 pub struct Walker<'i, 't> {
     idx: &'i LineIndex<'t>,

@@ -12,7 +12,6 @@ use tower_lsp_server::ls_types::*;
 
 use super::convert::*;
 use super::{Backend, State};
-use crate::position::LineIndex;
 
 /// Whether a document belongs in the database: a `.pol` file outside the standard library's
 /// folder. Other documents (golden dossiers, README) are only kept as open documents.
@@ -184,13 +183,12 @@ pub(super) async fn did_change(this: &Backend, params: DidChangeTextDocumentPara
         };
         for change in changes {
             match change.range {
-                Some(range) => {
-                    let (a, b) = {
-                        let idx = LineIndex::new(text.as_str());
-                        (idx.offset(range.start), idx.offset(range.end))
-                    };
-                    text.replace_range(a.min(b)..a.max(b), &change.text);
-                }
+                Some(r) => crate::apply_edit(
+                    &mut text,
+                    (r.start.line, r.start.character),
+                    (r.end.line, r.end.character),
+                    &change.text,
+                ),
                 None => text = change.text,
             }
         }

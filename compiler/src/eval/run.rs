@@ -239,17 +239,6 @@ impl<'p> Evaluator<'p> {
         self.coverage.take().unwrap_or_default()
     }
 
-    /// A definition's value as it is kept: an amount of money too large to hold with its
-    /// cents is an error, whatever computed it (a sum, a product, an input).
-    fn held<T>(&self, slot: Slot, r: (Value, T)) -> R<(Value, T)> {
-        match &r.0 {
-            Value::Num(d) if self.plan.def(slot).ty.is_money() && !money_fits(*d) => {
-                Err(err(EvalErrorKind::MoneyTooLarge))
-            }
-            _ => Ok(r),
-        }
-    }
-
     /// The value bound to a local (a comprehension's element).
     pub(super) fn local(&self, l: u32) -> R<Value> {
         self.locals
@@ -362,7 +351,14 @@ impl<'p> Evaluator<'p> {
         if explain {
             self.frames.push(Step::default());
         }
-        let result = self.compute(slot, given).and_then(|r| self.held(slot, r));
+        let mut result = self.compute(slot, given);
+        // An amount of money too large to hold with its cents is an error, whatever computed
+        // it (a sum, a product, an input).
+        if let Ok((Value::Num(d), _)) = &result {
+            if self.plan.def(slot).ty.is_money() && !money_fits(*d) {
+                result = Err(err(EvalErrorKind::MoneyTooLarge));
+            }
+        }
         self.depth -= 1;
         if explain {
             let mut step = self.frames.pop().unwrap_or_default();

@@ -127,6 +127,10 @@ pub const LARGEST_MONEY: &str = "792 281 625 142 643 375 935 439 503,35 $";
 
 /// Whether an amount can be held, and written, with its cents (see `LARGEST_MONEY`).
 pub fn money_fits(d: Decimal) -> bool {
+    // Most amounts: at most two decimals and well under the limit, said without rounding.
+    if d.scale() <= 2 && d.mantissa().unsigned_abs() < 100_000_000_000_000_000_000_000_000 {
+        return true;
+    }
     let mut r = round_cents(d);
     r.rescale(2);
     r.scale() == 2

@@ -615,28 +615,32 @@ fn a_programme_is_named_by_its_path_or_by_the_name_it_declares() {
 }
 
 #[test]
-fn a_dossier_naming_a_programme_two_files_declare_is_told_which() {
-    // The message was « écrit pour le programme « p », pas pour « p » ».
+fn two_files_declaring_one_programme_name_are_an_error_naming_the_other() {
+    // A dossier naming « p » was told « écrit pour le programme « p », pas pour « p » ».
     let dir = tempfile::tempdir().unwrap();
     let policies = dir.path().join("policies");
     std::fs::create_dir(&policies).unwrap();
     let text = "programme p « P »\n  en vigueur du 2000-01-01 au 2099-12-31\n  sorties r\nentrée x : entier\nrègle r = x\n";
     std::fs::write(policies.join("a.pol"), text).unwrap();
     std::fs::write(policies.join("b.pol"), text).unwrap();
+    let o = pol(&["check", "policies"], dir.path());
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    for other in ["b.pol", "a.pol"] {
+        assert!(
+            stdout(&o).contains(&format!("le programme « p » est aussi déclaré par {other}")),
+            "{}",
+            stdout(&o)
+        );
+    }
     let dossier = dir.path().join("d.json");
     std::fs::write(&dossier, r#"{"programme": "p", "entrées": {"x": 1}}"#).unwrap();
     let o = pol(
         &["eval", "policies/a.pol", "d.json", "--date", "2025-01-01"],
         dir.path(),
     );
-    assert_eq!(code(&o), 2, "{}", stderr(&o));
-    let root = std::fs::canonicalize(&policies).unwrap();
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(
-        stderr(&o).contains(&format!(
-            "plusieurs fichiers déclarent le programme « p » : {}, {}",
-            root.join("a.pol").display(),
-            root.join("b.pol").display()
-        )),
+        stderr(&o).contains("le programme « p » est aussi déclaré par b.pol"),
         "{}",
         stderr(&o)
     );

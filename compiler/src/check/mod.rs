@@ -602,6 +602,37 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
     Arc::new(out)
 }
 
+/// The error on a programme's name that another file of the tree declares too: a dossier
+/// or a request naming it could not say which one it means.
+fn same_name_elsewhere(
+    db: &dyn Db,
+    file: SourceFile,
+    name: &str,
+    span: Span,
+) -> Option<Diagnostic> {
+    let others: Vec<String> = scope::declared_programmes(db, db.workspace())
+        .iter()
+        .filter(|(f, n)| *f != file && n == name)
+        .map(|(f, _)| {
+            let path = f.path(db);
+            let root = db.workspace().root(db);
+            path.strip_prefix(root)
+                .unwrap_or(path)
+                .display()
+                .to_string()
+        })
+        .collect();
+    (!others.is_empty()).then(|| {
+        Diagnostic::error(
+            codes::PROGRAMME,
+            format!("le programme « {name} » est aussi déclaré par {}", others.join(", ")),
+            span,
+        )
+        .with_label("nom déjà pris")
+        .with_help("un nom désigne un seul programme : les dossiers et les requêtes le nomment ; renommez l'un des deux")
+    })
+}
+
 /// The error on an import that leads back to its own file through `way`.
 fn import_cycle(db: &dyn Db, file: SourceFile, way: &[SourceFile], span: Span) -> Diagnostic {
     let name = |f: &SourceFile| {
@@ -706,7 +737,7 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                     );
                 }
             }
-            ItemKind::Programme(_) => {
+            ItemKind::Programme(p) => {
                 if let Some(prev) = programme_seen {
                     out.push(
                         Diagnostic::error(
@@ -720,6 +751,8 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                     );
                 }
                 programme_seen = Some(item.span.shift(offset));
+                let name_span = p.name.span.shift(offset);
+                out.extend(same_name_elsewhere(db, file, &p.name.text, name_span));
             }
             ItemKind::Version(v) => {
                 // An amendment that no file imports changes nothing: say so.

@@ -205,6 +205,26 @@ fn way_back(db: &dyn Db, from: SourceFile, to: SourceFile) -> Option<Vec<SourceF
     None
 }
 
+/// Every file of the policy tree that declares a programme, with the name it declares, in
+/// path order. Its value changes only when a `programme` line does: what reads it (a
+/// programme's diagnostics) is not checked again at every keystroke elsewhere.
+#[salsa::tracked(returns(ref))]
+pub fn declared_programmes(db: &dyn Db, ws: crate::db::Workspace) -> Vec<(SourceFile, String)> {
+    ws.files(db)
+        .iter()
+        .filter(|(p, _)| !p.starts_with(STD_PREFIX))
+        .filter_map(|(_, f)| {
+            parse_file(db, *f)
+                .items
+                .iter()
+                .find_map(|i| match &i.item.kind {
+                    ItemKind::Programme(p) => Some((*f, p.name.text.clone())),
+                    _ => None,
+                })
+        })
+        .collect()
+}
+
 /// The names a file's scope suggests for a mistyped one (its definitions, then the variants
 /// of its enumerations), prepared once for all its unknown names.
 #[salsa::tracked(returns(ref))]

@@ -42,12 +42,9 @@ pub fn declared_name(db: &dyn Db, file: SourceFile) -> Option<String> {
 
 /// Every file of the policy tree that declares a programme, in path order.
 pub fn programmes(db: &dyn Db) -> Vec<SourceFile> {
-    let ws = db.workspace();
-    ws.files(db)
+    crate::check::scope::declared_programmes(db, db.workspace())
         .iter()
-        .filter(|(p, _)| !p.starts_with(crate::db::STD_PREFIX))
-        .map(|(_, f)| *f)
-        .filter(|f| declared_name(db, *f).is_some())
+        .map(|(f, _)| *f)
         .collect()
 }
 

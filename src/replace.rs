@@ -37,10 +37,6 @@ impl Replacement {
             }
             _ => {}
         }
-        let folder = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
         let mut builder = tempfile::Builder::new();
         builder.prefix(".pol-").suffix(".tmp");
         #[cfg(unix)]
@@ -49,7 +45,7 @@ impl Replacement {
             use std::os::unix::fs::PermissionsExt;
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
-        let temp = builder.tempfile_in(folder)?;
+        let temp = builder.tempfile_in(folder_of(&target))?;
         if let Some(meta) = existing {
             keep_owner(temp.as_file(), &meta);
             temp.as_file().set_permissions(meta.permissions())?;
@@ -139,16 +135,17 @@ fn keep_owner(_: &File, _: &std::fs::Metadata) {}
 /// cannot be opened or synced (some file systems) leaves the file written all the same.
 fn sync_folder(target: &Path) {
     #[cfg(unix)]
-    if let Some(folder) = target.parent() {
-        let folder = if folder.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            folder
-        };
-        if let Ok(f) = File::open(folder) {
-            let _ = f.sync_all();
-        }
+    if let Ok(f) = File::open(folder_of(target)) {
+        let _ = f.sync_all();
     }
     #[cfg(not(unix))]
     let _ = target;
+}
+
+/// The folder a file is in (`.` for a bare name).
+fn folder_of(target: &Path) -> &Path {
+    match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }

@@ -8,6 +8,7 @@ mod record;
 pub mod scope;
 mod selon;
 mod tables;
+mod tree;
 mod versions;
 
 use std::collections::BTreeMap;
@@ -602,59 +603,6 @@ pub fn check_item<'db>(db: &'db dyn Db, key: ItemKey<'db>) -> Arc<CheckedItem> {
     Arc::new(out)
 }
 
-/// The error on a programme's name that another file of the tree declares too: a dossier
-/// or a request naming it could not say which one it means.
-fn same_name_elsewhere(
-    db: &dyn Db,
-    file: SourceFile,
-    name: &str,
-    span: Span,
-) -> Option<Diagnostic> {
-    let others: Vec<String> = scope::declared_programmes(db, db.workspace())
-        .iter()
-        .filter(|(f, n)| *f != file && n == name)
-        .map(|(f, _)| {
-            let path = f.path(db);
-            let root = db.workspace().root(db);
-            path.strip_prefix(root)
-                .unwrap_or(path)
-                .display()
-                .to_string()
-        })
-        .collect();
-    (!others.is_empty()).then(|| {
-        Diagnostic::error(
-            codes::PROGRAMME,
-            format!("le programme « {name} » est aussi déclaré par {}", others.join(", ")),
-            span,
-        )
-        .with_label("nom déjà pris")
-        .with_help("un nom désigne un seul programme : les dossiers et les requêtes le nomment ; renommez l'un des deux")
-    })
-}
-
-/// The error on an import that leads back to its own file through `way`.
-fn import_cycle(db: &dyn Db, file: SourceFile, way: &[SourceFile], span: Span) -> Diagnostic {
-    let name = |f: &SourceFile| {
-        f.path(db)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
-    let chain: Vec<String> = std::iter::once(file)
-        .chain(way.iter().copied())
-        .chain(std::iter::once(file))
-        .map(|f| name(&f))
-        .collect();
-    Diagnostic::error(
-        codes::IMPORT_CYCLE,
-        format!("les imports forment un cycle : {}", chain.join(" → ")),
-        span,
-    )
-    .with_label("import en cycle")
-    .with_help("un module ne dépend pas de lui-même, même par d'autres ; seul un fichier de modification (qui déclare sa version) importe le programme qui l'importe")
-}
-
 /// Every diagnostic of a file, with file-absolute spans, in source order.
 #[salsa::tracked(returns(ref))]
 pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
@@ -719,7 +667,7 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                 } else if let Some((_, way)) =
                     idx.and_then(|i| scope::import_cycles(db, file).iter().find(|(j, _)| *j == i))
                 {
-                    out.push(import_cycle(db, file, way, span));
+                    out.push(tree::import_cycle(db, file, way, span));
                 }
                 if let Some(None) = idx.map(|i| resolved.get(i).copied().flatten()) {
                     let tried: Vec<String> = import_candidates(db, file, &imp.path)
@@ -752,7 +700,7 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                 }
                 programme_seen = Some(item.span.shift(offset));
                 let name_span = p.name.span.shift(offset);
-                out.extend(same_name_elsewhere(db, file, &p.name.text, name_span));
+                out.extend(tree::same_name_elsewhere(db, file, &p.name.text, name_span));
             }
             ItemKind::Version(v) => {
                 // An amendment that no file imports changes nothing: say so.

@@ -13,6 +13,9 @@ use crate::types::Duration;
 
 mod builtins;
 mod compiled;
+mod values;
+
+pub(super) use values::{arm_index, internal, project, truth};
 
 pub use compiled::CompiledCell;
 
@@ -107,25 +110,6 @@ type R<T> = Result<T, EvalError>;
 /// out): a handful, whatever the size of the plan.
 pub type Given = Vec<(Slot, Value)>;
 
-/// A field of a structure value.
-fn project(v: &Value, i: u32) -> R<Value> {
-    match v {
-        Value::Struct(fields) => match fields.get(i as usize) {
-            Some(Value::Missing(path)) => Err(err(EvalErrorKind::MissingInput {
-                path: path.to_string(),
-            })),
-            Some(f) => Ok(f.clone()),
-            None => Err(internal("un champ au-delà de ceux de sa structure")),
-        },
-        Value::Missing(path) => Err(err(EvalErrorKind::MissingInput {
-            path: path.to_string(),
-        })),
-        _ => Err(internal(
-            "le champ d'une valeur qui n'est pas une structure",
-        )),
-    }
-}
-
 /// `input.a.b` as the input's slot and the field indexes, when the access starts at an input.
 fn field_path(e: &PExpr, plan: &Plan) -> Option<(Slot, Vec<u32>)> {
     let mut path = Vec::new();
@@ -145,29 +129,6 @@ fn field_path(e: &PExpr, plan: &Plan) -> Option<(Slot, Vec<u32>)> {
 
 fn err(kind: EvalErrorKind) -> EvalError {
     EvalError::new(kind)
-}
-
-/// A case the checker rules out: an error that stops the dossier, never a value.
-pub(super) fn internal(what: &'static str) -> EvalError {
-    EvalError::new(EvalErrorKind::Internal { what })
-}
-
-/// The index of the variant a `selon` looks at: an enumeration's, or a boolean's (`faux`
-/// first).
-pub(super) fn arm_index(v: &Value) -> R<usize> {
-    match v {
-        Value::Enum(i) => Ok(*i as usize),
-        Value::Bool(b) => Ok(usize::from(*b)),
-        _ => Err(internal(
-            "un « selon » sur une valeur qui n'est ni une énumération ni un booléen",
-        )),
-    }
-}
-
-/// A condition's value: a boolean, or an internal error.
-pub(super) fn truth(v: &Value) -> R<bool> {
-    v.as_bool()
-        .ok_or_else(|| internal("une condition dont la valeur n'est pas un booléen"))
 }
 
 impl<'p> Evaluator<'p> {

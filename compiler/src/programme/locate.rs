@@ -5,9 +5,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::db::{parse_file, Db, SourceFile};
+use crate::db::{Db, SourceFile};
 use crate::files::policy_root;
-use crate::syntax::ast::ItemKind;
 
 /// The policy tree of a workspace folder: its `policies/` folder when it has one, else the
 /// enclosing `policies` folder, else the folder itself.
@@ -29,23 +28,14 @@ pub fn golden_dossiers(policies: &Path) -> PathBuf {
         .join("dossiers")
 }
 
-/// The name a file declares with `programme`, if it declares one.
-pub fn declared_name(db: &dyn Db, file: SourceFile) -> Option<String> {
-    parse_file(db, file)
-        .items
-        .iter()
-        .find_map(|i| match &i.item.kind {
-            ItemKind::Programme(p) => Some(p.name.text.clone()),
-            _ => None,
-        })
+/// Every file of the policy tree that declares a programme, with its name, in path order.
+fn declared(db: &dyn Db) -> &[(SourceFile, String)] {
+    crate::check::scope::declared_programmes(db, db.workspace())
 }
 
 /// Every file of the policy tree that declares a programme, in path order.
 pub fn programmes(db: &dyn Db) -> Vec<SourceFile> {
-    crate::check::scope::declared_programmes(db, db.workspace())
-        .iter()
-        .map(|(f, _)| *f)
-        .collect()
+    declared(db).iter().map(|(f, _)| *f).collect()
 }
 
 /// The programme at an absolute path of the database: the file itself, or the one file
@@ -88,11 +78,12 @@ pub fn entry_named(db: &dyn Db, name: &str) -> Result<SourceFile, String> {
     if known {
         return entry_at(db, &path);
     }
-    let declared: Vec<SourceFile> = programmes(db)
-        .into_iter()
-        .filter(|f| declared_name(db, *f).as_deref() == Some(name))
+    let named: Vec<SourceFile> = declared(db)
+        .iter()
+        .filter(|(_, n)| n == name)
+        .map(|(f, _)| *f)
         .collect();
-    match declared.as_slice() {
+    match named.as_slice() {
         [one] => Ok(*one),
         [] => Err(format!(
             "programme « {name} » introuvable sous {} : ni un chemin, ni un nom déclaré par « programme »{}",
@@ -110,11 +101,8 @@ pub fn entry_named(db: &dyn Db, name: &str) -> Result<SourceFile, String> {
 }
 
 fn suggestion(db: &dyn Db, name: &str) -> String {
-    let names: Vec<String> = programmes(db)
-        .into_iter()
-        .filter_map(|f| declared_name(db, f))
-        .collect();
-    crate::diagnostics::suggest(name, names.iter().map(String::as_str))
+    let names = declared(db).iter().map(|(_, n)| n.as_str());
+    crate::diagnostics::suggest(name, names)
         .map(|s| format!(" ; voulez-vous dire « {s} » ?"))
         .unwrap_or_default()
 }
